@@ -1,0 +1,93 @@
+/**
+ * The interfaces through which seedstack's constructs are wired to each other.
+ *
+ * Constructs take each other (DESIGN.md: "pass constructs, not strings"); these interfaces name
+ * exactly what one construct needs of another, so that e.g. a LoadBalancer can front either a
+ * WebServerPair or an AutoScaledWebServers group, and tests can see the seams.
+ */
+import type { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
+import type { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
+import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
+
+/** What a construct needs of the network it is placed in. Implemented by `Network`. */
+export interface INetwork {
+  /** The VPC. */
+  readonly vpc: Vpc;
+  /** One public subnet per availability zone, in the order of `availabilityZones`. */
+  readonly publicSubnets: readonly Subnet[];
+  /** One private subnet per availability zone, in the order of `availabilityZones`. */
+  readonly privateSubnets: readonly Subnet[];
+  /**
+   * The availability zone names, one per subnet pair. Literal names when the user gave them;
+   * otherwise tokens resolved by Terraform (a data source), in which case only their count is
+   * known at synth time.
+   */
+  readonly availabilityZones: readonly string[];
+}
+
+/** An IAM principal that can be granted read access. Implemented by `InstanceRole`. */
+export interface IGrantable {
+  /** Allow reading one Secrets Manager secret (GetSecretValue, DescribeSecret) and nothing else. */
+  grantSecretRead(secretArn: string): void;
+  /** Allow reading one S3 object (GetObject on exactly that key) and nothing else. */
+  grantObjectRead(bucketArn: string, objectKey: string): void;
+}
+
+/** The seed-server bundle as stored in S3. Implemented by `ArtifactBucket`. */
+export interface IServerArtifact {
+  /** Bucket name (a token). */
+  readonly bucketName: string;
+  /** Bucket ARN (a token). */
+  readonly bucketArn: string;
+  /** Object key of the bundle; contains the content hash, so a new bundle is a new key. */
+  readonly objectKey: string;
+  /** SHA-256 of the bundle in hex; part of the user data, so a new bundle replaces instances. */
+  readonly contentHash: string;
+}
+
+/** Web servers: a security group, a role, and an app port. WebServerPair, AutoScaledWebServers. */
+export interface IWebServers {
+  /** The security group every server is in. */
+  readonly securityGroup: SecurityGroup;
+  /** The servers' instance role. */
+  readonly role: IGrantable;
+  /** The port the seed server listens on. */
+  readonly port: number;
+  /** The path that answers 200 while the server is healthy. */
+  readonly healthCheckPath: string;
+}
+
+/** Something a LoadBalancer can send traffic to. */
+export interface ILoadBalancerTarget extends IWebServers {
+  /**
+   * Register the servers with a target group (instance attachments, or an Auto Scaling
+   * attachment). Called by LoadBalancer; does not touch security groups.
+   */
+  attachToTargetGroup(targetGroup: LbTargetGroup): void;
+}
+
+/** How web servers reach the database. Produced by `Database`. */
+export interface DatabaseConnection {
+  /** Endpoint host name (a token). */
+  readonly host: string;
+  /** Port. */
+  readonly port: number;
+  /** Database name. */
+  readonly databaseName: string;
+  /** Master user name. */
+  readonly username: string;
+  /** ARN of the Secrets Manager secret (RDS-managed) holding `{"username","password"}`. */
+  readonly secretArn: string;
+}
+
+/** A database that web servers can be allowed to use. Implemented by `Database`. */
+export interface IDatabase {
+  /** What the servers need to connect. */
+  readonly connection: DatabaseConnection;
+  /**
+   * Let these servers connect: an ingress rule from their security group on the database port,
+   * and read access to the secret for their role. Nothing else.
+   */
+  allowFrom(servers: IWebServers): void;
+}

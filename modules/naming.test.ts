@@ -1,0 +1,29 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { physicalName, validateNamePrefix } from "./naming.js";
+
+test("physicalName joins prefix and suffix when it fits", () => {
+  assert.is(physicalName("pr-12", "alb", 32), "pr-12-alb");
+});
+
+test("physicalName shortens with a stable hash and respects the limit", () => {
+  const a = physicalName("pr-123456789012345", "targets-http-1234", 32);
+  const b = physicalName("pr-123456789012345", "targets-http-1235", 32);
+  assert.ok(a.length <= 32, a);
+  assert.is.not(a, b);
+  assert.is(a, physicalName("pr-123456789012345", "targets-http-1234", 32));
+  assert.not.ok(a.includes("--"));
+});
+
+test("validateNamePrefix accepts simple prefixes", () => {
+  for (const ok of ["a", "pr-1", "seedstack", "classic2"]) validateNamePrefix(ok, "T");
+});
+
+test("validateNamePrefix names the bad prefix", () => {
+  for (const bad of ["", "Pr-1", "1pr", "pr-", "pr--1", "pr_1", "x".repeat(21)]) {
+    assert.throws(() => validateNamePrefix(bad, "LoadBalancer"), (e: Error) =>
+      e.message.startsWith("LoadBalancer: namePrefix") && e.message.includes(JSON.stringify(bad)));
+  }
+});
+
+test.run();
