@@ -9,6 +9,7 @@ import type { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import type { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
+import type { ITerraformDependable } from "cdktf";
 
 /** What a construct needs of the network it is placed in. Implemented by `Network`. */
 export interface INetwork {
@@ -24,6 +25,17 @@ export interface INetwork {
    * known at synth time.
    */
   readonly availabilityZones: readonly string[];
+  /** Whether private subnets reach the internet through a NAT gateway (then public AWS APIs are reachable). */
+  readonly hasNatGateway: boolean;
+  /** The region's S3 prefix list, routed through the VPC's S3 gateway endpoint (for egress rules). */
+  readonly s3PrefixListId: string;
+  /** The S3 gateway endpoint: instances that fetch from S3 at boot depend on it. */
+  readonly s3Endpoint: ITerraformDependable;
+  /**
+   * Ensure an interface endpoint for `com.amazonaws.<region>.<service>` exists (idempotent) and return
+   * it, e.g. "secretsmanager" so servers without NAT can read the database password at boot.
+   */
+  addInterfaceEndpoint(service: string): ITerraformDependable;
 }
 
 /** An IAM principal that can be granted read access. Implemented by `InstanceRole`. */
@@ -44,6 +56,8 @@ export interface IServerArtifact {
   readonly objectKey: string;
   /** SHA-256 of the bundle in hex; part of the user data, so a new bundle replaces instances. */
   readonly contentHash: string;
+  /** The upload of the bundle, when Terraform makes it: servers boot only after it. */
+  readonly object?: ITerraformDependable;
 }
 
 /** Web servers: a security group, a role, and an app port. WebServerPair, AutoScaledWebServers. */
@@ -85,6 +99,8 @@ export interface DatabaseConnection {
 export interface IDatabase {
   /** What the servers need to connect. */
   readonly connection: DatabaseConnection;
+  /** The database's security group: the servers' egress rule on the database port targets it. */
+  readonly securityGroup: SecurityGroup;
   /**
    * Let these servers connect: an ingress rule from their security group on the database port,
    * and read access to the secret for their role. Nothing else.

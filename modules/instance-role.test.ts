@@ -1,0 +1,106 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { InstanceRole } from "./instance-role.js";
+import { refTo, resourceNamed, resourcesOf, synthStack } from "../test/compute-fixtures.js";
+
+const build = (props: ConstructorParameters<typeof InstanceRole>[2] = {}, grants?: (role: InstanceRole) => void) =>
+  synthStack((stack) => {
+    const role = new InstanceRole(stack, "role", props);
+    grants?.(role);
+    return role;
+  });
+
+test("defaults: role trusted by the EC2 service only, with the default name prefix", () => {
+  const { json } = build();
+  const role = resourceNamed(json, "aws_iam_role", "role");
+  assert.is(role.name, "seedstack-web");
+  const trust = JSON.parse(role.assume_role_policy);
+  assert.is(trust.Statement.length, 1);
+  assert.is(trust.Statement[0].Effect, "Allow");
+  assert.is(trust.Statement[0].Action, "sts:AssumeRole");
+  assert.equal(Object.keys(trust.Statement[0].Principal), ["Service"]);
+  assert.match(trust.Statement[0].Principal.Service, /^ec2\.\$\{data\.aws_partition\.[^.]+\.dns_suffix\}$/);
+});
+
+test("defaults: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
+  const { json } = build();
+  const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
+  assert.is(attachments.length, 1);
+  assert.match(attachments[0]![1].policy_arn, /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
+  assert.is(attachments[0]![1].role, refTo(json, "aws_iam_role", "role", "name"));
+  assert.is(resourcesOf(json, "aws_iam_role_policy").length, 0);
+  assert.is(resourceNamed(json, "aws_iam_role", "role").managed_policy_arns, undefined);
+});
+
+test("defaults: an instance profile carrying the role", () => {
+  const { json } = build();
+  const profile = resourceNamed(json, "aws_iam_instance_profile", "profile");
+  assert.is(profile.role, refTo(json, "aws_iam_role", "role", "name"));
+  assert.is(profile.name, "seedstack-web");
+});
+
+test("ssmManagedInstanceCore false attaches nothing", () => {
+  const { json } = build({ ssmManagedInstanceCore: false });
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
+});
+
+test("namePrefix and nameSuffix name the role and profile; long names are shortened to IAM's 64", () => {
+  const { json } = build({ namePrefix: "pr-42", nameSuffix: "asg" });
+  assert.is(resourceNamed(json, "aws_iam_role", "role").name, "pr-42-asg");
+  const long = build({ namePrefix: "a-twenty-char-prefix", nameSuffix: "x".repeat(60) }).json;
+  const name = resourceNamed(long, "aws_iam_role", "role").name as string;
+  assert.is(name.length, 64);
+  assert.ok(name.startsWith("a-twenty-char-prefix-x"));
+  assert.is((resourceNamed(long, "aws_iam_instance_profile", "profile").name as string).length, "a-twenty-char-prefix-".length + 60);
+});
+
+test("grantObjectRead: s3:GetObject on exactly bucketArn/key, once per distinct object", () => {
+  const { json } = build({}, (role) => {
+    role.grantObjectRead("arn:aws:s3:::my-artifacts", "seed-server/abc.mjs");
+    role.grantObjectRead("arn:aws:s3:::my-artifacts", "seed-server/abc.mjs");
+  });
+  const policies = resourcesOf(json, "aws_iam_role_policy");
+  assert.is(policies.length, 1);
+  const policy = JSON.parse(policies[0]![1].policy);
+  assert.equal(policy.Statement, [{ Sid: "ReadOneObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::my-artifacts/seed-server/abc.mjs" }]);
+  assert.is(policies[0]![1].role, refTo(json, "aws_iam_role", "role", "name"));
+});
+
+test("grantSecretRead: GetSecretValue and DescribeSecret on exactly one secret", () => {
+  const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf";
+  const { json, result } = build({}, (role) => {
+    role.grantSecretRead(arn);
+    role.grantSecretRead(arn);
+  });
+  const policies = resourcesOf(json, "aws_iam_role_policy");
+  assert.is(policies.length, 1);
+  const policy = JSON.parse(policies[0]![1].policy);
+  assert.equal(policy.Statement, [{ Sid: "ReadOneSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: arn }]);
+  assert.equal(result.secretReadArns, [arn]);
+});
+
+test("grants accept tokens (ARNs of resources in the same stack)", () => {
+  const { json } = synthStack((stack) => {
+    const role = new InstanceRole(stack, "role");
+    const other = new InstanceRole(stack, "other", { nameSuffix: "other" });
+    role.grantObjectRead(other.role.arn, "key.mjs");
+    return role;
+  });
+  const policy = JSON.parse(resourcesOf(json, "aws_iam_role_policy")[0]![1].policy);
+  assert.match(policy.Statement[0].Resource, /^\$\{aws_iam_role\.[^.]+\.arn\}\/key\.mjs$/);
+});
+
+test("validation: wildcards, bad ARNs, bad suffix and prefix are rejected with what was given", () => {
+  synthStack((stack) => {
+    const role = new InstanceRole(stack, "role");
+    assert.throws(() => role.grantObjectRead("arn:aws:s3:::bucket", "*"), /wildcards.*got "\*"/);
+    assert.throws(() => role.grantObjectRead("arn:aws:s3:::bucket", "seed/*.mjs"), /got "seed\/\*\.mjs"/);
+    assert.throws(() => role.grantObjectRead("my-bucket", "key"), /S3 bucket ARN.*got "my-bucket"/);
+    assert.throws(() => role.grantSecretRead("arn:aws:secretsmanager:us-east-1:123456789012:secret:*"), /no wildcards.*secret:\*"/);
+    assert.throws(() => role.grantSecretRead("my-secret"), /got "my-secret"/);
+  });
+  assert.throws(() => build({ nameSuffix: "Web Role" }), /nameSuffix.*got "Web Role"/);
+  assert.throws(() => build({ namePrefix: "UPPER" }), /namePrefix.*"UPPER"/);
+});
+
+test.run();

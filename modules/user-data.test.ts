@@ -1,0 +1,323 @@
+/**
+ * Tests of the web servers' boot script. Besides `bash -n` and content checks, one test runs the
+ * whole script in a sandbox: its absolute paths are moved under a temp dir and the commands that
+ * need AWS or root (curl to IMDS, dnf, aws, useradd, systemctl) are replaced by small stand-in
+ * scripts on PATH that answer like the real ones. The real seed-server bundle is then started with
+ * the unit's ExecStart and environment file, and must answer /status on the configured port.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderUserData, SECRET_TO_ENV_PROGRAM, SERVER_PATHS, type UserDataOptions } from "./user-data.js";
+import { fixtureArtifact } from "../test/compute-fixtures.js";
+import { readSeedServerBundle } from "../seed-server/bundle-path.js";
+
+const database = {
+  host: "seed-db.abc123.us-east-1.rds.amazonaws.com",
+  port: 5432,
+  databaseName: "seed",
+  username: "seedadmin",
+  secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf",
+};
+const base: UserDataOptions = { artifact: fixtureArtifact, port: 8080, drainSeconds: 15, logLevel: "info" };
+
+function bashSyntaxCheck(script: string): { ok: boolean; stderr: string } {
+  const result = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+  return { ok: result.status === 0, stderr: result.stderr };
+}
+
+/** The body of the heredoc that writes `path` (lines between `cat > path <<EOF` and `EOF`). */
+function heredoc(script: string, path: string): string[] {
+  const lines = script.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`cat > ${path} <<`));
+  assert.ok(start >= 0, `script writes ${path}`);
+  const end = lines.indexOf("EOF", start + 1);
+  return lines.slice(start + 1, end);
+}
+
+test("bash -n accepts the script, with and without a database; and rejects a broken one", () => {
+  for (const options of [base, { ...base, database }, { ...base, port: 80 }]) {
+    const check = bashSyntaxCheck(renderUserData(options));
+    assert.ok(check.ok, check.stderr);
+  }
+  assert.not.ok(bashSyntaxCheck(renderUserData(base) + "\nif then fi\n").ok, "the check itself can fail");
+});
+
+test("the environment file carries PORT = the construct's port, and the memory store without a database", () => {
+  for (const port of [8080, 3000, 443]) {
+    const env = heredoc(renderUserData({ ...base, port }), SERVER_PATHS.environmentFile);
+    assert.ok(env.includes("PORT=$PORT"));
+    assert.ok(renderUserData({ ...base, port }).includes(`\nPORT='${port}'\n`));
+    assert.ok(env.includes("SEED_STORE=memory"));
+    assert.ok(env.includes("SEED_INSTANCE_ID=$INSTANCE_ID"));
+    assert.ok(env.includes("DRAIN_SECONDS=$DRAIN_SECONDS"));
+    assert.not.ok(env.some((l) => l.startsWith("PG")));
+  }
+  const script = renderUserData(base);
+  assert.not.ok(script.includes("secretsmanager"));
+  assert.not.ok(script.includes("ExecStartPre"));
+});
+
+test("with a database: postgres store, PG* connection, TLS required, password from the secret via ExecStartPre", () => {
+  const script = renderUserData({ ...base, database });
+  const env = heredoc(script, SERVER_PATHS.environmentFile);
+  for (const line of ["SEED_STORE=postgres", "PGHOST=$PGHOST", "PGPORT=$PGPORT", "PGDATABASE=$PGDATABASE", "PGUSER=$PGUSER", "PGSSLMODE=require"]) {
+    assert.ok(env.includes(line), line);
+  }
+  assert.not.ok(env.some((l) => l.startsWith("PGPASSWORD")), "no password in the general environment file");
+  assert.ok(script.includes(`PGHOST='${database.host}'`));
+  assert.ok(script.includes(`DB_SECRET_ARN='${database.secretArn}'`));
+  const unit = heredoc(script, SERVER_PATHS.unit);
+  assert.ok(unit.includes(`ExecStartPre=+${SERVER_PATHS.credentialsScript}`));
+  assert.ok(unit.includes(`EnvironmentFile=${SERVER_PATHS.credentialsFile}`));
+});
+
+test("the unit runs as a dedicated user, restarts always, and never uses Terraform template syntax", () => {
+  for (const options of [base, { ...base, database }]) {
+    const script = renderUserData(options);
+    const unit = heredoc(script, SERVER_PATHS.unit);
+    assert.ok(unit.includes("User=seedserver"));
+    assert.ok(unit.includes("Restart=always"));
+    assert.ok(unit.includes(`ExecStart=$NODE_BIN ${SERVER_PATHS.bundle}`));
+    assert.not.ok(script.includes("${"), "no ${ (Terraform interpolation)");
+    assert.not.ok(script.includes("%{"), "no %{ (Terraform directive)");
+  }
+});
+
+test("the bundle's hash is in the script and is checked after download", () => {
+  const script = renderUserData(base);
+  assert.ok(script.includes(`BUNDLE_SHA256='${fixtureArtifact.contentHash}'`));
+  assert.match(script, /sha256sum --check --strict/);
+  const other = renderUserData({ ...base, artifact: { ...fixtureArtifact, contentHash: "f".repeat(64) } });
+  assert.is.not(other, script, "a new bundle hash changes the user data (which replaces instances)");
+});
+
+/** systemd's double-quoted environment-file value: backslash escapes the next character. */
+function systemdDoubleQuoted(line: string, name: string): string {
+  const prefix = `${name}="`;
+  assert.ok(line.startsWith(prefix) && line.endsWith('"'), line);
+  const body = line.slice(prefix.length, -1);
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === "\\") i++;
+    else assert.not.ok(body[i] === '"' || body[i] === "$" || body[i] === "`", `unescaped ${body[i]} in ${line}`);
+    out += body[i];
+  }
+  return out;
+}
+
+test("the secret-to-environment program escapes every character systemd treats specially", () => {
+  for (const password of ["plain", `q"u'o$te\`back\\slash`, "ends with backslash\\", "$HOME ${x} %{y} #;"]) {
+    const run = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: JSON.stringify({ username: "u", password }), encoding: "utf8" });
+    assert.is(run.status, 0, run.stderr);
+    assert.is(run.stdout.split("\n").length, 2);
+    assert.is(systemdDoubleQuoted(run.stdout.trimEnd(), "PGPASSWORD"), password);
+  }
+  const bad = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: JSON.stringify({ password: "a\nb" }), encoding: "utf8" });
+  assert.is.not(bad.status, 0);
+  assert.is(bad.stdout, "");
+  const missing = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: "{}", encoding: "utf8" });
+  assert.is.not(missing.status, 0);
+});
+
+test("validation: values that could break the script are rejected, naming what was given", () => {
+  assert.throws(() => renderUserData({ ...base, artifact: { ...fixtureArtifact, objectKey: "a'; rm -rf /" } }), /objectKey.*"a'; rm -rf \/"/);
+  assert.throws(() => renderUserData({ ...base, artifact: { ...fixtureArtifact, bucketName: "bucket $(id)" } }), /bucketName.*bucket \$\(id\)/);
+  assert.throws(() => renderUserData({ ...base, database: { ...database, host: "db host" } }), /database host.*"db host"/);
+  assert.throws(() => renderUserData({ ...base, port: 0 }), /port must be 1-65535; got 0/);
+  assert.throws(() => renderUserData({ ...base, drainSeconds: -1 }), /drainSeconds.*got -1/);
+  assert.throws(() => renderUserData({ ...base, logLevel: "loud" as never }), /logLevel.*got "loud"/);
+  assert.throws(() => renderUserData({ ...base, database: { ...database, port: 70000 } }), /database port.*got 70000/);
+});
+
+// ---- the sandboxed run ------------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Write an executable stand-in command. */
+function stub(bin: string, name: string, body: string): void {
+  const path = join(bin, name);
+  writeFileSync(path, `#!/bin/bash\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+interface Sandbox {
+  readonly root: string;
+  readonly log: string;
+  readonly path: (p: string) => string;
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/** Run the script with its absolute paths moved under a temp root and AWS/root commands stubbed. */
+function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object): Sandbox {
+  const root = mkdtempSync(join(tmpdir(), "seedstack-userdata-"));
+  const bin = join(root, "bin");
+  const log = join(root, "calls.log");
+  mkdirSync(bin);
+  const moved = ["/opt/seed-server", "/etc/seed-server", "/etc/systemd/system", "/usr/local/libexec", "/var/log"];
+  moved.forEach((dir) => mkdirSync(join(root, dir), { recursive: true }));
+  const path = (p: string) => join(root, p);
+  let script = renderUserData(options);
+  for (const dir of moved) script = script.split(`${dir}/`).join(`${path(dir)}/`);
+  writeFileSync(join(root, "bundle.mjs"), bundle);
+  writeFileSync(join(root, "secret.json"), JSON.stringify(secret));
+
+  stub(bin, "curl", `echo "curl $*" >> ${log}
+case "$*" in
+  *api/token*) echo -n token-123 ;;
+  *placement/region*) echo -n us-east-1 ;;
+  *instance-id*) echo -n i-0123456789abcdef0 ;;
+  *) exit 22 ;;
+esac`);
+  stub(bin, "dnf", `echo "dnf $*" >> ${log}`);
+  stub(bin, "id", `exit 1`);
+  stub(bin, "useradd", `echo "useradd $*" >> ${log}`);
+  stub(bin, "systemctl", `echo "systemctl $*" >> ${log}`);
+  stub(bin, "aws", `echo "aws $*" >> ${log}
+case "$1 $2" in
+  "s3 cp") cp ${join(root, "bundle.mjs")} "$\{@: -1}" ;;
+  "secretsmanager get-secret-value") cat ${join(root, "secret.json")} ;;
+  *) exit 1 ;;
+esac`.replace("$\\{", "${"));
+  // node-20 is what AL2023's nodejs20 package installs.
+  stub(bin, "node-20", `exec ${process.execPath} "$@"`);
+  const scriptPath = join(root, "user-data.sh");
+  writeFileSync(scriptPath, script);
+  const run = spawnSync("bash", [scriptPath], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}`, HOME: root } });
+  return { root, log, path, status: run.status, output: run.stdout + run.stderr };
+}
+
+/** Parse a systemd unit's [Service] lines into key -> values. */
+function unitSettings(unitText: string): Map<string, string[]> {
+  const settings = new Map<string, string[]>();
+  for (const line of unitText.split("\n")) {
+    const match = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (match) settings.set(match[1]!, [...(settings.get(match[1]!) ?? []), match[2]!]);
+  }
+  return settings;
+}
+
+/** Parse an EnvironmentFile the simple way (KEY=value, optional double quotes with escapes). */
+function envFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n").filter((l) => l.includes("="))) {
+    const key = line.slice(0, line.indexOf("="));
+    const raw = line.slice(key.length + 1);
+    env[key] = raw.startsWith('"') ? systemdDoubleQuoted(line, key) : raw;
+  }
+  return env;
+}
+
+async function waitForStatus(port: number, deadlineMs: number): Promise<Response> {
+  let lastError: unknown;
+  while (Date.now() < deadlineMs) {
+    try {
+      return await fetch(`http://127.0.0.1:${port}/status`);
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`server did not answer on port ${port}: ${String(lastError)}`);
+}
+
+test("sandboxed run: the script installs a unit whose server answers /status on the configured port", async () => {
+  const bundle = readSeedServerBundle();
+  const port = await freePort();
+  const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
+  const box = runInSandbox({ ...base, artifact, port, drainSeconds: 0 }, bundle, {});
+  try {
+    assert.is(box.status, 0, box.output);
+    const calls = readFileSync(box.log, "utf8");
+    assert.match(calls, /dnf install -y nodejs20/);
+    assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
+    assert.match(calls, /useradd --system .* seedserver/);
+    assert.match(calls, /systemctl enable --now seed-server\.service/);
+    assert.ok(readFileSync(box.path(SERVER_PATHS.bundle)).equals(bundle));
+
+    const envPath = box.path(SERVER_PATHS.environmentFile);
+    assert.is(statSync(envPath).mode & 0o777, 0o600);
+    const env = envFile(readFileSync(envPath, "utf8"));
+    assert.is(env.PORT, String(port));
+    assert.is(env.SEED_INSTANCE_ID, "i-0123456789abcdef0");
+    assert.is(env.SEED_STORE, "memory");
+
+    const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
+    assert.equal(unit.get("User"), ["seedserver"]);
+    assert.equal(unit.get("TimeoutStopSec"), ["30"]);
+    assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
+    const [execStart] = unit.get("ExecStart")!;
+    const [nodeBin, bundlePath] = execStart!.split(" ");
+    assert.ok(nodeBin!.endsWith("/node-20"), execStart);
+
+    // Start what systemd would start, with the environment file systemd would read.
+    const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
+    try {
+      const response = await waitForStatus(port, Date.now() + 10_000);
+      assert.is(response.status, 200);
+      assert.is(response.headers.get("x-served-by"), "i-0123456789abcdef0");
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+    }
+  } finally {
+    rmSync(box.root, { recursive: true, force: true });
+  }
+});
+
+test("sandboxed run with a database: connection settings, and the credentials script writes a 0600 password file", () => {
+  const bundle = Buffer.from("console.log('stand-in bundle');\n");
+  const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
+  const password = `pa"ss$w\`o\\rd'`;
+  const box = runInSandbox({ ...base, artifact, port: 80, database }, bundle, { username: "seedadmin", password });
+  try {
+    assert.is(box.status, 0, box.output);
+    const env = envFile(readFileSync(box.path(SERVER_PATHS.environmentFile), "utf8"));
+    assert.equal(
+      [env.SEED_STORE, env.PGHOST, env.PGPORT, env.PGDATABASE, env.PGUSER, env.PGSSLMODE, env.PORT],
+      ["postgres", database.host, "5432", "seed", "seedadmin", "require", "80"],
+    );
+    const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
+    assert.equal(unit.get("AmbientCapabilities"), ["CAP_NET_BIND_SERVICE"], "port 80 needs the bind capability");
+    // systemd runs the ExecStartPre script as root before every start; run it the same way.
+    const [pre] = unit.get("ExecStartPre")!;
+    const run = spawnSync("bash", [pre!.slice(1)], { encoding: "utf8", env: { PATH: `${join(box.root, "bin")}:${process.env.PATH}` } });
+    assert.is(run.status, 0, run.stderr);
+    const credentialsPath = box.path(SERVER_PATHS.credentialsFile);
+    assert.is(statSync(credentialsPath).mode & 0o777, 0o600);
+    assert.is(envFile(readFileSync(credentialsPath, "utf8")).PGPASSWORD, password);
+    assert.match(readFileSync(box.log, "utf8"), /aws secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf --query SecretString --output text/);
+    assert.not.ok(box.output.includes(password), "the password never reaches the boot log");
+  } finally {
+    rmSync(box.root, { recursive: true, force: true });
+  }
+});
+
+test("sandboxed run: a bundle that does not match its hash stops the boot before anything is installed", () => {
+  const bundle = Buffer.from("tampered\n");
+  const box = runInSandbox(base, bundle, {});
+  try {
+    assert.is.not(box.status, 0);
+    assert.match(box.output, /FAILED|did NOT match/);
+    assert.not.ok(readFileSync(box.log, "utf8").includes("systemctl"));
+  } finally {
+    rmSync(box.root, { recursive: true, force: true });
+  }
+});
+
+test.run();

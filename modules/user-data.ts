@@ -1,0 +1,239 @@
+/**
+ * The boot script of every web server (EC2 user data): install Node from the AL2023 repositories,
+ * fetch and verify the seed-server bundle from S3, and run it under systemd as a non-root user.
+ *
+ * Pure function of its inputs, so the same script serves WebServerPair and AutoScaledWebServers and
+ * can be checked with `bash -n` in tests. Terraform reads the script as a string template: literal
+ * `${` or `%{` in it would be interpolation, so the template never uses them (bash `$VAR` only).
+ */
+import { Fn, Token } from "cdktf";
+import type { DatabaseConnection, IServerArtifact } from "./contracts.js";
+
+/** Log levels the seed server accepts (`LOG_LEVEL`). */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+/** All accepted log levels. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** Where things live on the instance (also useful to operators reading the docs). */
+export const SERVER_PATHS = {
+  /** The bundle: one file, run with plain node. */
+  bundle: "/opt/seed-server/seed-server.mjs",
+  /** Non-secret environment (PORT, SEED_INSTANCE_ID, ...), root-only. */
+  environmentFile: "/etc/seed-server/seed-server.env",
+  /** PGPASSWORD (and PGUSER) fetched from Secrets Manager at every service start, root-only (0600). */
+  credentialsFile: "/etc/seed-server/db-credentials.env",
+  /** Region, secret ARN and node path for `credentialsScript`, root-only. */
+  credentialsConfig: "/etc/seed-server/db-secret.conf",
+  /** The script that refreshes `credentialsFile`; run as root before the server starts. */
+  credentialsScript: "/usr/local/libexec/seed-server-db-credentials",
+  /** The systemd unit. */
+  unit: "/etc/systemd/system/seed-server.service",
+  /** Boot log of this script. */
+  bootLog: "/var/log/seed-server-bootstrap.log",
+} as const;
+
+/** The system user the server runs as. */
+export const SERVER_USER = "seedserver";
+
+/** Inputs of {@link renderUserData}. */
+export interface UserDataOptions {
+  /** The bundle to run. */
+  readonly artifact: IServerArtifact;
+  /** The port the server listens on (what the load balancer's target group uses). */
+  readonly port: number;
+  /** Seconds the server keeps serving after SIGTERM while failing /status. */
+  readonly drainSeconds: number;
+  /** Server log level. */
+  readonly logLevel: LogLevel;
+  /** When given, the server uses PostgreSQL with these connection details (password from the secret). */
+  readonly database?: DatabaseConnection;
+}
+
+/** Characters allowed in literal values placed in the script (tokens are resolved by Terraform). */
+const SAFE_LITERAL = /^[A-Za-z0-9._:/@+=,!-]*$/;
+
+/** A value as a single-quoted shell word; literals are checked so they cannot break the script. */
+function shellWord(name: string, value: string): string {
+  if (!Token.isUnresolved(value) && !SAFE_LITERAL.test(value)) {
+    throw new Error(`user data: ${name} may contain only letters, digits and . _ : / @ + = , ! -; got ${JSON.stringify(value)}`);
+  }
+  return `'${value}'`;
+}
+
+/**
+ * Node program (run with `node -e`) that reads a Secrets Manager SecretString from stdin and prints
+ * a systemd EnvironmentFile line for PGPASSWORD: double-quoted, with \ " $ and ` escaped (the
+ * escapes systemd's environment-file parser understands), newlines rejected.
+ */
+export const SECRET_TO_ENV_PROGRAM = [
+  'const secret = JSON.parse(require("fs").readFileSync(0, "utf8"));',
+  'if (typeof secret.password !== "string" || /[\\r\\n]/.test(secret.password)) { console.error("secret has no usable password field"); process.exit(1); }',
+  'const quote = (v) => "\\"" + v.replace(/[\\\\"$`]/g, (c) => "\\\\" + c) + "\\"";',
+  'process.stdout.write("PGPASSWORD=" + quote(secret.password) + "\\n");',
+].join(" ");
+
+/** Render the user data script (bash). Throws a clear error for values that cannot be embedded. */
+export function renderUserData(options: UserDataOptions): string {
+  const { artifact, port, drainSeconds, logLevel, database } = options;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`user data: port must be 1-65535; got ${port}`);
+  if (!Number.isInteger(drainSeconds) || drainSeconds < 0) throw new Error(`user data: drainSeconds must be a whole number >= 0; got ${drainSeconds}`);
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`user data: logLevel must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(logLevel)}`);
+
+  // Each literal line below is checked for Terraform template syntax; values are appended after.
+  const lines: string[] = [];
+  const add = (...literal: string[]) => {
+    for (const line of literal) {
+      if (line.includes("${") || line.includes("%{")) throw new Error(`user data template line uses Terraform template syntax: ${line}`);
+      lines.push(line);
+    }
+  };
+  const assign = (variable: string, name: string, value: string) => lines.push(`${variable}=${shellWord(name, value)}`);
+
+  add(
+    "#!/bin/bash",
+    "# seed-server bootstrap, rendered by seedstack modules/user-data.ts.",
+    "set -euo pipefail",
+    `exec > >(tee -a ${SERVER_PATHS.bootLog}) 2>&1`,
+    "",
+    "# Inputs (a new bundle hash changes this script, which replaces the instance).",
+  );
+  assign("BUCKET", "artifact bucketName", artifact.bucketName);
+  assign("OBJECT_KEY", "artifact objectKey", artifact.objectKey);
+  assign("BUNDLE_SHA256", "artifact contentHash", artifact.contentHash);
+  lines.push(`PORT='${port}'`, `DRAIN_SECONDS='${drainSeconds}'`, `LOG_LEVEL='${logLevel}'`);
+  if (database) {
+    assign("PGHOST", "database host", database.host);
+    if (!Number.isInteger(database.port) || database.port < 1 || database.port > 65535) {
+      throw new Error(`user data: database port must be 1-65535; got ${database.port}`);
+    }
+    lines.push(`PGPORT='${database.port}'`);
+    assign("PGDATABASE", "database name", database.databaseName);
+    assign("PGUSER", "database username", database.username);
+    assign("DB_SECRET_ARN", "database secretArn", database.secretArn);
+  }
+
+  add(
+    "",
+    "# Retry with backoff: at first boot the S3 endpoint route or NAT may still be settling.",
+    "retry() {",
+    "  local attempt=1",
+    '  until "$@"; do',
+    '    if [ "$attempt" -ge 8 ]; then echo "giving up after $attempt attempts: $*" >&2; return 1; fi',
+    '    sleep $((attempt * 5)); attempt=$((attempt + 1))',
+    "  done",
+    "}",
+    "",
+    "# Instance metadata through IMDSv2 (session token; hop limit 1 is enough on the host).",
+    'IMDS_TOKEN=$(retry curl -sSf -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 300" http://169.254.169.254/latest/api/token)',
+    'imds() { curl -sSf -H "X-aws-ec2-metadata-token: $IMDS_TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }',
+    "REGION=$(imds placement/region)",
+    "INSTANCE_ID=$(imds instance-id)",
+    "",
+    "# Node.js 20 from the AL2023 repositories (served from S3 through the VPC's gateway endpoint).",
+    "retry dnf install -y nodejs20",
+    "NODE_BIN=$(command -v node-20 || command -v node)",
+    "",
+    `id -u ${SERVER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${SERVER_USER}`,
+    "install -d -m 0755 /opt/seed-server",
+    "install -d -m 0700 /etc/seed-server",
+    "",
+    "# The bundle, verified against the hash the stack was synthesized with.",
+    `retry aws s3 cp --only-show-errors --region "$REGION" "s3://$BUCKET/$OBJECT_KEY" ${SERVER_PATHS.bundle}.download`,
+    `echo "$BUNDLE_SHA256  ${SERVER_PATHS.bundle}.download" | sha256sum --check --strict -`,
+    `install -m 0644 ${SERVER_PATHS.bundle}.download ${SERVER_PATHS.bundle}`,
+    `rm -f ${SERVER_PATHS.bundle}.download`,
+    "",
+    "umask 077",
+    `cat > ${SERVER_PATHS.environmentFile} <<EOF`,
+    "PORT=$PORT",
+    "HOST=0.0.0.0",
+    "SEED_INSTANCE_ID=$INSTANCE_ID",
+    "DRAIN_SECONDS=$DRAIN_SECONDS",
+    "LOG_LEVEL=$LOG_LEVEL",
+  );
+  if (database) {
+    add(
+      "SEED_STORE=postgres",
+      "PGHOST=$PGHOST",
+      "PGPORT=$PGPORT",
+      "PGDATABASE=$PGDATABASE",
+      "PGUSER=$PGUSER",
+      "PGSSLMODE=require",
+      "EOF",
+      "",
+      "# The password comes from the RDS-managed secret at every service start (so a restart picks",
+      "# up a rotated password); it never appears on a command line or in a log.",
+      `cat > ${SERVER_PATHS.credentialsConfig} <<EOF`,
+      "REGION='$REGION'",
+      "DB_SECRET_ARN='$DB_SECRET_ARN'",
+      "NODE_BIN='$NODE_BIN'",
+      "EOF",
+      // Quoted delimiter: the script is written verbatim, nothing in it is expanded now.
+      `cat > ${SERVER_PATHS.credentialsScript} <<'EOF'`,
+      "#!/bin/bash",
+      "set -euo pipefail",
+      "umask 077",
+      `. ${SERVER_PATHS.credentialsConfig}`,
+      `aws secretsmanager get-secret-value --region "$REGION" --secret-id "$DB_SECRET_ARN" --query SecretString --output text | "$NODE_BIN" -e '${SECRET_TO_ENV_PROGRAM}' > ${SERVER_PATHS.credentialsFile}.new`,
+      `mv ${SERVER_PATHS.credentialsFile}.new ${SERVER_PATHS.credentialsFile}`,
+      "EOF",
+      `chmod 0700 ${SERVER_PATHS.credentialsScript}`,
+    );
+  } else {
+    add("SEED_STORE=memory", "EOF");
+  }
+
+  add(
+    "",
+    "# Ports below 1024 need the bind capability; the server never runs as root.",
+    "CAPABILITIES=",
+    'if [ "$PORT" -lt 1024 ]; then CAPABILITIES="AmbientCapabilities=CAP_NET_BIND_SERVICE"; fi',
+    "",
+    `cat > ${SERVER_PATHS.unit} <<EOF`,
+    "[Unit]",
+    "Description=seed server (seedstack)",
+    "Wants=network-online.target",
+    "After=network-online.target",
+    "# Never give up restarting (e.g. while the database secret is not readable yet).",
+    "StartLimitIntervalSec=0",
+    "",
+    "[Service]",
+    "Type=simple",
+    `User=${SERVER_USER}`,
+    `Group=${SERVER_USER}`,
+    `EnvironmentFile=${SERVER_PATHS.environmentFile}`,
+  );
+  if (database) add(`ExecStartPre=+${SERVER_PATHS.credentialsScript}`, `EnvironmentFile=${SERVER_PATHS.credentialsFile}`);
+  add(
+    `ExecStart=$NODE_BIN ${SERVER_PATHS.bundle}`,
+    "Restart=always",
+    "RestartSec=2",
+    "KillSignal=SIGTERM",
+    "# Room for the drain period plus in-flight requests before systemd escalates to SIGKILL.",
+    "TimeoutStopSec=$((DRAIN_SECONDS + 30))",
+    "$CAPABILITIES",
+    "NoNewPrivileges=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateTmp=yes",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "EOF",
+    "",
+    "systemctl daemon-reload",
+    "systemctl enable --now seed-server.service",
+    'echo "seed-server started on port $PORT (instance $INSTANCE_ID)"',
+  );
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * The script as `base64encode(...)` for a launch template's `user_data`, which must be base64.
+ * The script may contain tokens (e.g. the bucket name), so the encoding happens in Terraform; the
+ * script becomes an HCL string literal there, where `\` and `"` must be escaped (cdktf escapes
+ * newlines and `${` but not these).
+ */
+export function base64UserData(script: string): string {
+  return Fn.base64encode(script.replace(/\\/g, "\\\\").replace(/"/g, '\\"'));
+}
