@@ -1,0 +1,13 @@
+/**
+ * Entry point of the `seed-server` command and of its single-file bundle
+ * (dist/bundle/seed-server.mjs). Run `seed-server --help` for the options.
+ */
+import { runSeedServerCli } from "./cli.js";
+
+runSeedServerCli(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  (err: unknown) => {
+    process.stderr.write(`seed-server: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
