@@ -1,0 +1,462 @@
+/**
+ * The app's configuration: typed, defaulted and validated in one place.
+ *
+ * Every setting can come from an environment variable (`SEEDSTACK_*`) or from a cdktf context key
+ * (the `context` object in cdktf.json). The environment wins: cdktf.json holds the project's
+ * committed defaults, and an environment variable is the per-run override (a CI job, one laptop
+ * session). Every problem is collected and reported at once, each naming the variable, the value
+ * given and what is allowed, so a user fixes their settings in one round trip.
+ */
+import { parseIpv4Cidr } from "../modules/cidr.js";
+
+/** How the load balancer serves clients. */
+export type TlsMode = "self-signed" | "acm-arn" | "acm-dns" | "http";
+/** The TLS modes, in the order the docs list them. */
+export const TLS_MODES: readonly TlsMode[] = ["self-signed", "acm-arn", "acm-dns", "http"];
+
+/** Which topology a stack builds. */
+export type Topology = "classic" | "autoscaled";
+/** The topologies a pull-request environment can copy. */
+export const TOPOLOGIES: readonly Topology[] = ["classic", "autoscaled"];
+
+/** Where Terraform state lives. */
+export type StateBackendConfig =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "s3";
+      /** The state bucket (must already exist). */
+      readonly bucket: string;
+      /** The bucket's region. */
+      readonly region: string;
+      /** DynamoDB lock table; when absent the S3-native lock file (Terraform >= 1.10) is used. */
+      readonly lockTable?: string;
+    };
+
+/** The validated configuration of the seedstack app. */
+export interface SeedstackConfig {
+  /** AWS region every stack is deployed to. */
+  readonly region: string;
+  /** Start of every physical resource name; stacks append their own part (`-classic`, `-pr-12`). */
+  readonly namePrefix: string;
+  /** The pull request to build an environment for; absent when no PR stack is wanted. */
+  readonly prNumber?: number;
+  /** The topology a PR environment copies. */
+  readonly prTopology: Topology;
+  /** How the load balancer serves clients. */
+  readonly tls: TlsMode;
+  /** The site's domain name (required for acm-dns; the URL output uses it when set). */
+  readonly domain?: string;
+  /** Route 53 hosted zone that holds `domain` (acm-dns only). */
+  readonly hostedZoneId?: string;
+  /** ARN of an existing ACM certificate in `region` (acm-arn only). */
+  readonly certificateArn?: string;
+  /** Whether the classic topology gets a PostgreSQL database shared by its servers. */
+  readonly database: boolean;
+  /**
+   * Whether long-lived stacks guard their data against `destroy`: the database refuses deletion and
+   * the artifact bucket must be emptied first. PR stacks are always destroyable.
+   */
+  readonly deletionProtection: boolean;
+  /** EC2 instance type of the web servers. */
+  readonly instanceType: string;
+  /** IPv4 CIDR blocks allowed to reach the load balancer. */
+  readonly allowedCidrs: readonly string[];
+  /** Hours a PR environment lives before the sweeper may destroy it. */
+  readonly ttlHours: number;
+  /** Who the environment belongs to (the Owner tag). */
+  readonly owner: string;
+  /** Creation time, ISO 8601 UTC to the second (`2025-01-31T12:00:00Z`). */
+  readonly createdAt: string;
+  /** Where Terraform state lives. */
+  readonly state: StateBackendConfig;
+}
+
+/** One setting: its environment variable, its context key, and the docs' words for it. */
+export interface SettingSpec {
+  /** Environment variable name. */
+  readonly env: string;
+  /** cdktf context key (cdktf.json `context`). */
+  readonly context: string;
+  /** Default, in words. */
+  readonly default: string;
+  /** What is allowed, in words (also used in error messages). */
+  readonly allowed: string;
+  /** What it does. */
+  readonly description: string;
+}
+
+/**
+ * Every setting the app reads. The docs table in docs/stacks.md is this list; a test checks
+ * that the two agree.
+ */
+export const SETTINGS = {
+  region: {
+    env: "SEEDSTACK_REGION",
+    context: "region",
+    default: "us-east-1",
+    allowed: "an AWS region code such as us-east-1 or eu-west-2",
+    description: "AWS region of every stack.",
+  },
+  namePrefix: {
+    env: "SEEDSTACK_NAME_PREFIX",
+    context: "namePrefix",
+    default: "seedstack",
+    allowed: "1-9 lowercase letters, digits and single hyphens, starting with a letter",
+    description: "Start of every resource name (`seedstack-classic-alb`, `seedstack-pr-12-alb`); change it to run two copies in one account.",
+  },
+  prNumber: {
+    env: "SEEDSTACK_PR_NUMBER",
+    context: "prNumber",
+    default: "none: no PR stack",
+    allowed: "a pull-request number, a whole number from 1 to 9999999",
+    description: "Adds the stack `pr-<n>`, an ephemeral copy for that pull request.",
+  },
+  prTopology: {
+    env: "SEEDSTACK_PR_TOPOLOGY",
+    context: "prTopology",
+    default: "classic",
+    allowed: `one of ${TOPOLOGIES.join(", ")}`,
+    description: "Which topology the PR stack copies.",
+  },
+  tls: {
+    env: "SEEDSTACK_TLS",
+    context: "tls",
+    default: "self-signed",
+    allowed: `one of ${TLS_MODES.join(", ")}`,
+    description: "How the ALB serves clients: a generated self-signed certificate, an existing ACM certificate, a new ACM certificate validated in Route 53, or plain HTTP (for course autograders; waives the HTTPS rule).",
+  },
+  domain: {
+    env: "SEEDSTACK_DOMAIN",
+    context: "domain",
+    default: "none: the URL is the ALB's DNS name",
+    allowed: "a lowercase DNS name such as app.example.com; only with SEEDSTACK_TLS=acm-arn or acm-dns",
+    description: "The site's name: with acm-dns, the certificate's name and an alias record to the ALB (required); with acm-arn, the name in the URL output (point its DNS at the ALB yourself).",
+  },
+  hostedZoneId: {
+    env: "SEEDSTACK_HOSTED_ZONE_ID",
+    context: "hostedZoneId",
+    default: "none",
+    allowed: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ; only with SEEDSTACK_TLS=acm-dns",
+    description: "Hosted zone of the domain, for DNS validation and the alias record (acm-dns).",
+  },
+  certificateArn: {
+    env: "SEEDSTACK_CERTIFICATE_ARN",
+    context: "certificateArn",
+    default: "none",
+    allowed: "an ACM certificate ARN in the stack's region; only with SEEDSTACK_TLS=acm-arn",
+    description: "Existing ACM certificate for the HTTPS listener (acm-arn).",
+  },
+  database: {
+    env: "SEEDSTACK_DATABASE",
+    context: "database",
+    default: "off",
+    allowed: "on or off",
+    description: "Adds a PostgreSQL database (RDS) shared by the stack's servers; off, each server keeps its seed in memory.",
+  },
+  deletionProtection: {
+    env: "SEEDSTACK_DELETION_PROTECTION",
+    context: "deletionProtection",
+    default: "on",
+    allowed: "on or off",
+    description: "classic and autoscaled only: on, the database refuses deletion and the artifact bucket must be empty before `destroy`; off, `cdktf destroy` removes everything (the database still leaves a final snapshot). PR stacks are always destroyable.",
+  },
+  instanceType: {
+    env: "SEEDSTACK_INSTANCE_TYPE",
+    context: "instanceType",
+    default: "t3.micro",
+    allowed: "an EC2 instance type such as t3.micro or t3.small",
+    description: "Instance type of the web servers.",
+  },
+  allowedCidrs: {
+    env: "SEEDSTACK_ALLOWED_CIDRS",
+    context: "allowedCidrs",
+    default: "0.0.0.0/0 (anyone)",
+    allowed: "comma-separated IPv4 CIDR blocks such as 203.0.113.0/24,198.51.100.7/32",
+    description: "Who may reach the load balancer.",
+  },
+  ttlHours: {
+    env: "SEEDSTACK_TTL_HOURS",
+    context: "ttlHours",
+    default: "24",
+    allowed: "a whole number of hours from 1 to 720",
+    description: "Lifetime of a PR environment; sets its ExpiresAt tag, which the sweeper reads.",
+  },
+  owner: {
+    env: "SEEDSTACK_OWNER",
+    context: "owner",
+    default: "$GITHUB_ACTOR, else $USER, else unknown",
+    allowed: "1-256 letters, digits, spaces and _.:/=+-@ (the AWS tag value alphabet)",
+    description: "Owner tag of every resource.",
+  },
+  createdAt: {
+    env: "SEEDSTACK_CREATED_AT",
+    context: "createdAt",
+    default: "now",
+    allowed: "an ISO 8601 time with a zone, such as 2025-01-31T12:00:00Z",
+    description: "CreatedAt tag of a PR environment; ExpiresAt is this plus the TTL. Pass a fixed time (the PR's creation) so re-deploys do not re-tag everything.",
+  },
+  stateBucket: {
+    env: "SEEDSTACK_STATE_BUCKET",
+    context: "stateBucket",
+    default: "none: local state files",
+    allowed: "an existing S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)",
+    description: "Keep state in S3 (encrypted, locked), one key per stack: `<name prefix>/<stack>/terraform.tfstate`.",
+  },
+  stateRegion: {
+    env: "SEEDSTACK_STATE_REGION",
+    context: "stateRegion",
+    default: "the stacks' region",
+    allowed: "an AWS region code; only with SEEDSTACK_STATE_BUCKET",
+    description: "Region of the state bucket.",
+  },
+  stateLockTable: {
+    env: "SEEDSTACK_STATE_LOCK_TABLE",
+    context: "stateLockTable",
+    default: "none: S3-native lock file (Terraform >= 1.10)",
+    allowed: "a DynamoDB table name (3-255 letters, digits, _ . -); only with SEEDSTACK_STATE_BUCKET",
+    description: "Lock state with this DynamoDB table instead of the S3 lock file (for Terraform < 1.10).",
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+/** A setting's key in {@link SETTINGS}. */
+export type SettingName = keyof typeof SETTINGS;
+
+/** Thrown by {@link loadConfig}; `problems` lists every invalid setting, one sentence each. */
+export class ConfigError extends Error {
+  /** One sentence per problem. */
+  public readonly problems: readonly string[];
+
+  /** @param problems one sentence per problem, each naming the setting, the value and what is allowed */
+  constructor(problems: readonly string[]) {
+    super(`seedstack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+      problems.map((p) => `  - ${p}`).join("\n"));
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Where {@link loadConfig} reads settings from. */
+export interface ConfigSources {
+  /** Environment variables (usually `process.env`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Looks up a cdktf context key (usually `app.node.tryGetContext`).
+   * @default no context: only the environment is read
+   */
+  readonly context?: (key: string) => unknown;
+  /**
+   * The current time, for the createdAt default.
+   * @default the system clock
+   */
+  readonly now?: () => Date;
+}
+
+/** Longest namePrefix: `<prefix>-pr-<7 digits>` must fit the 20-character construct limit. */
+export const MAX_APP_NAME_PREFIX_LENGTH = 9;
+/** Largest PR number: 7 digits keep `seedstack-pr-<n>` within 20 characters. */
+export const MAX_PR_NUMBER = 9_999_999;
+/** Longest TTL: 30 days. An environment meant to live longer is not ephemeral. */
+export const MAX_TTL_HOURS = 720;
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const NAME_PREFIX = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+const WHOLE_NUMBER = /^[1-9]\d*$/;
+const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+
+/**
+ * Read, default and validate every setting.
+ * @throws ConfigError listing every problem found (not just the first)
+ */
+export function loadConfig(sources: ConfigSources): SeedstackConfig {
+  const problems: string[] = [];
+  const raw = (name: SettingName): string | undefined => readRaw(sources, name);
+  /** Record a problem with `name`: the variable, the value given, and what is allowed. */
+  const bad = (name: SettingName, value: string, extra = ""): undefined => {
+    const spec = SETTINGS[name];
+    problems.push(`${spec.env} (context "${spec.context}") is ${JSON.stringify(value)}${extra}; allowed: ${spec.allowed}.`);
+    return undefined;
+  };
+  const matching = (name: SettingName, pattern: RegExp): string | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    return pattern.test(value) ? value : bad(name, value);
+  };
+  const oneOf = <T extends string>(name: SettingName, values: readonly T[], fallback: T): T => {
+    const value = raw(name);
+    if (value === undefined) return fallback;
+    if ((values as readonly string[]).includes(value)) return value as T;
+    bad(name, value);
+    return fallback;
+  };
+  const wholeNumber = (name: SettingName, max: number): number | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    if (!WHOLE_NUMBER.test(value) || Number(value) > max) return bad(name, value);
+    return Number(value);
+  };
+
+  const region = matching("region", REGION) ?? "us-east-1";
+
+  const namePrefixRaw = raw("namePrefix");
+  let namePrefix = "seedstack";
+  if (namePrefixRaw !== undefined) {
+    if (namePrefixRaw.length <= MAX_APP_NAME_PREFIX_LENGTH && NAME_PREFIX.test(namePrefixRaw)) namePrefix = namePrefixRaw;
+    else bad("namePrefix", namePrefixRaw);
+  }
+
+  const prNumber = wholeNumber("prNumber", MAX_PR_NUMBER);
+  const prTopology = oneOf("prTopology", TOPOLOGIES, "classic");
+  const tls = oneOf("tls", TLS_MODES, "self-signed");
+  // Cross-checks against the TLS mode only make sense once the mode itself is valid.
+  const tlsValid = (TLS_MODES as readonly (string | undefined)[]).includes(raw("tls") ?? "self-signed");
+
+  const domain = matching("domain", DOMAIN);
+  const hostedZoneId = matching("hostedZoneId", HOSTED_ZONE_ID);
+  const certificateArnRaw = raw("certificateArn");
+  let certificateArn: string | undefined;
+  if (certificateArnRaw !== undefined) {
+    const match = CERTIFICATE_ARN.exec(certificateArnRaw);
+    if (!match) bad("certificateArn", certificateArnRaw);
+    else if (match[1] !== region) {
+      // An ALB can only use a certificate from its own region; say so before Terraform does.
+      bad("certificateArn", certificateArnRaw, ` (a certificate in ${match[1]}, but the stacks are in ${region})`);
+    } else certificateArn = certificateArnRaw;
+  }
+  if (tlsValid) problems.push(...tlsModeProblems(tls, (name) => raw(name) !== undefined));
+
+  const databaseRaw = oneOf("database", ["on", "off"], "off");
+  const deletionProtectionRaw = oneOf("deletionProtection", ["on", "off"], "on");
+  const instanceType = matching("instanceType", INSTANCE_TYPE) ?? "t3.micro";
+
+  const cidrsRaw = raw("allowedCidrs");
+  let allowedCidrs: string[] = ["0.0.0.0/0"];
+  if (cidrsRaw !== undefined) {
+    const blocks = cidrsRaw.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const invalid: string[] = [];
+    for (const block of blocks) {
+      try {
+        parseIpv4Cidr(block, SETTINGS.allowedCidrs.env);
+      } catch (error) {
+        invalid.push((error as Error).message);
+      }
+    }
+    if (blocks.length === 0) bad("allowedCidrs", cidrsRaw, " (no blocks)");
+    else if (invalid.length > 0) bad("allowedCidrs", cidrsRaw, ` (${invalid.join("; ")})`);
+    else allowedCidrs = [...new Set(blocks)];
+  }
+
+  const ttlHours = wholeNumber("ttlHours", MAX_TTL_HOURS) ?? 24;
+
+  const ownerRaw = raw("owner");
+  let owner = defaultOwner(sources.env);
+  if (ownerRaw !== undefined) {
+    if (TAG_VALUE.test(ownerRaw)) owner = ownerRaw;
+    else bad("owner", ownerRaw);
+  }
+
+  const createdAtRaw = raw("createdAt");
+  let createdAt = isoSeconds((sources.now ?? (() => new Date()))());
+  if (createdAtRaw !== undefined) {
+    const parsed = new Date(createdAtRaw);
+    if (ISO_TIME.test(createdAtRaw) && !Number.isNaN(parsed.getTime())) createdAt = isoSeconds(parsed);
+    else bad("createdAt", createdAtRaw);
+  }
+
+  const stateBucket = matching("stateBucket", BUCKET);
+  const stateRegion = matching("stateRegion", REGION);
+  const stateLockTable = matching("stateLockTable", DYNAMODB_TABLE);
+  if (raw("stateBucket") === undefined) {
+    for (const name of ["stateRegion", "stateLockTable"] as const) {
+      if (raw(name) !== undefined) problems.push(`${SETTINGS[name].env} is set but ${SETTINGS.stateBucket.env} is not; state is local unless a bucket is given.`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const state: StateBackendConfig = stateBucket
+    ? { kind: "s3", bucket: stateBucket, region: stateRegion ?? region, ...(stateLockTable ? { lockTable: stateLockTable } : {}) }
+    : { kind: "local" };
+  return {
+    region,
+    namePrefix,
+    ...(prNumber !== undefined ? { prNumber } : {}),
+    prTopology,
+    tls,
+    ...(domain !== undefined ? { domain } : {}),
+    ...(hostedZoneId !== undefined ? { hostedZoneId } : {}),
+    ...(certificateArn !== undefined ? { certificateArn } : {}),
+    database: databaseRaw === "on",
+    deletionProtection: deletionProtectionRaw === "on",
+    instanceType,
+    allowedCidrs,
+    ttlHours,
+    owner,
+    createdAt,
+    state,
+  };
+}
+
+/**
+ * Settings that belong to one TLS mode: required in that mode, rejected in the others (a
+ * certificate ARN that is silently ignored is a certificate the user thinks they are serving).
+ */
+function tlsModeProblems(tls: TlsMode, given: (name: SettingName) => boolean): string[] {
+  const problems: string[] = [];
+  const required = (name: SettingName): void => {
+    if (!given(name)) problems.push(`${SETTINGS[name].env} is required when ${SETTINGS.tls.env}=${tls}; allowed: ${SETTINGS[name].allowed}.`);
+  };
+  const onlyWith = (name: SettingName, modes: readonly TlsMode[]): void => {
+    if (!modes.includes(tls) && given(name)) {
+      const use = modes.map((mode) => `${SETTINGS.tls.env}=${mode}`).join(" or ");
+      problems.push(`${SETTINGS[name].env} is set but ${SETTINGS.tls.env} is ${tls}; it is only used with ${use}: set that, or unset it.`);
+    }
+  };
+  if (tls === "acm-arn") required("certificateArn");
+  if (tls === "acm-dns") {
+    required("domain");
+    required("hostedZoneId");
+  }
+  onlyWith("certificateArn", ["acm-arn"]);
+  onlyWith("hostedZoneId", ["acm-dns"]);
+  // A self-signed certificate names the ALB's DNS name, and plain HTTP has no certificate: a domain
+  // there would only produce a URL that fails verification or points nowhere.
+  onlyWith("domain", ["acm-arn", "acm-dns"]);
+  return problems;
+}
+
+/** The raw text of a setting: environment first, then context; empty means unset. */
+function readRaw(sources: ConfigSources, name: SettingName): string | undefined {
+  const spec = SETTINGS[name];
+  const fromEnv = sources.env[spec.env];
+  if (fromEnv !== undefined && fromEnv.trim() !== "") return fromEnv.trim();
+  const fromContext = sources.context?.(spec.context);
+  if (fromContext === undefined || fromContext === null) return undefined;
+  // cdktf.json may hold JSON numbers, booleans and lists; read them as the same text an
+  // environment variable would carry (true -> "on", [a, b] -> "a,b").
+  const text = Array.isArray(fromContext)
+    ? fromContext.map(String).join(",")
+    : typeof fromContext === "boolean"
+      ? fromContext ? "on" : "off"
+      : String(fromContext);
+  return text.trim() === "" ? undefined : text.trim();
+}
+
+/** Who is deploying, when SEEDSTACK_OWNER is not given: the GitHub actor in CI, the login name on a laptop. */
+function defaultOwner(env: Readonly<Record<string, string | undefined>>): string {
+  for (const candidate of [env.GITHUB_ACTOR, env.USER, env.USERNAME]) {
+    if (candidate !== undefined && TAG_VALUE.test(candidate)) return candidate;
+  }
+  return "unknown";
+}
+
+/** `2025-01-31T12:00:00Z`: whole seconds, so tags do not carry noise. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,0 +1,67 @@
+/**
+ * Test helpers for the stacks: synthesize the whole app under a given configuration, with a
+ * fixed creation time and owner (synth must be deterministic) and a small fixture bundle (so the
+ * tests do not depend on `npm run build:bundle` having run).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { loadConfig, type SeedstackConfig } from "./config.js";
+import { buildApp } from "./app.js";
+import type { SeedstackStack } from "./seedstack-stack.js";
+import { toSynthJson, type SynthJson } from "../test/synth-json.js";
+
+/** The fixed settings every test configuration starts from. */
+export const TEST_BASE_ENV: Readonly<Record<string, string>> = {
+  SEEDSTACK_OWNER: "octocat",
+  SEEDSTACK_CREATED_AT: "2025-01-31T12:00:00Z",
+};
+
+/** An ACM certificate ARN in us-east-1, for acm-arn configurations. */
+export const TEST_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+let fixtureBundle: string | undefined;
+
+/** A tiny stand-in for the seed-server bundle, written once per test process. */
+export function fixtureBundlePath(): string {
+  if (fixtureBundle === undefined) {
+    fixtureBundle = join(mkdtempSync(join(tmpdir(), "seedstack-stacks-test-")), "seed-server.mjs");
+    writeFileSync(fixtureBundle, "// fixture bundle for stack tests\nconsole.log('seed');\n");
+  }
+  return fixtureBundle;
+}
+
+/** A synthesized stack, with the top-level blocks the stack tests read besides resources. */
+export type StackJson = SynthJson & {
+  // Synthesized JSON is untyped by nature; the tests check the shape of what they read.
+  readonly output?: Record<string, { value: any; description?: string }>;
+  readonly terraform?: { backend?: Record<string, Record<string, any>> };
+  readonly provider?: Record<string, Array<Record<string, any>>>;
+};
+
+/** One synthesized stack of the app. */
+export interface SynthesizedStack {
+  /** The construct. */
+  readonly stack: SeedstackStack;
+  /** Its parsed cdk.tf.json. */
+  readonly json: StackJson;
+}
+
+/** The app synthesized under `env` (on top of {@link TEST_BASE_ENV}), stack name -> stack. */
+export function synthApp(env: Record<string, string> = {}): { config: SeedstackConfig; stacks: Map<string, SynthesizedStack> } {
+  const config = loadConfig({ env: { ...TEST_BASE_ENV, ...env } });
+  const app = Testing.app();
+  const stacks = new Map<string, SynthesizedStack>();
+  for (const stack of buildApp(app, config, { bundlePath: fixtureBundlePath() })) {
+    stacks.set(stack.environment.stackName, { stack, json: toSynthJson(Testing.synth(stack)) as StackJson });
+  }
+  return { config, stacks };
+}
+
+/** The one stack named `name` (throws, listing the stacks, when it is missing). */
+export function stackNamed(stacks: Map<string, SynthesizedStack>, name: string): StackJson {
+  const found = stacks.get(name);
+  if (!found) throw new Error(`no stack ${name}; the app has ${[...stacks.keys()].join(", ")}`);
+  return found.json;
+}
