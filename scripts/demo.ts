@@ -1,7 +1,8 @@
 /**
- * `npm start`: the seed server on the embedded default, no AWS account needed.
+ * `npm start`: the main job on the embedded default, no AWS account needed.
  *
- * Starts the built bundle (dist/bundle/seed-server.mjs) with plain node on a free loopback port
+ * First synthesizes every stack and checks it against the security baseline (demo-synth.ts).
+ * Then starts the built bundle (dist/bundle/seed-server.mjs) with plain node on a free loopback port
  * with the in-memory store, walks the HTTP contract step by step, printing each request and what
  * came back, then shuts the server down gracefully. Exits 0 when every step behaved, 1 otherwise.
  *
@@ -13,6 +14,7 @@ import { existsSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { createInterface } from "node:readline";
 import { findPackageRoot, seedServerBundlePath } from "../seed-server/bundle-path.js";
+import { demoSynth } from "./demo-synth.js";
 
 interface Step {
   /** What the step shows, in words. */
@@ -54,7 +56,9 @@ async function main(): Promise<number> {
     console.error(`seed-server bundle not found at ${bundle}: run \`npm run build:bundle\` (npm ci does it for you)`);
     return 1;
   }
-  console.log("seedstack demo: the seed server on the embedded default (in-memory store, no AWS account)\n");
+  console.log("seedstack demo on the embedded default (no AWS account)\n");
+  const synthProblems = demoSynth((line) => console.log(line));
+  console.log("2. Run the seed server every instance runs (in-memory store) and walk its contract\n");
   console.log(`  bundle   ${relative(root, bundle)} (${(statSync(bundle).size / 1024).toFixed(1)} KiB), run with plain node`);
 
   const child = spawn(process.execPath, [bundle, "--port", "0", "--host", "127.0.0.1", "--store", "memory", "--drain-seconds", "1", "--instance-id", "demo-1", "--quiet"], {
@@ -114,7 +118,8 @@ async function main(): Promise<number> {
 
   const total = STEPS.length + 1;
   console.log(failures === 0 ? ok(`\nAll ${total} steps behaved.`) : bad(`\n${failures} of ${total} steps misbehaved.`));
-  return failures === 0 ? 0 : 1;
+  if (synthProblems > 0) console.log(bad(`${synthProblems} stack(s) failed to synthesize or broke the security baseline.`));
+  return failures === 0 && synthProblems === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();
