@@ -49,6 +49,12 @@ export const SERVED_BY_HEADER = "X-Served-By";
 
 const TEXT = "text/plain; charset=utf-8";
 
+/** The methods each known path answers: the `Allow` header of a 405, and its message. */
+const ALLOWED_METHODS: Readonly<Record<string, { readonly allow: string; readonly message: string }>> = {
+  "/": { allow: "GET, HEAD, POST", message: "method not allowed on /; use GET, HEAD or POST\n" },
+  "/status": { allow: "GET, HEAD", message: "method not allowed on /status; use GET or HEAD\n" },
+};
+
 /** Build the app. */
 export function createSeedApp(options: SeedAppOptions): SeedApp {
   const { store, instanceId } = options;
@@ -87,7 +93,13 @@ export function createSeedApp(options: SeedAppOptions): SeedApp {
 
   const router = polka({
     onError: (err, _req, res) => sendError(res, err),
-    onNoMatch: (req, res) => send(res, 404, `not found: ${req.method} ${req.path.slice(0, 200)}; the seed server serves / and /status\n`),
+    // Wrong methods on known paths are answered here rather than by catch-all `router.all` routes:
+    // polka matches every route against every request, and this keeps GET / to a single match.
+    onNoMatch: (req, res) => {
+      const allowed = ALLOWED_METHODS[req.path];
+      if (allowed !== undefined) send(res, 405, allowed.message, { Allow: allowed.allow });
+      else send(res, 404, `not found: ${req.method} ${req.path.slice(0, 200)}; the seed server serves / and /status\n`);
+    },
   });
 
   router.get("/", (_req, res) => {
@@ -116,8 +128,6 @@ export function createSeedApp(options: SeedAppOptions): SeedApp {
     send(res, 200, "OK");
   });
 
-  router.all("/", (_req, res) => send(res, 405, "method not allowed on /; use GET, HEAD or POST\n", { Allow: "GET, HEAD, POST" }));
-  router.all("/status", (_req, res) => send(res, 405, "method not allowed on /status; use GET or HEAD\n", { Allow: "GET, HEAD" }));
 
   // polka's own `attach` defers every request by a setImmediate; calling its handler directly
   // saves that hop. Request log lines are hooked here, once, only when they are wanted.
