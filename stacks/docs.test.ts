@@ -1,5 +1,5 @@
 /**
- * docs/stacks.md documents every setting in one table; this keeps the table and the code's
+ * README.md documents every setting in one table; this keeps the table and the code's
  * SETTINGS list (the source of the error messages) from drifting apart.
  */
 import { test } from "uvu";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { SETTINGS } from "./config.js";
 import { findPackageRoot } from "../seed-server/bundle-path.js";
 
-const docs = readFileSync(join(findPackageRoot(), "docs", "stacks.md"), "utf8");
+const docs = readFileSync(join(findPackageRoot(), "README.md"), "utf8");
 
 /** Rows of the configuration table (from its header to the first non-table line), by variable name. */
 const lines = docs.split("\n");
@@ -25,17 +25,17 @@ const rows = new Map(
 );
 
 test("every setting has a row with its context key, default, allowed values and description", () => {
-  assert.ok(header >= 0 && rows.size > 0, "docs/stacks.md has no configuration table (header `| Variable | Context key |`)");
+  assert.ok(header >= 0 && rows.size > 0, "README.md has no configuration table (header `| Variable | Context key |`)");
   for (const spec of Object.values(SETTINGS)) {
     const cells = rows.get(spec.env);
-    assert.ok(cells, `docs/stacks.md has no row for ${spec.env}`);
+    assert.ok(cells, `README.md has no row for ${spec.env}`);
     assert.equal(cells, [`\`${spec.env}\``, `\`${spec.context}\``, spec.default, spec.allowed, spec.description], spec.env);
   }
 });
 
 test("the table documents no setting the code does not have", () => {
   const known = new Set<string>(Object.values(SETTINGS).map((s) => s.env));
-  for (const name of rows.keys()) assert.ok(known.has(name), `docs/stacks.md documents unknown setting ${name}`);
+  for (const name of rows.keys()) assert.ok(known.has(name), `README.md documents unknown setting ${name}`);
 });
 
 test.run();

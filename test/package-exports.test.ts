@@ -6,6 +6,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -36,6 +39,23 @@ test("helpers that are not public API are not exported", () => {
   const names = run.stdout.trim().split(",");
   for (const exported of ["Network", "WebServerPair", "AutoScaledWebServers", "LoadBalancer", "Database", "ArtifactBucket", "InstanceRole"]) assert.ok(names.includes(exported), exported);
   for (const internal of ["renderUserData", "parseIpv4Cidr", "ensureTlsProvider"]) assert.not.ok(names.includes(internal), internal);
+});
+
+test("the README's module example runs as written and synthesizes", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const example = /```ts\n(import[^`]*from "seedstack\/modules";[^`]*)```/.exec(readme)?.[1];
+  assert.ok(example, "README.md has a ```ts example importing seedstack/modules");
+  const outdir = mkdtempSync(join(tmpdir(), "seedstack-readme-"));
+  try {
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", example], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    assert.is(run.status, 0, run.stderr);
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", "demo", "cdk.tf.json"), "utf8"));
+    assert.is(Object.keys(json.resource.aws_instance).length, 2);
+    assert.is(Object.keys(json.resource.aws_db_instance).length, 1);
+    assert.ok(json.output.url);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 test.run();
