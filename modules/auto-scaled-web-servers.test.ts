@@ -5,7 +5,7 @@ import type { TerraformStack } from "cdktf";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import { Network } from "./network.js";
 import { AutoScaledWebServers, type AutoScaledWebServersProps } from "./auto-scaled-web-servers.js";
-import { fixtureArtifact, FixtureDatabase, refTo, resourceNamed, resourcesOf, synthStack, type SynthJson } from "../test/compute-fixtures.js";
+import { fixtureArtifact, FixtureDatabase, refTo, resourceNamed, resourcesOf, synthStack, type SynthJson, assertRejects } from "../test/compute-fixtures.js";
 
 type Extra = Partial<Omit<AutoScaledWebServersProps, "network">> & { networkProps?: ConstructorParameters<typeof Network>[2] };
 
@@ -176,16 +176,7 @@ test("database: allowFrom(servers) and the group boots after the Secrets Manager
   assert.ok(group(json).depends_on.includes(`aws_vpc_endpoint.${endpoint[0]}`));
 });
 
-const rejects = (extra: Extra, ...fragments: string[]) => {
-  try {
-    build(extra);
-  } catch (error) {
-    const message = (error as Error).message;
-    fragments.forEach((f) => assert.ok(message.includes(f), `"${message}" should mention ${f}`));
-    return;
-  }
-  assert.unreachable(`expected ${JSON.stringify(extra)} to be rejected`);
-};
+const rejects = (extra: Extra, ...fragments: string[]) => assertRejects(build, extra, ...fragments);
 
 test("validation: min <= desired <= max, ranges, and the shared props", () => {
   rejects({ minSize: 2, desiredCapacity: 1, maxSize: 3 }, "minSize <= desiredCapacity <= maxSize", "minSize 2", "desiredCapacity 1", "maxSize 3");

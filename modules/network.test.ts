@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Network } from "./network.js";
-import { refTo, resourceNamed, resourcesOf, synthStack } from "../test/compute-fixtures.js";
+import { refTo, resourceNamed, resourcesOf, synthStack, assertRejects } from "../test/compute-fixtures.js";
 import { parseIpv4Cidr } from "./cidr.js";
 
 const build = (props: ConstructorParameters<typeof Network>[2] = {}) =>
@@ -198,16 +198,7 @@ test("namePrefix is used in Name tags", () => {
   assert.is(resourceNamed(json, "aws_internet_gateway", "igw").tags.Name, "pr-123-igw");
 });
 
-const rejects = (props: ConstructorParameters<typeof Network>[2], ...fragments: string[]) => {
-  try {
-    build(props);
-  } catch (error) {
-    const message = (error as Error).message;
-    fragments.forEach((f) => assert.ok(message.includes(f), `"${message}" should mention ${f}`));
-    return;
-  }
-  assert.unreachable(`expected ${JSON.stringify(props)} to be rejected`);
-};
+const rejects = (props: ConstructorParameters<typeof Network>[2], ...fragments: string[]) => assertRejects(build, props, ...fragments);
 
 test("validation: fewer than two AZs, duplicates, bad names, both AZ props", () => {
   rejects({ availabilityZones: ["us-west-2a"] }, "2 to 6", "got 1", "us-west-2a");

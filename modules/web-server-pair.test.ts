@@ -7,7 +7,7 @@ import { Network } from "./network.js";
 import { ArtifactBucket } from "./artifact-bucket.js";
 import { WebServerPair, type WebServerPairProps } from "./web-server-pair.js";
 import type { ILoadBalancerTarget } from "./contracts.js";
-import { fixtureArtifact, FixtureDatabase, refTo, resourceNamed, resourcesOf, synthStack, type SynthJson } from "../test/compute-fixtures.js";
+import { fixtureArtifact, FixtureDatabase, refTo, resourceNamed, resourcesOf, synthStack, type SynthJson, assertRejects } from "../test/compute-fixtures.js";
 
 type Extra = Partial<Omit<WebServerPairProps, "network">> & { networkProps?: ConstructorParameters<typeof Network>[2] };
 
@@ -228,16 +228,7 @@ test("with the real ArtifactBucket: boots after the upload, reads exactly its ob
   assert.equal(reads, [`${bucketArn}/${result.artifact.objectKey}`]);
 });
 
-const rejects = (extra: Extra, ...fragments: string[]) => {
-  try {
-    build(extra);
-  } catch (error) {
-    const message = (error as Error).message;
-    fragments.forEach((f) => assert.ok(message.includes(f), `"${message}" should mention ${f}`));
-    return;
-  }
-  assert.unreachable(`expected ${JSON.stringify(extra)} to be rejected`);
-};
+const rejects = (extra: Extra, ...fragments: string[]) => assertRejects(build, extra, ...fragments);
 
 test("validation: count, port, health check path, drain, instance type, volume, log level, prefix", () => {
   rejects({ count: 0 }, "WebServerPair", "count", "got 0");

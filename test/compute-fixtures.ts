@@ -3,11 +3,12 @@
  * public API: synthesizes a stack to its parsed Terraform JSON, and literal fixture values for the
  * contracts other modules implement (used only when the real module is not what a test is about).
  */
-import { Testing, TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import * as assert from "uvu/assert";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import type { DatabaseConnection, IDatabase, INetwork, IServerArtifact, IWebServers } from "../modules/contracts.js";
+import { synthStack as synthTestStack } from "./synth-stack.js";
 
 /** The parts of cdk.tf.json the tests read. */
 export interface SynthJson {
@@ -16,13 +17,13 @@ export interface SynthJson {
   readonly output?: Record<string, unknown>;
 }
 
-/** Build a stack with `build`, synthesize it and return the parsed JSON plus what `build` returned. */
+/**
+ * Build a stack with `build`, synthesize it (test/synth-stack.ts) and return the parsed JSON, with
+ * `resource` always present, plus what `build` returned.
+ */
 export function synthStack<T>(build: (stack: TerraformStack) => T): { json: SynthJson; result: T } {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "test");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
-  const result = build(stack);
-  const parsed = JSON.parse(Testing.synth(stack)) as Partial<SynthJson>;
+  const { json, result } = synthTestStack(build);
+  const parsed = json as Partial<SynthJson>;
   return { json: { ...parsed, resource: parsed.resource ?? {} }, result };
 }
 
@@ -74,4 +75,19 @@ export class FixtureDatabase extends Construct implements IDatabase {
     this.allowedFrom.push(servers);
     servers.role.grantSecretRead(this.connection.secretArn);
   }
+}
+
+/**
+ * Assert that `attempt(props)` throws and that its message mentions every fragment (what was given
+ * and what is allowed); fails when it does not throw.
+ */
+export function assertRejects<P>(attempt: (props: P) => unknown, props: P, ...fragments: string[]): void {
+  try {
+    attempt(props);
+  } catch (error) {
+    const message = (error as Error).message;
+    fragments.forEach((f) => assert.ok(message.includes(f), `"${message}" should mention ${f}`));
+    return;
+  }
+  assert.unreachable(`expected ${JSON.stringify(props)} to be rejected`);
 }

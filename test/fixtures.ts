@@ -53,8 +53,8 @@ export interface ClassicTopology {
   readonly loadBalancer: LoadBalancer;
 }
 
-/** Network + ArtifactBucket + WebServerPair + LoadBalancer (self-signed unless overridden) + Database. */
-export function classicTopology(scope: Construct, options: TopologyOptions = {}, database: Partial<Omit<DatabaseProps, "network">> = {}): ClassicTopology {
+/** The Network and ArtifactBucket every topology starts with. */
+function networkAndArtifacts(scope: Construct, options: TopologyOptions): { namePrefix: string | undefined; network: Network; artifacts: ArtifactBucket } {
   const namePrefix = options.namePrefix;
   const network = new Network(scope, "network", { ...options.network, ...(namePrefix ? { namePrefix } : {}) });
   const artifacts = new ArtifactBucket(scope, "artifacts", {
@@ -62,6 +62,12 @@ export function classicTopology(scope: Construct, options: TopologyOptions = {},
     forceDestroy: options.ephemeral ?? false,
     ...(namePrefix ? { namePrefix } : {}),
   });
+  return { namePrefix, network, artifacts };
+}
+
+/** Network + ArtifactBucket + WebServerPair + LoadBalancer (self-signed unless overridden) + Database. */
+export function classicTopology(scope: Construct, options: TopologyOptions = {}, database: Partial<Omit<DatabaseProps, "network">> = {}): ClassicTopology {
+  const { namePrefix, network, artifacts } = networkAndArtifacts(scope, options);
   const db = new Database(scope, "database", { network, ephemeral: options.ephemeral ?? false, ...database, ...(namePrefix ? { namePrefix } : {}) });
   const servers = new WebServerPair(scope, "web", { network, artifact: artifacts, database: db, ...(namePrefix ? { namePrefix } : {}) });
   const loadBalancer = new LoadBalancer(scope, "lb", {
@@ -85,13 +91,7 @@ export interface AutoscaledTopology {
 
 /** Network + ArtifactBucket + AutoScaledWebServers + LoadBalancer with sticky sessions (1 hour). */
 export function autoscaledTopology(scope: Construct, options: TopologyOptions = {}): AutoscaledTopology {
-  const namePrefix = options.namePrefix;
-  const network = new Network(scope, "network", { ...options.network, ...(namePrefix ? { namePrefix } : {}) });
-  const artifacts = new ArtifactBucket(scope, "artifacts", {
-    bundlePath: options.bundlePath ?? fixtureBundlePath(),
-    forceDestroy: options.ephemeral ?? false,
-    ...(namePrefix ? { namePrefix } : {}),
-  });
+  const { namePrefix, network, artifacts } = networkAndArtifacts(scope, options);
   const servers = new AutoScaledWebServers(scope, "web", { network, artifact: artifacts, maxSize: 4, ...(namePrefix ? { namePrefix } : {}) });
   const loadBalancer = new LoadBalancer(scope, "lb", {
     network,
