@@ -102,6 +102,7 @@ export function helpText(): string {
     "PostgreSQL store:",
     "  DATABASE_URL            postgres://user:password@host:5432/database",
     "  PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE   used when DATABASE_URL is unset",
+    "  PGPASSWORD_FILE         file holding the password, re-read for every new connection (rotated passwords)",
     `  PGSSLMODE               ${SSL_MODES.join("|")} with libpq's meaning (require: TLS without certificate verification); default: disable`,
     "  PGSSLROOTCERT           CA file for verify-ca / verify-full; default: Node's bundled CA list",
     "",

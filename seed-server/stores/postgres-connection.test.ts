@@ -66,4 +66,22 @@ test("reads DATABASE_URL, PGSSLMODE and PGSSLROOTCERT from the environment, igno
   assert.equal(postgresConnectionFromEnv({ DATABASE_URL: "", PGSSLMODE: "" }), {});
 });
 
+test("PGPASSWORD_FILE: the password is read from the file for every new connection", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-pw-"));
+  try {
+    const file = join(dir, "password");
+    writeFileSync(file, "first\n");
+    assert.equal(postgresConnectionFromEnv({ PGPASSWORD_FILE: file }), { passwordFile: file });
+    const { password } = postgresPoolConfig({ passwordFile: file });
+    assert.type(password, "function");
+    const read = password as () => Promise<string>;
+    assert.is(await read(), "first", "trailing newline dropped");
+    writeFileSync(file, "second");
+    assert.is(await read(), "second", "re-read, not cached");
+    assert.match(rejection(() => postgresPoolConfig({ passwordFile: join(dir, "missing") })), /^PGPASSWORD_FILE .*missing cannot be read: ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();

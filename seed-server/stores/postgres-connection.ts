@@ -7,8 +7,13 @@
  * certificate against Node's CA list", unlike libpq's "TLS, no verification". On EC2 the user data
  * sets PGSSLMODE=require for RDS (which forces TLS) and the RDS CA is not in Node's list, so
  * node-postgres' reading would refuse every connection.
+ *
+ * PGPASSWORD_FILE names a file holding the password, read again for every new connection: RDS
+ * rotates its managed master password (every 7 days by default), and the EC2 user data refreshes
+ * the file from Secrets Manager, so servers pick up a new password without a restart.
  */
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { ConnectionOptions } from "node:tls";
 import type { PoolConfig } from "pg";
 
@@ -33,6 +38,11 @@ export interface PostgresConnectionInput {
   readonly sslMode?: string;
   /** CA bundle file for verify-ca / verify-full (and require, which then verifies like libpq). @default Node's bundled CA list */
   readonly sslRootCert?: string;
+  /**
+   * File holding the password (trailing newline ignored), read for every new connection.
+   * @default the URL's password, else PGPASSWORD
+   */
+  readonly passwordFile?: string;
 }
 
 /** Read PostgresConnectionInput from environment variables. */
@@ -41,12 +51,13 @@ export function postgresConnectionFromEnv(env: NodeJS.ProcessEnv = process.env):
     ...(nonEmpty(env.DATABASE_URL) ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(nonEmpty(env.PGSSLMODE) ? { sslMode: env.PGSSLMODE } : {}),
     ...(nonEmpty(env.PGSSLROOTCERT) ? { sslRootCert: env.PGSSLROOTCERT } : {}),
+    ...(nonEmpty(env.PGPASSWORD_FILE) ? { passwordFile: env.PGPASSWORD_FILE } : {}),
   };
 }
 
 /**
  * node-postgres pool settings (connection part only) for the input. Throws ConnectionConfigError
- * for an unsupported sslmode or an unreadable root certificate file.
+ * for an unsupported sslmode, or an unreadable root certificate or password file.
  */
 export function postgresPoolConfig(input: PostgresConnectionInput): PoolConfig {
   let connectionString: string | undefined;
@@ -70,7 +81,22 @@ export function postgresPoolConfig(input: PostgresConnectionInput): PoolConfig {
     connectionString = url.toString();
   }
   const ssl = tlsOptions(sslMode ?? "disable", sslRootCert);
-  return { ...(connectionString !== undefined ? { connectionString } : {}), ssl };
+  const password = input.passwordFile !== undefined ? passwordFromFile(input.passwordFile) : undefined;
+  return { ...(connectionString !== undefined ? { connectionString } : {}), ssl, ...(password !== undefined ? { password } : {}) };
+}
+
+/**
+ * A password function for node-postgres, which calls it for every new connection. The file must be
+ * readable now (a clear start-up error beats a server that can never connect); a later read error
+ * fails that one connection attempt, which the store reports as unavailable (503) and retries.
+ */
+function passwordFromFile(path: string): () => Promise<string> {
+  try {
+    readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConnectionConfigError(`PGPASSWORD_FILE ${path} cannot be read: ${(err as Error).message}`);
+  }
+  return async () => (await readFile(path, "utf8")).replace(/\r?\n$/, "");
 }
 
 function tlsOptions(mode: string, rootCertPath: string | undefined): false | ConnectionOptions {

@@ -5,11 +5,15 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import pg from "pg";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createLogger } from "../logger.js";
 import { serveApp } from "../test-support/app-server.js";
 import { call, postJson } from "../test-support/http.js";
 import { startTestPostgres, type TestPostgres } from "../test-support/test-postgres.js";
 import { PostgresStore } from "./postgres-store.js";
+import { postgresPoolConfig } from "./postgres-connection.js";
 import { StoreUnavailableError } from "./seed-store.js";
 
 const pgSuite = suite<{ db: TestPostgres }>("postgres store", { db: undefined as unknown as TestPostgres });
@@ -175,6 +179,41 @@ pgSuite("a server started while the database is down waits for it instead of fai
   } finally {
     await db.start();
     await store.close();
+  }
+});
+
+pgSuite("PGPASSWORD_FILE: a rotated password is picked up from the file without a restart", async ({ db }) => {
+  const table = freshTable();
+  const role = `rotating_${table.slice(-8)}`;
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-pgpass-"));
+  const file = join(dir, "password");
+  writeFileSync(file, "first-password\n", { mode: 0o600 });
+  await rawQuery(db, `CREATE ROLE ${role} LOGIN PASSWORD 'first-password'`);
+  await rawQuery(db, `GRANT ALL ON SCHEMA public TO ${role}`);
+  const { password } = postgresPoolConfig({ passwordFile: file });
+  const store = new PostgresStore({ connection: { ...db.connection, user: role, password }, table, connectTimeoutMs: 2000 });
+  /** Drop the store's open connections, as a rotation does not, so the next query must log in again. */
+  const dropConnections = () => rawQuery(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", [role]);
+  /** The first query after the drop may meet the dead connection; what counts is the next login. */
+  const getAfterDrop = async () => {
+    await dropConnections();
+    await store.get().catch(() => undefined);
+    return store.get();
+  };
+  try {
+    assert.is(await store.set("5"), "5");
+    await rawQuery(db, `ALTER ROLE ${role} PASSWORD 'second-password'`);
+    let error: unknown;
+    await getAfterDrop().catch((err: unknown) => (error = err));
+    assert.instance(error, StoreUnavailableError, "the old password in the file no longer logs in");
+    writeFileSync(file, "second-password\n");
+    assert.is(await getAfterDrop(), "5", "the new password in the file is used for the next connection");
+  } finally {
+    await store.close();
+    await rawQuery(db, `DROP TABLE IF EXISTS ${table}`);
+    await rawQuery(db, `REVOKE ALL ON SCHEMA public FROM ${role}`);
+    await rawQuery(db, `DROP ROLE ${role}`);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
