@@ -9,11 +9,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderUserData, SECRET_TO_ENV_PROGRAM, SERVER_PATHS, type UserDataOptions } from "./user-data.js";
+import { postgresConnectionFromEnv, postgresPoolConfig } from "../seed-server/stores/postgres-connection.js";
+import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, PASSWORD_REFRESH_MINUTES, type UserDataOptions } from "./user-data.js";
 import { fixtureArtifact } from "../test/compute-fixtures.js";
 import { readSeedServerBundle } from "../seed-server/bundle-path.js";
 
@@ -63,18 +64,24 @@ test("the environment file carries PORT = the construct's port, and the memory s
   assert.not.ok(script.includes("ExecStartPre"));
 });
 
-test("with a database: postgres store, PG* connection, TLS required, password from the secret via ExecStartPre", () => {
+test("with a database: postgres store, PG* connection, TLS required, password file from the secret via ExecStartPre and a timer", () => {
   const script = renderUserData({ ...base, database });
   const env = heredoc(script, SERVER_PATHS.environmentFile);
-  for (const line of ["SEED_STORE=postgres", "PGHOST=$PGHOST", "PGPORT=$PGPORT", "PGDATABASE=$PGDATABASE", "PGUSER=$PGUSER", "PGSSLMODE=require"]) {
+  for (const line of ["SEED_STORE=postgres", "PGHOST=$PGHOST", "PGPORT=$PGPORT", "PGDATABASE=$PGDATABASE", "PGUSER=$PGUSER", "PGSSLMODE=require", `PGPASSWORD_FILE=${SERVER_PATHS.passwordFile}`]) {
     assert.ok(env.includes(line), line);
   }
-  assert.not.ok(env.some((l) => l.startsWith("PGPASSWORD")), "no password in the general environment file");
+  assert.not.ok(env.some((l) => l.startsWith("PGPASSWORD=")), "no password in the environment file");
   assert.ok(script.includes(`PGHOST='${database.host}'`));
   assert.ok(script.includes(`DB_SECRET_ARN='${database.secretArn}'`));
   const unit = heredoc(script, SERVER_PATHS.unit);
   assert.ok(unit.includes(`ExecStartPre=+${SERVER_PATHS.credentialsScript}`));
-  assert.ok(unit.includes(`EnvironmentFile=${SERVER_PATHS.credentialsFile}`));
+  assert.equal(unit.filter((l) => l.startsWith("EnvironmentFile=")), [`EnvironmentFile=${SERVER_PATHS.environmentFile}`], "only the file the boot script writes");
+  // RDS rotates the password: the timer re-fetches it while the server runs.
+  assert.equal(heredoc(script, SERVER_PATHS.refreshUnit).filter((l) => l.startsWith("ExecStart=")), [`ExecStart=${SERVER_PATHS.credentialsScript}`]);
+  const timer = heredoc(script, SERVER_PATHS.refreshTimer);
+  assert.ok(timer.includes(`OnUnitActiveSec=${PASSWORD_REFRESH_MINUTES}min`));
+  assert.match(script, /^systemctl enable --now seed-server-db-credentials\.timer$/m);
+  assert.not.match(renderUserData(base), /db-credentials\.timer/, "no timer without a database");
 });
 
 test("the unit runs as a dedicated user, restarts always, and never uses Terraform template syntax", () => {
@@ -111,18 +118,17 @@ function systemdDoubleQuoted(line: string, name: string): string {
   return out;
 }
 
-test("the secret-to-environment program escapes every character systemd treats specially", () => {
-  for (const password of ["plain", `q"u'o$te\`back\\slash`, "ends with backslash\\", "$HOME ${x} %{y} #;"]) {
-    const run = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: JSON.stringify({ username: "u", password }), encoding: "utf8" });
+test("the secret-to-password program prints the password exactly, then one newline; rejects unusable ones", () => {
+  for (const password of ["plain", `q"u'o$te\`back\\slash`, "ends with backslash\\", "$HOME ${x} %{y} #;", " spaces "]) {
+    const run = spawnSync(process.execPath, ["-e", SECRET_TO_PASSWORD_PROGRAM], { input: JSON.stringify({ username: "u", password }), encoding: "utf8" });
     assert.is(run.status, 0, run.stderr);
-    assert.is(run.stdout.split("\n").length, 2);
-    assert.is(systemdDoubleQuoted(run.stdout.trimEnd(), "PGPASSWORD"), password);
+    assert.is(run.stdout, `${password}\n`);
   }
-  const bad = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: JSON.stringify({ password: "a\nb" }), encoding: "utf8" });
-  assert.is.not(bad.status, 0);
-  assert.is(bad.stdout, "");
-  const missing = spawnSync(process.execPath, ["-e", SECRET_TO_ENV_PROGRAM], { input: "{}", encoding: "utf8" });
-  assert.is.not(missing.status, 0);
+  for (const secret of [{ password: "a\nb" }, { password: "" }, {}, { password: 5 }]) {
+    const bad = spawnSync(process.execPath, ["-e", SECRET_TO_PASSWORD_PROGRAM], { input: JSON.stringify(secret), encoding: "utf8" });
+    assert.is.not(bad.status, 0, JSON.stringify(secret));
+    assert.is(bad.stdout, "");
+  }
 });
 
 test("validation: values that could break the script are rejected, naming what was given", () => {
@@ -187,6 +193,7 @@ esac`);
   stub(bin, "dnf", `echo "dnf $*" >> ${log}`);
   stub(bin, "id", `exit 1`);
   stub(bin, "useradd", `echo "useradd $*" >> ${log}`);
+  stub(bin, "chgrp", `echo "chgrp $*" >> ${log}`);
   stub(bin, "systemctl", `echo "systemctl $*" >> ${log}`);
   stub(bin, "aws", `echo "aws $*" >> ${log}
 case "$1 $2" in
@@ -194,8 +201,8 @@ case "$1 $2" in
   "secretsmanager get-secret-value") cat ${join(root, "secret.json")} ;;
   *) exit 1 ;;
 esac`.replace("$\\{", "${"));
-  // node-20 is what AL2023's nodejs20 package installs.
-  stub(bin, "node-20", `exec ${process.execPath} "$@"`);
+  // node-22 is what AL2023's nodejs22 package installs.
+  stub(bin, "node-22", `exec ${process.execPath} "$@"`);
   const scriptPath = join(root, "user-data.sh");
   writeFileSync(scriptPath, script);
   const run = spawnSync("bash", [scriptPath], { encoding: "utf8", env: { PATH: `${bin}:${process.env.PATH}`, HOME: root } });
@@ -223,6 +230,26 @@ function envFile(text: string): Record<string, string> {
   return env;
 }
 
+/**
+ * The environment systemd gives one command of a service start. systemd loads every
+ * EnvironmentFile= before *each* command it spawns, ExecStartPre= included; a file that does not
+ * exist fails that command ("Failed to load environment files: No such file or directory") unless
+ * its path has the "-" prefix (systemd.exec(5), EnvironmentFile=).
+ */
+function environmentForCommand(unit: Map<string, string[]>, command: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of unit.get("EnvironmentFile") ?? []) {
+    const optional = entry.startsWith("-");
+    const path = optional ? entry.slice(1) : entry;
+    if (!existsSync(path)) {
+      if (optional) continue;
+      throw new Error(`systemd would fail ${command}: Failed to load environment files: ${path}: No such file or directory`);
+    }
+    Object.assign(env, envFile(readFileSync(path, "utf8")));
+  }
+  return env;
+}
+
 async function waitForStatus(port: number, deadlineMs: number): Promise<Response> {
   let lastError: unknown;
   while (Date.now() < deadlineMs) {
@@ -244,7 +271,7 @@ test("sandboxed run: the script installs a unit whose server answers /status on 
   try {
     assert.is(box.status, 0, box.output);
     const calls = readFileSync(box.log, "utf8");
-    assert.match(calls, /dnf install -y nodejs20/);
+    assert.match(calls, /dnf install -y nodejs22/);
     assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
     assert.match(calls, /useradd --system .* seedserver/);
     assert.match(calls, /systemctl enable --now seed-server\.service/);
@@ -263,7 +290,7 @@ test("sandboxed run: the script installs a unit whose server answers /status on 
     assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
     const [execStart] = unit.get("ExecStart")!;
     const [nodeBin, bundlePath] = execStart!.split(" ");
-    assert.ok(nodeBin!.endsWith("/node-20"), execStart);
+    assert.ok(nodeBin!.endsWith("/node-22"), execStart);
 
     // Start what systemd would start, with the environment file systemd would read.
     const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
@@ -280,10 +307,10 @@ test("sandboxed run: the script installs a unit whose server answers /status on 
   }
 });
 
-test("sandboxed run with a database: connection settings, and the credentials script writes a 0600 password file", () => {
+test("sandboxed run with a database: connection settings, and the credentials script writes the password file the server reads", async () => {
   const bundle = Buffer.from("console.log('stand-in bundle');\n");
   const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
-  const password = `pa"ss$w\`o\\rd'`;
+  const password = `pa"ss$w\`o\\rd' `;
   const box = runInSandbox({ ...base, artifact, port: 80, database }, bundle, { username: "seedadmin", password });
   try {
     assert.is(box.status, 0, box.output);
@@ -292,15 +319,23 @@ test("sandboxed run with a database: connection settings, and the credentials sc
       [env.SEED_STORE, env.PGHOST, env.PGPORT, env.PGDATABASE, env.PGUSER, env.PGSSLMODE, env.PORT],
       ["postgres", database.host, "5432", "seed", "seedadmin", "require", "80"],
     );
+    const passwordPath = box.path(SERVER_PATHS.passwordFile);
+    assert.is(env.PGPASSWORD_FILE, passwordPath);
     const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
     assert.equal(unit.get("AmbientCapabilities"), ["CAP_NET_BIND_SERVICE"], "port 80 needs the bind capability");
-    // systemd runs the ExecStartPre script as root before every start; run it the same way.
+    // The first start, as systemd does it: ExecStartPre (as root, "+") with the unit's environment.
+    assert.not.ok(existsSync(passwordPath));
     const [pre] = unit.get("ExecStartPre")!;
-    const run = spawnSync("bash", [pre!.slice(1)], { encoding: "utf8", env: { PATH: `${join(box.root, "bin")}:${process.env.PATH}` } });
+    const preEnv = environmentForCommand(unit, "ExecStartPre");
+    const run = spawnSync("bash", [pre!.slice(1)], { encoding: "utf8", env: { ...preEnv, PATH: `${join(box.root, "bin")}:${process.env.PATH}` } });
     assert.is(run.status, 0, run.stderr);
-    const credentialsPath = box.path(SERVER_PATHS.credentialsFile);
-    assert.is(statSync(credentialsPath).mode & 0o777, 0o600);
-    assert.is(envFile(readFileSync(credentialsPath, "utf8")).PGPASSWORD, password);
+    assert.is(statSync(passwordPath).mode & 0o777, 0o640);
+    assert.match(readFileSync(box.log, "utf8"), new RegExp(`chgrp seedserver ${passwordPath}\\.new`));
+    // What the seed server will send: its own PGPASSWORD_FILE reader gives back the exact password.
+    const startEnv = environmentForCommand(unit, "ExecStart");
+    assert.is(startEnv.PGPASSWORD, undefined, "the password is not in the server's environment");
+    const readPassword = postgresPoolConfig(postgresConnectionFromEnv(startEnv)).password as () => Promise<string>;
+    assert.is(await readPassword(), password);
     assert.match(readFileSync(box.log, "utf8"), /aws secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf --query SecretString --output text/);
     assert.not.ok(box.output.includes(password), "the password never reaches the boot log");
   } finally {

@@ -1,6 +1,10 @@
 /**
  * The boot script of every web server (EC2 user data): install Node from the AL2023 repositories,
  * fetch and verify the seed-server bundle from S3, and run it under systemd as a non-root user.
+ * With a database, the password is fetched from the RDS-managed secret into a file the server
+ * re-reads for every new connection (PGPASSWORD_FILE), and a timer refreshes that file: RDS
+ * rotates the password every 7 days by default, and a password read once at start would stop
+ * working at the first reconnect after a rotation.
  *
  * Pure function of its inputs, so the same script serves WebServerPair and AutoScaledWebServers and
  * can be checked with `bash -n` in tests. Terraform reads the script as a string template: literal
@@ -20,14 +24,18 @@ export const SERVER_PATHS = {
   bundle: "/opt/seed-server/seed-server.mjs",
   /** Non-secret environment (PORT, SEED_INSTANCE_ID, ...), root-only. */
   environmentFile: "/etc/seed-server/seed-server.env",
-  /** PGPASSWORD (and PGUSER) fetched from Secrets Manager at every service start, root-only (0600). */
-  credentialsFile: "/etc/seed-server/db-credentials.env",
+  /** The database password from Secrets Manager (PGPASSWORD_FILE): root-owned, readable by the server's group only (0640). */
+  passwordFile: "/etc/seed-server/db-password",
   /** Region, secret ARN and node path for `credentialsScript`, root-only. */
   credentialsConfig: "/etc/seed-server/db-secret.conf",
-  /** The script that refreshes `credentialsFile`; run as root before the server starts. */
+  /** The script that refreshes `passwordFile`; run as root before the server starts and by the timer. */
   credentialsScript: "/usr/local/libexec/seed-server-db-credentials",
   /** The systemd unit. */
   unit: "/etc/systemd/system/seed-server.service",
+  /** The oneshot unit the refresh timer runs (the credentials script). */
+  refreshUnit: "/etc/systemd/system/seed-server-db-credentials.service",
+  /** The timer that refreshes the password file every 10 minutes. */
+  refreshTimer: "/etc/systemd/system/seed-server-db-credentials.timer",
   /** Boot log of this script. */
   bootLog: "/var/log/seed-server-bootstrap.log",
 } as const;
@@ -62,15 +70,21 @@ function shellWord(name: string, value: string): string {
 
 /**
  * Node program (run with `node -e`) that reads a Secrets Manager SecretString from stdin and prints
- * a systemd EnvironmentFile line for PGPASSWORD: double-quoted, with \ " $ and ` escaped (the
- * escapes systemd's environment-file parser understands), newlines rejected.
+ * its password followed by one newline (the seed server drops it), for PGPASSWORD_FILE. A password
+ * with a newline in it is rejected rather than cut.
  */
-export const SECRET_TO_ENV_PROGRAM = [
+export const SECRET_TO_PASSWORD_PROGRAM = [
   'const secret = JSON.parse(require("fs").readFileSync(0, "utf8"));',
-  'if (typeof secret.password !== "string" || /[\\r\\n]/.test(secret.password)) { console.error("secret has no usable password field"); process.exit(1); }',
-  'const quote = (v) => "\\"" + v.replace(/[\\\\"$`]/g, (c) => "\\\\" + c) + "\\"";',
-  'process.stdout.write("PGPASSWORD=" + quote(secret.password) + "\\n");',
+  'if (typeof secret.password !== "string" || secret.password === "" || /[\\r\\n]/.test(secret.password)) { console.error("secret has no usable password field"); process.exit(1); }',
+  'process.stdout.write(secret.password + "\\n");',
 ].join(" ");
+
+/**
+ * Minutes between refreshes of the password file. After a rotation, new connections fail until the
+ * next refresh, so the period is short: 21,600 Secrets Manager calls a month per server, about
+ * $0.11 at $0.05 per 10,000 calls.
+ */
+export const PASSWORD_REFRESH_MINUTES = 2;
 
 /** Render the user data script (bash). Throws a clear error for values that cannot be embedded. */
 export function renderUserData(options: UserDataOptions): string {
@@ -129,13 +143,15 @@ export function renderUserData(options: UserDataOptions): string {
     "REGION=$(imds placement/region)",
     "INSTANCE_ID=$(imds instance-id)",
     "",
-    "# Node.js 20 from the AL2023 repositories (served from S3 through the VPC's gateway endpoint).",
-    "retry dnf install -y nodejs20",
-    "NODE_BIN=$(command -v node-20 || command -v node)",
+    "# Node.js 22 from the AL2023 repositories (served from S3 through the VPC's gateway endpoint);",
+    "# AL2023 installs it as node-22 (https://docs.aws.amazon.com/linux/al2023/ug/nodejs.html).",
+    "retry dnf install -y nodejs22",
+    "NODE_BIN=$(command -v node-22 || command -v node)",
     "",
     `id -u ${SERVER_USER} >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin ${SERVER_USER}`,
     "install -d -m 0755 /opt/seed-server",
-    "install -d -m 0700 /etc/seed-server",
+    "install -d -m 0750 /etc/seed-server",
+    `chgrp ${SERVER_USER} /etc/seed-server`,
     "",
     "# The bundle, verified against the hash the stack was synthesized with.",
     `retry aws s3 cp --only-show-errors --region "$REGION" "s3://$BUCKET/$OBJECT_KEY" ${SERVER_PATHS.bundle}.download`,
@@ -159,10 +175,12 @@ export function renderUserData(options: UserDataOptions): string {
       "PGDATABASE=$PGDATABASE",
       "PGUSER=$PGUSER",
       "PGSSLMODE=require",
+      `PGPASSWORD_FILE=${SERVER_PATHS.passwordFile}`,
       "EOF",
       "",
-      "# The password comes from the RDS-managed secret at every service start (so a restart picks",
-      "# up a rotated password); it never appears on a command line or in a log.",
+      "# The password comes from the RDS-managed secret before every service start and every",
+      `# ${PASSWORD_REFRESH_MINUTES} minutes (the server re-reads the file for each new connection, so a rotated`,
+      "# password needs no restart); it never appears on a command line, in the environment or in a log.",
       `cat > ${SERVER_PATHS.credentialsConfig} <<EOF`,
       "REGION='$REGION'",
       "DB_SECRET_ARN='$DB_SECRET_ARN'",
@@ -174,10 +192,34 @@ export function renderUserData(options: UserDataOptions): string {
       "set -euo pipefail",
       "umask 077",
       `. ${SERVER_PATHS.credentialsConfig}`,
-      `aws secretsmanager get-secret-value --region "$REGION" --secret-id "$DB_SECRET_ARN" --query SecretString --output text | "$NODE_BIN" -e '${SECRET_TO_ENV_PROGRAM}' > ${SERVER_PATHS.credentialsFile}.new`,
-      `mv ${SERVER_PATHS.credentialsFile}.new ${SERVER_PATHS.credentialsFile}`,
+      `aws secretsmanager get-secret-value --region "$REGION" --secret-id "$DB_SECRET_ARN" --query SecretString --output text | "$NODE_BIN" -e '${SECRET_TO_PASSWORD_PROGRAM}' > ${SERVER_PATHS.passwordFile}.new`,
+      `chgrp ${SERVER_USER} ${SERVER_PATHS.passwordFile}.new`,
+      `chmod 0640 ${SERVER_PATHS.passwordFile}.new`,
+      "# Atomic: a connection being opened reads the old password or the new one, never half a file.",
+      `mv ${SERVER_PATHS.passwordFile}.new ${SERVER_PATHS.passwordFile}`,
       "EOF",
       `chmod 0700 ${SERVER_PATHS.credentialsScript}`,
+      "",
+      `cat > ${SERVER_PATHS.refreshUnit} <<EOF`,
+      "[Unit]",
+      "Description=refresh the seed server's database password from Secrets Manager",
+      "",
+      "[Service]",
+      "Type=oneshot",
+      `ExecStart=${SERVER_PATHS.credentialsScript}`,
+      "EOF",
+      `cat > ${SERVER_PATHS.refreshTimer} <<EOF`,
+      "[Unit]",
+      "Description=refresh the seed server's database password (RDS rotates it)",
+      "",
+      "[Timer]",
+      `OnBootSec=${PASSWORD_REFRESH_MINUTES}min`,
+      `OnUnitActiveSec=${PASSWORD_REFRESH_MINUTES}min`,
+      "RandomizedDelaySec=20",
+      "",
+      "[Install]",
+      "WantedBy=timers.target",
+      "EOF",
     );
   } else {
     add("SEED_STORE=memory", "EOF");
@@ -203,7 +245,9 @@ export function renderUserData(options: UserDataOptions): string {
     `Group=${SERVER_USER}`,
     `EnvironmentFile=${SERVER_PATHS.environmentFile}`,
   );
-  if (database) add(`ExecStartPre=+${SERVER_PATHS.credentialsScript}`, `EnvironmentFile=${SERVER_PATHS.credentialsFile}`);
+  // "+": the credentials script runs as root (it writes under /etc/seed-server); if it fails, the
+  // start fails and Restart= tries again, so the server never starts without a password file.
+  if (database) add(`ExecStartPre=+${SERVER_PATHS.credentialsScript}`);
   add(
     `ExecStart=$NODE_BIN ${SERVER_PATHS.bundle}`,
     "Restart=always",
@@ -223,8 +267,9 @@ export function renderUserData(options: UserDataOptions): string {
     "",
     "systemctl daemon-reload",
     "systemctl enable --now seed-server.service",
-    'echo "seed-server started on port $PORT (instance $INSTANCE_ID)"',
   );
+  if (database) add("systemctl enable --now seed-server-db-credentials.timer");
+  add('echo "seed-server started on port $PORT (instance $INSTANCE_ID)"');
   return lines.join("\n") + "\n";
 }
 
