@@ -6,6 +6,7 @@ import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js"
 import { Network } from "./network.js";
 import { AutoScaledWebServers, type AutoScaledWebServersProps } from "./auto-scaled-web-servers.js";
 import { fixtureArtifact, FixtureDatabase, refTo, resourceNamed, resourcesOf, synthStack, type SynthJson, assertRejects } from "../test/compute-fixtures.js";
+import { SECRET_TO_PASSWORD_PROGRAM } from "./user-data.js";
 
 type Extra = Partial<Omit<AutoScaledWebServersProps, "network">> & { networkProps?: ConstructorParameters<typeof Network>[2] };
 
@@ -111,7 +112,7 @@ test("user data with tokens (a real bucket name) and a database survives the HCL
   // Apart from the reference, the script is exactly what was rendered (quotes and backslashes intact).
   const withoutReference = script.replace(/\$\{aws_vpc\.[^.]+\.id\}/, "BUCKET_NAME");
   assert.is(withoutReference, result.userData.replace(/^BUCKET='.*'$/m, "BUCKET='BUCKET_NAME'"));
-  assert.ok(script.includes(String.raw`(c) => "\\" + c`), "the node program's backslashes are intact");
+  assert.ok(script.includes(SECRET_TO_PASSWORD_PROGRAM), "the node program's backslashes and quotes are intact");
   assert.is(spawnSync("bash", ["-n"], { input: script }).status, 0);
 });
 
@@ -144,6 +145,11 @@ test("options: sizes, grace period, refresh percentage, Graviton, AMI, volume, p
   const armDefault = build({ instanceType: "m7g.medium" }).json;
   assert.is((Object.values(armDefault.data!.aws_ssm_parameter!)[0] as any).name, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
   assert.equal([group(build({ minSize: 3 }).json).max_size, group(build({ minSize: 3 }).json).desired_capacity], [3, 3], "maxSize and desired follow a larger minSize");
+});
+
+test("launch template ebs_optimized only on types that are EBS-optimized by default: t2 launches still work", () => {
+  assert.is(launchTemplate(build().json).ebs_optimized, "true");
+  assert.is(launchTemplate(build({ instanceType: "t2.small" }).json).ebs_optimized, undefined);
 });
 
 test("attachToTargetGroup: an aws_autoscaling_attachment per target group", () => {

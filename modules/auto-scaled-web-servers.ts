@@ -11,7 +11,7 @@ import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy/in
 import { AutoscalingAttachment } from "@cdktf/provider-aws/lib/autoscaling-attachment/index.js";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import { physicalName } from "./naming.js";
-import { IMDSV2_METADATA_OPTIONS, launchTemplateRootVolume } from "./instance-hardening.js";
+import { IMDSV2_METADATA_OPTIONS, isEbsOptimizedByDefault, launchTemplateRootVolume } from "./instance-hardening.js";
 import { base64UserData } from "./user-data.js";
 import { WebServersBase, type WebServersProps } from "./web-servers-base.js";
 
@@ -118,7 +118,8 @@ export class AutoScaledWebServers extends WebServersBase {
       networkInterfaces: [
         { deviceIndex: 0, associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [this.securityGroup.id] },
       ],
-      ebsOptimized: "true",
+      // Only where it is the default anyway: asking for it on a t2 fails every launch.
+      ...(isEbsOptimizedByDefault(this.instanceType) ? { ebsOptimized: "true" } : {}),
       userData: base64UserData(this.userData),
       updateDefaultVersion: true,
       tagSpecifications: [
@@ -144,7 +145,7 @@ export class AutoScaledWebServers extends WebServersBase {
         preferences: { minHealthyPercentage: minHealthy, maxHealthyPercentage: Math.min(200, minHealthy + 100), skipMatching: true },
       },
       tag: [{ key: "Name", value: serverName, propagateAtLaunch: true }],
-      dependsOn: this.bootDependencies.length > 0 ? [...this.bootDependencies] : undefined,
+      dependsOn: this.bootPrerequisites(),
       lifecycle: {
         // desired_capacity belongs to the scaling policy after creation; target groups are
         // attached with aws_autoscaling_attachment, which would otherwise fight these arguments.

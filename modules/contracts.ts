@@ -32,6 +32,15 @@ export interface INetwork {
   /** The S3 gateway endpoint: instances that fetch from S3 at boot depend on it. */
   readonly s3Endpoint: ITerraformDependable;
   /**
+   * What makes the public subnets reachable from the internet (the internet gateway, the public
+   * default route and its subnet associations). An internet-facing load balancer depends on them:
+   * ELB refuses to create one in a VPC whose internet gateway is not attached yet
+   * ("InvalidSubnet: VPC ... has no internet gateway"), and on destroy the gateway cannot be
+   * detached while the load balancer still holds public addresses.
+   * @default none known: nothing to wait for (e.g. a network whose gateway exists already)
+   */
+  readonly internetAccess?: readonly ITerraformDependable[];
+  /**
    * Ensure an interface endpoint for `com.amazonaws.<region>.<service>` exists (idempotent) and return
    * it, e.g. "secretsmanager" so servers without NAT can read the database password at boot.
    */

@@ -106,6 +106,16 @@ test("private subnets, its own group, TLS forced by the parameter group of the m
   assert.ok(sg[1].description.length > 0);
 });
 
+test("a new engineMajorVersion is an upgrade RDS accepts: allow_major_version_upgrade, with the new family's parameter group", () => {
+  for (const engineMajorVersion of [DEFAULT_POSTGRES_MAJOR_VERSION, 18]) {
+    const { json } = dbStack({ engineMajorVersion });
+    const db = onlyResource(json, "aws_db_instance").attrs;
+    assert.is(db.engine_version, String(engineMajorVersion));
+    assert.is(db.allow_major_version_upgrade, true);
+    assert.is(onlyResource(json, "aws_db_parameter_group").attrs.family, `postgres${engineMajorVersion}`);
+  }
+});
+
 test("no ingress until allowFrom; then exactly one rule from the servers' group on 5432, and a secret grant", () => {
   const closed = dbStack({}, false).json;
   const dbSgName = all(closed, "aws_security_group").find(([n]) => n.startsWith("db_"))![0];

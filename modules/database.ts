@@ -185,6 +185,10 @@ export class Database extends Construct implements IDatabase {
       identifier,
       engine: "postgres",
       engineVersion: String(this.engineMajorVersion),
+      // Changing engineMajorVersion is an upgrade RDS refuses without this flag ("The
+      // AllowMajorVersionUpgrade flag must be present when upgrading to a new major version").
+      // Minor versions still move only through autoMinorVersionUpgrade.
+      allowMajorVersionUpgrade: true,
       instanceClass,
       allocatedStorage,
       storageType: "gp3",

@@ -4,6 +4,7 @@ import {
   al2023AmiParameterName,
   architectureOf,
   IMDSV2_METADATA_OPTIONS,
+  isEbsOptimizedByDefault,
   launchTemplateRootVolume,
   rootBlockDevice,
   validateInstanceType,
@@ -16,6 +17,15 @@ test("Graviton instance types are arm64, everything else x86_64", () => {
   }
   for (const type of ["t3.micro", "t2.micro", "m5.large", "c6i.large", "g4dn.xlarge", "g5.xlarge", "m7i-flex.large", "t3a.nano", "m6a.large"]) {
     assert.is(architectureOf(type), "x86_64", type);
+  }
+});
+
+test("EBS-optimized by default: every current-generation type, not t1/t2 or other previous generations", () => {
+  for (const type of ["t3.micro", "t3a.nano", "t4g.micro", "m5.large", "m4.large", "c4.large", "c5n.large", "m7i-flex.large", "r5n.large"]) {
+    assert.ok(isEbsOptimizedByDefault(type), type);
+  }
+  for (const type of ["t2.micro", "t2.large", "t1.micro", "m3.medium", "m1.small", "c3.large", "r3.large", "i2.xlarge", "hs1.8xlarge"]) {
+    assert.not.ok(isEbsOptimizedByDefault(type), type);
   }
 });
 

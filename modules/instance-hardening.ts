@@ -43,6 +43,29 @@ export function architectureOf(instanceType: string): Architecture {
   return "x86_64";
 }
 
+/**
+ * Instance families (family letters + generation) that are not EBS-optimized by default: t1 and t2
+ * do not support EBS optimization at all, and the other previous-generation families support it
+ * only on some sizes, where it is off unless asked for. Asking for it on a type that does not
+ * support it fails the launch ("EBS-optimized instances are not supported for your requested
+ * configuration"); see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-optimized.html.
+ */
+const NOT_EBS_OPTIMIZED_BY_DEFAULT: ReadonlySet<string> = new Set([
+  "t1", "t2", "m1", "m2", "m3", "c1", "c3", "g2", "i2", "r3", "cc2", "cg1", "cr1", "hi1", "hs1",
+]);
+
+/**
+ * Whether `instanceType` is EBS-optimized by default (every current-generation type). The
+ * constructs set `ebs_optimized` only for these, where it is a no-op that documents the intent
+ * (checkov CKV_AWS_135); for the others they leave it to AWS, so a `t2.micro` still launches.
+ */
+export function isEbsOptimizedByDefault(instanceType: string): boolean {
+  const match = INSTANCE_TYPE_PATTERN.exec(instanceType);
+  if (!match) throw new Error(`isEbsOptimizedByDefault: not an instance type: ${JSON.stringify(instanceType)}`);
+  const [, family, generation, attributes] = match;
+  return !(attributes === "" && NOT_EBS_OPTIMIZED_BY_DEFAULT.has(`${family}${generation}`));
+}
+
 /** The public SSM parameter holding the latest AL2023 AMI ID for this instance type's architecture. */
 export function al2023AmiParameterName(instanceType: string): string {
   return `${AL2023_AMI_PARAMETER_PREFIX}${architectureOf(instanceType)}`;

@@ -3,7 +3,7 @@
  * except what Systems Manager needs, and then exactly one resource per grant.
  */
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
@@ -56,6 +56,11 @@ export class InstanceRole extends Construct implements IGrantable {
   public readonly secretReadArns: string[] = [];
   /** `bucketArn/objectKey` ARNs this role may read, in grant order. */
   public readonly objectReadArns: string[] = [];
+  /**
+   * The policies and attachments granted so far: instances depend on them, so they never boot with a
+   * role that cannot yet read their bundle or secret.
+   */
+  public readonly permissions: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps = {}) {
     super(scope, id);
@@ -86,10 +91,11 @@ export class InstanceRole extends Construct implements IGrantable {
     });
 
     if (props.ssmManagedInstanceCore ?? true) {
-      new IamRolePolicyAttachment(this, "ssm-core", {
+      const ssmCore = new IamRolePolicyAttachment(this, "ssm-core", {
         role: this.role.name,
         policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
       });
+      this.permissions.push(ssmCore);
     }
 
     this.instanceProfile = new IamInstanceProfile(this, "profile", {
@@ -131,7 +137,7 @@ export class InstanceRole extends Construct implements IGrantable {
   }
 
   private addInlinePolicy(id: string, sid: string, actions: string[], resource: string): void {
-    new IamRolePolicy(this, id, {
+    const policy = new IamRolePolicy(this, id, {
       name: id,
       role: this.role.name,
       policy: JSON.stringify({
@@ -139,5 +145,6 @@ export class InstanceRole extends Construct implements IGrantable {
         Statement: [{ Sid: sid, Effect: "Allow", Action: actions, Resource: resource }],
       }),
     });
+    this.permissions.push(policy);
   }
 }

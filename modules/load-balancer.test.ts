@@ -50,6 +50,22 @@ test("ALB defaults: internet-facing application LB in both public subnets, inval
   assert.ok(sg.attrs.description.length > 0);
 });
 
+test("ALB depends on the internet gateway, the public route and its associations (no 'VPC has no internet gateway' race)", () => {
+  const { json } = lbStack();
+  const alb = onlyResource(json, "aws_lb").attrs;
+  const dependsOn: string[] = alb.depends_on ?? [];
+  const igw = onlyResource(json, "aws_internet_gateway").name;
+  const route = all(json, "aws_route").find(([, r]) => r.gateway_id === ref("aws_internet_gateway", igw));
+  assert.ok(route, "a route to the internet gateway");
+  assert.ok(dependsOn.includes(`aws_internet_gateway.${igw}`), `depends_on ${JSON.stringify(dependsOn)}`);
+  assert.ok(dependsOn.includes(`aws_route.${route![0]}`), `depends_on ${JSON.stringify(dependsOn)}`);
+  const publicAssociations = all(json, "aws_route_table_association")
+    .filter(([n]) => n.includes("public"))
+    .map(([n]) => `aws_route_table_association.${n}`);
+  assert.is(publicAssociations.length, 2);
+  for (const association of publicAssociations) assert.ok(dependsOn.includes(association), association);
+});
+
 test("listeners: HTTPS 443 with the TLS 1.3 policy, HTTP 80 answering 301 to HTTPS", () => {
   const { json } = lbStack();
   const alb = onlyResource(json, "aws_lb");

@@ -13,7 +13,7 @@
  * check https://aws.amazon.com/vpc/pricing/ for yours.
  */
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway/index.js";
@@ -128,6 +128,13 @@ export class Network extends Construct implements INetwork {
   public readonly privateRouteTables: readonly RouteTable[];
   /** The S3 gateway endpoint, routed from every private subnet. */
   public readonly s3Endpoint: VpcEndpoint;
+  /** The internet gateway. */
+  public readonly internetGateway: InternetGateway;
+  /**
+   * The internet gateway, the public route table's default route to it and the public subnets'
+   * associations with that table: an internet-facing load balancer depends on them (see INetwork).
+   */
+  public readonly internetAccess: readonly ITerraformDependable[];
 
   private readonly region: DataAwsRegion;
   private readonly interfaceEndpoints = new Map<string, VpcEndpoint>();
@@ -204,14 +211,16 @@ export class Network extends Construct implements INetwork {
     );
 
     const publicRouteTable = new RouteTable(this, "public-rt", { vpcId: this.vpc.id, tags: name("public") });
-    new Route(this, "public-internet", {
+    const publicRoute = new Route(this, "public-internet", {
       routeTableId: publicRouteTable.id,
       destinationCidrBlock: "0.0.0.0/0",
       gatewayId: igw.id,
     });
-    this.publicSubnets.forEach(
+    const publicAssociations = this.publicSubnets.map(
       (subnet, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }),
     );
+    this.internetGateway = igw;
+    this.internetAccess = [igw, publicRoute, ...publicAssociations];
 
     this.privateRouteTables = this.privateSubnets.map((subnet, i) => {
       const table = new RouteTable(this, `private-rt-${i}`, { vpcId: this.vpc.id, tags: name(`private-${i}`) });

@@ -144,6 +144,11 @@ test("options: Graviton type picks the arm64 image; explicit AMI skips the looku
   assert.is(resourceNamed(pinned, "aws_iam_role", "web_role").name, "pr-9-web");
 });
 
+test("ebs_optimized only on types that are EBS-optimized by default: a t2.micro (no EBS optimization) still launches", () => {
+  instances(build().json).forEach((i) => assert.is(i.ebs_optimized, true, "t3.micro"));
+  instances(build({ instanceType: "t2.micro" }).json).forEach((i) => assert.is(i.ebs_optimized, undefined, "t2.micro"));
+});
+
 test("ILoadBalancerTarget: port and health check path, one attachment per instance on the app port", () => {
   const { json, result } = build({ port: 9000, healthCheckPath: "/healthz" }, (pair, stack) => {
     const tg = new LbTargetGroup(stack, "tg", { port: pair.port, protocol: "HTTP", vpcId: pair.network.vpc.id });
@@ -183,8 +188,15 @@ test("database: allowFrom(pair), secret read, PostgreSQL egress to the database 
   dbRules.forEach((r) => assert.ok(r.description.includes("PostgreSQL")));
   const endpoint = resourcesOf(json, "aws_vpc_endpoint").find(([n]) => n.includes("endpoint-secretsmanager"));
   assert.ok(endpoint, "secretsmanager interface endpoint");
+  // Booting needs the bundle and the secret: the role's policies exist before the instances do.
+  const permissions = [
+    ...resourcesOf(json, "aws_iam_role_policy").map(([n]) => `aws_iam_role_policy.${n}`),
+    ...resourcesOf(json, "aws_iam_role_policy_attachment").map(([n]) => `aws_iam_role_policy_attachment.${n}`),
+  ];
+  assert.is(permissions.length, 3, "bundle read, secret read, SSM core");
   for (const i of instances(json)) {
     assert.ok(i.depends_on.includes(`aws_vpc_endpoint.${endpoint![0]}`));
+    for (const p of permissions) assert.ok(i.depends_on.includes(p), p);
     assert.match(i.user_data, /^SEED_STORE=postgres$/m);
     assert.ok(i.user_data.includes(`PGHOST='${db!.connection.host}'`));
     assert.match(i.user_data, /^PGSSLMODE=require$/m);

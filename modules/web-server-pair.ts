@@ -6,7 +6,7 @@ import type { Construct } from "constructs";
 import { Instance } from "@cdktf/provider-aws/lib/instance/index.js";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment/index.js";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
-import { IMDSV2_METADATA_OPTIONS, rootBlockDevice } from "./instance-hardening.js";
+import { IMDSV2_METADATA_OPTIONS, isEbsOptimizedByDefault, rootBlockDevice } from "./instance-hardening.js";
 import { WebServersBase, type WebServersProps } from "./web-servers-base.js";
 
 /** Most instances a pair may have: beyond this, use AutoScaledWebServers. */
@@ -55,14 +55,15 @@ export class WebServerPair extends WebServersBase {
         associatePublicIpAddress: false,
         metadataOptions: { ...IMDSV2_METADATA_OPTIONS },
         rootBlockDevice: rootBlockDevice(this.rootVolumeSize),
-        ebsOptimized: true,
+        // Only where it is the default anyway: asking for it on a t2 fails the launch.
+        ...(isEbsOptimizedByDefault(this.instanceType) ? { ebsOptimized: true } : {}),
         userData: this.userData,
         // A new bundle (its hash is in the script) or new settings mean a new instance, not a
         // reboot with stale state.
         userDataReplaceOnChange: true,
         tags: { Name: name },
         volumeTags: { Name: name },
-        dependsOn: this.bootDependencies.length > 0 ? [...this.bootDependencies] : undefined,
+        dependsOn: this.bootPrerequisites(),
         // The replacement is launched before the old instance goes, shortening the gap.
         lifecycle: { createBeforeDestroy: true },
       });

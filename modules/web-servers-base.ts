@@ -160,8 +160,13 @@ export abstract class WebServersBase extends Construct implements ILoadBalancerT
   public readonly network: INetwork;
   /** The database, when one was given. */
   public readonly database?: IDatabase;
-  /** Resources that must exist before a server boots (VPC endpoints its user data uses). */
+  /** Resources that must exist before a server boots (VPC endpoints its user data uses, the bundle). */
   protected readonly bootDependencies: ITerraformDependable[] = [];
+
+  /** Everything a server needs before it boots: bootDependencies plus the role's permissions. */
+  protected bootPrerequisites(): ITerraformDependable[] {
+    return [...this.bootDependencies, ...this.role.permissions];
+  }
   /** How many target groups the servers have joined (keeps attachment construct IDs unique). */
   protected attachedTargetGroups = 0;
 
