@@ -72,7 +72,7 @@ test("listeners: HTTPS 443 with the TLS 1.3 policy, HTTP 80 answering 301 to HTT
   const https = named(json, "aws_lb_listener", "https").attrs;
   assert.equal([https.port, https.protocol, https.ssl_policy], [443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06"]);
   assert.is(https.load_balancer_arn, ref("aws_lb", alb.name, "arn"));
-  const redirect = named(json, "aws_lb_listener", "http-redirect").attrs;
+  const redirect = named(json, "aws_lb_listener", "lb_http_").attrs;
   assert.equal([redirect.port, redirect.protocol], [80, "HTTP"]);
   assert.equal(redirect.default_action, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }]);
   assert.is(all(json, "aws_lb_listener").length, 2);
@@ -400,6 +400,15 @@ test("validation errors name what was given and what is allowed", () => {
   for (const [extra, check] of cases) {
     assert.throws(() => lbStack(extra), (e: Error) => check(e.message), `${JSON.stringify(extra)}`);
   }
+});
+
+test("switching protocol keeps the security group and the port-80 listener (updated in place, not replaced)", () => {
+  const https = lbStack({}).json;
+  const http = lbStack({ protocol: "http" }).json;
+  assert.is(named(https, "aws_security_group", "lb_sg").attrs.description, named(http, "aws_security_group", "lb_sg").attrs.description);
+  const port80 = (json: SynthJson) => Object.entries(json.resource?.aws_lb_listener ?? {}).filter(([, l]) => l.port === 80).map(([name]) => name);
+  assert.equal(port80(https), port80(http));
+  assert.is(port80(http).length, 1);
 });
 
 test.run();

@@ -196,7 +196,9 @@ export class LoadBalancer extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: securityGroupName(this.namePrefix, "alb"),
-      description: `Load balancer ${name}: ${this.protocol === "https" ? "HTTPS 443 and HTTP 80 (redirect)" : "HTTP 80"} from clients; to web servers on their port only`,
+      // The same in both protocols: a new description replaces the group, which the ALB still uses,
+      // so switching a running stack between "http" and "https" would hang on DependencyViolation.
+      description: `Load balancer ${name}: clients on 443 and 80; to web servers on their port only`,
       vpcId: props.network.vpc.id,
       tags: { Name: `${this.namePrefix}-alb` },
     });
@@ -256,12 +258,14 @@ export class LoadBalancer extends Construct {
         defaultAction: noTargets,
         tags: { Name: `${this.namePrefix}-https` },
       });
-      this.redirectListener = new LbListener(this, "http-redirect", {
+      // One construct ID for the port-80 listener in both protocols, so switching protocol updates
+      // its action in place instead of creating a second listener on 80 (DuplicateListener).
+      this.redirectListener = new LbListener(this, "http", {
         loadBalancerArn: this.alb.arn,
         port: 80,
         protocol: "HTTP",
         defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        tags: { Name: `${this.namePrefix}-http-redirect` },
+        tags: { Name: `${this.namePrefix}-http` },
       });
       this.url = `https://${this.certificate.domainName ?? this.dnsName}`;
     } else {

@@ -130,7 +130,7 @@ export const SETTINGS = {
     context: "domain",
     default: "none: the URL is the ALB's DNS name",
     allowed: "a lowercase DNS name such as app.example.com; only with SEEDSTACK_TLS=acm-arn or acm-dns",
-    description: "The site's name: with acm-dns, the certificate's name and an alias record to the ALB (required); with acm-arn, the name in the URL output (point its DNS at the ALB yourself).",
+    description: "The site's name, for classic; every other stack gets a subdomain named after it (autoscaled.<domain>, pr-12.<domain>). With acm-dns: each stack's certificate name and alias record to its ALB (required); with acm-arn: the name in the URL output (the certificate must cover it, e.g. a wildcard; point its DNS at the ALB yourself).",
   },
   hostedZoneId: {
     env: "SEEDSTACK_HOSTED_ZONE_ID",

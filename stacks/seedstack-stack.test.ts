@@ -121,11 +121,21 @@ test("acm-dns: a certificate for the domain, validated in the hosted zone; the d
     synthApp({ SEEDSTACK_TLS: "acm-dns", SEEDSTACK_DOMAIN: "seed.example.com", SEEDSTACK_HOSTED_ZONE_ID: "Z0123456789ABCDEFGHIJ" }).stacks,
     "autoscaled",
   );
-  assert.is(only(stack, "aws_acm_certificate").domain_name, "seed.example.com");
+  assert.is(only(stack, "aws_acm_certificate").domain_name, "autoscaled.seed.example.com");
   const records = resourcesOf(stack, "aws_route53_record");
   assert.ok(records.length >= 1);
   for (const record of records) assert.is(record.attrs.zone_id, "Z0123456789ABCDEFGHIJ");
-  assert.is(outputs(stack).url, "https://seed.example.com");
+  assert.is(outputs(stack).url, "https://autoscaled.seed.example.com");
+});
+
+test("acm-dns: every stack claims its own name (classic the domain, others a subdomain), so none collide", () => {
+  const { stacks } = synthApp({ SEEDSTACK_TLS: "acm-dns", SEEDSTACK_DOMAIN: "seed.example.com", SEEDSTACK_HOSTED_ZONE_ID: "Z0123456789ABCDEFGHIJ", SEEDSTACK_PR_NUMBER: "12" });
+  const names = ["classic", "autoscaled", "pr-12"].map((name) => only(stackNamed(stacks, name), "aws_acm_certificate").domain_name);
+  assert.equal(names, ["seed.example.com", "autoscaled.seed.example.com", "pr-12.seed.example.com"]);
+  const aliases = ["classic", "autoscaled", "pr-12"].flatMap((name) =>
+    resourcesOf(stackNamed(stacks, name), "aws_route53_record").filter((r) => r.attrs.alias !== undefined).map((r) => r.attrs.name),
+  );
+  assert.equal(aliases, names, "one alias record per stack, each for its own name");
 });
 
 test("database on: one PostgreSQL instance shared by the servers, endpoint output; off: none", () => {

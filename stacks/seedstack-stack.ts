@@ -132,7 +132,7 @@ export class SeedstackStack extends TerraformStack {
       targets: this.servers,
       namePrefix,
       allowedCidrs: config.allowedCidrs,
-      ...(config.tls === "http" ? { protocol: "http" as const } : { protocol: "https" as const, certificate: certificateSource(config) }),
+      ...(config.tls === "http" ? { protocol: "http" as const } : { protocol: "https" as const, certificate: certificateSource(config, environment) }),
       ...(ephemeral ? { deregistrationDelay: EPHEMERAL_DEREGISTRATION_DELAY_SECONDS } : {}),
       ...parts.loadBalancer,
     });
@@ -143,7 +143,8 @@ export class SeedstackStack extends TerraformStack {
   private addOutputs(config: SeedstackConfig): void {
     const lb = this.loadBalancer;
     // With an existing ACM certificate the certificate names the user's domain, not the ALB.
-    const url = config.tls === "acm-arn" && config.domain !== undefined ? `https://${config.domain}` : lb.url;
+    const domain = siteDomain(config, this.environment);
+    const url = config.tls === "acm-arn" && domain !== undefined ? `https://${domain}` : lb.url;
     new TerraformOutput(this, "url", { value: url, description: "Where the seed server answers (GET / returns the seed)" });
     new TerraformOutput(this, "alb_dns_name", { value: lb.dnsName, description: "DNS name of the load balancer" });
     new TerraformOutput(this, "target_group_arn", { value: lb.targetGroup.arn, description: "ARN of the servers' target group" });
@@ -162,13 +163,23 @@ export class SeedstackStack extends TerraformStack {
   }
 }
 
+/**
+ * The stack's own site name under SEEDSTACK_DOMAIN: `classic` serves the domain itself, every other
+ * stack a subdomain named after it (`autoscaled.<domain>`, `pr-12.<domain>`). One name per stack,
+ * so stacks never fight over one alias record, and destroying a PR removes only its own records.
+ */
+export function siteDomain(config: SeedstackConfig, environment: StackEnvironment): string | undefined {
+  if (config.domain === undefined) return undefined;
+  return environment.stackName === "classic" ? config.domain : `${environment.stackName}.${config.domain}`;
+}
+
 /** The LoadBalancer certificate for an HTTPS TLS mode. */
-function certificateSource(config: SeedstackConfig): CertificateSource {
+function certificateSource(config: SeedstackConfig, environment: StackEnvironment): CertificateSource {
   switch (config.tls) {
     case "acm-arn":
       return { kind: "acm-arn", arn: config.certificateArn! };
     case "acm-dns":
-      return { kind: "acm-dns", domainName: config.domain!, hostedZoneId: config.hostedZoneId! };
+      return { kind: "acm-dns", domainName: siteDomain(config, environment)!, hostedZoneId: config.hostedZoneId! };
     default:
       return { kind: "self-signed" };
   }
