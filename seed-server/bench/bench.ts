@@ -111,12 +111,16 @@ async function main(): Promise<void> {
   try {
     const seedBundle = join(dir, "seed-server.mjs");
     const bareBundle = join(dir, "bare-server.mjs");
+    const floorBundle = join(dir, "polka-floor.mjs");
     await buildSeedServerBundle(seedBundle);
-    await build({ entryPoints: [join(dirname(fileURLToPath(import.meta.url)), "bare-server.ts")], outfile: bareBundle, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
+    for (const [source, outfile] of [["bare-server.ts", bareBundle], ["polka-floor.ts", floorBundle]] as const) {
+      await build({ entryPoints: [join(dirname(fileURLToPath(import.meta.url)), source)], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
+    }
 
     const seed = await startServer([seedBundle, "--port", "0", "--host", "127.0.0.1", "--quiet", "--store", "memory", "--drain-seconds", "0", "--instance-id", "bench"]);
     const bare = await startServer([bareBundle, "0"]);
-    children.push(seed.child, bare.child);
+    const floor = await startServer([floorBundle, "0"]);
+    children.push(seed.child, bare.child, floor.child);
     const servers = { "seed-server (polka)": seed, "bare node:http": bare } as const;
     type ServerName = keyof typeof servers;
     const names = Object.keys(servers) as ServerName[];
@@ -160,7 +164,21 @@ async function main(): Promise<void> {
         verdicts.push(`GET target (>= 0.9 of bare throughput, p99 within 2 ms): ${meets ? "met" : "NOT met"} (ratio ${ratio.toFixed(3)}, p99 ${p99Delta >= 0 ? "+" : ""}${p99Delta.toFixed(2)} ms)`);
       }
     }
+    // polka's own floor for GET /: a one-route app against the same bare server, rounds paired the same way.
+    const get = SCENARIOS[0]!;
+    await measure(floor.url, floor.child.pid, get, WARMUP_SECONDS / 2);
+    const floorRatios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const pair = round % 2 === 0 ? [floor, bare] : [bare, floor];
+      const [first, second] = [await measure(pair[0]!.url, pair[0]!.child.pid, get, SECONDS_PER_RUN), await measure(pair[1]!.url, pair[1]!.child.pid, get, SECONDS_PER_RUN)];
+      floorRatios.push(round % 2 === 0 ? first.rps / second.rps : second.rps / first.rps);
+    }
+    const floorRatio = median(floorRatios);
+    row(["GET /", "one-route polka app", "", "", "", "", ""]);
+    row(["", "ratio floor/bare", `${floorRatio.toFixed(3)}**`, "", "", "", ""]);
+    console.log("");
     for (const v of verdicts) console.log(v);
+    console.log(`polka's own floor for GET / in this run: ${floorRatio.toFixed(3)} of bare (a one-route polka app doing nothing else).`);
     console.log("* CPU ratio = bare CPU per request / seed CPU per request: the share of bare throughput the seed server would reach if CPU-bound.");
     console.log("** throughput ratio = median over rounds of (seed req/s / bare req/s) measured back to back in the same round.");
   } finally {
