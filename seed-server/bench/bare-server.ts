@@ -6,7 +6,7 @@
  * Usage: node bare-server.mjs <port>   (prints {"msg":"listening","url":...} like the real server)
  */
 import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenForBench } from "./listen-for-bench.js";
 import { parseSeedBody } from "../seed-value.js";
 
 let seed = "0";
@@ -37,10 +37,4 @@ const server = createServer((req, res) => {
   }
   send(res, 404, "not found\n");
 });
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(JSON.stringify({ msg: "listening", url: `http://127.0.0.1:${port}` }) + "\n");
-});
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+listenForBench(server, Number(process.argv[2] ?? 0));

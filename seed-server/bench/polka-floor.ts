@@ -6,7 +6,7 @@
  * Usage: node polka-floor.mjs <port>   (prints {"msg":"listening","url":...} like the real server)
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenForBench } from "./listen-for-bench.js";
 import polka from "polka";
 
 const router = polka();
@@ -15,10 +15,4 @@ router.get("/", (_req, res) => {
   res.end("0");
 });
 const server = createServer(router.handler as unknown as Parameters<typeof createServer>[0] & object);
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-server.listen(Number(process.argv[2] ?? 0), "127.0.0.1", () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(JSON.stringify({ msg: "listening", url: `http://127.0.0.1:${port}` }) + "\n");
-});
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+listenForBench(server, Number(process.argv[2] ?? 0));
