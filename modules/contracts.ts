@@ -37,9 +37,9 @@ export interface INetwork {
    * ELB refuses to create one in a VPC whose internet gateway is not attached yet
    * ("InvalidSubnet: VPC ... has no internet gateway"), and on destroy the gateway cannot be
    * detached while the load balancer still holds public addresses.
-   * @default none known: nothing to wait for (e.g. a network whose gateway exists already)
+   * Empty for a network whose gateway exists already (nothing to wait for).
    */
-  readonly internetAccess?: readonly ITerraformDependable[];
+  readonly internetAccess: readonly ITerraformDependable[];
   /**
    * Ensure an interface endpoint for `com.amazonaws.<region>.<service>` exists (idempotent) and return
    * it, e.g. "secretsmanager" so servers without NAT can read the database password at boot.

@@ -232,7 +232,7 @@ export class LoadBalancer extends Construct {
       // An internet-facing ALB can only be created once the VPC's internet gateway is attached
       // (otherwise "InvalidSubnet: VPC ... has no internet gateway"), and must be gone before the
       // gateway is detached on destroy. Nothing else orders the two.
-      ...(props.network.internetAccess && props.network.internetAccess.length > 0
+      ...(props.network.internetAccess.length > 0
         ? { dependsOn: [...props.network.internetAccess] }
         : {}),
     });

@@ -21,5 +21,6 @@ export function networkInZones(stack: TerraformStack, zones: string[]): INetwork
     s3PrefixListId: "pl-fixture",
     s3Endpoint: vpc,
     addInterfaceEndpoint: () => vpc,
+    internetAccess: [],
   };
 }
