@@ -95,7 +95,7 @@ test("defaults: a free S3 gateway endpoint routed from every private route table
   assert.is(endpoints.length, 1);
   const s3 = endpoints[0]![1];
   assert.is(s3.vpc_endpoint_type, "Gateway");
-  assert.match(s3.service_name, /^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.region\}\.s3$/);
+  assert.match(s3.service_name, /^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.name\}\.s3$/);
   assert.equal(s3.route_table_ids, [refTo(json, "aws_route_table", "private-rt-0"), refTo(json, "aws_route_table", "private-rt-1")]);
   assert.is(result.hasNatGateway, false);
   assert.equal(result.interfaceEndpointServices, []);

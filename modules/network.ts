@@ -250,7 +250,7 @@ export class Network extends Construct implements INetwork {
     // (https://docs.aws.amazon.com/linux/al2023/ug/managing-repos-os-updates.html).
     this.s3Endpoint = new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${this.region.region}.s3`,
+      serviceName: `com.amazonaws.${this.region.name}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: this.privateRouteTables.map((t) => t.id),
       tags: name("s3"),
@@ -298,7 +298,7 @@ export class Network extends Construct implements INetwork {
     if (existing) return existing;
     const endpoint = new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
       vpcId: this.vpc.id,
-      serviceName: `com.amazonaws.${this.region.region}.${service}`,
+      serviceName: `com.amazonaws.${this.region.name}.${service}`,
       vpcEndpointType: "Interface",
       privateDnsEnabled: true,
       subnetIds: this.privateSubnets.map((s) => s.id),
