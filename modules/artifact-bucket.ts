@@ -33,7 +33,7 @@ export interface ArtifactBucketProps {
   readonly namePrefix?: string;
   /**
    * Path of the file to upload as the server bundle.
-   * @default the built seed-server bundle (`seedServerBundlePath()`; build it with `npm run build:bundle`)
+   * @default the seed-server bundle this package ships (`dist/bundle/seed-server.mjs`; in a clone of the repository, `npm run build:bundle` builds it)
    */
   readonly bundlePath?: string;
   /**

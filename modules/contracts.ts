@@ -1,7 +1,7 @@
 /**
  * The interfaces through which seedstack's constructs are wired to each other.
  *
- * Constructs take each other (DESIGN.md: "pass constructs, not strings"); these interfaces name
+ * Constructs take each other ("pass constructs, not strings"); these interfaces name
  * exactly what one construct needs of another, so that e.g. a LoadBalancer can front either a
  * WebServerPair or an AutoScaledWebServers group, and tests can see the seams.
  */

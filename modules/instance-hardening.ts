@@ -102,7 +102,7 @@ export function rootBlockDevice(sizeGiB: number = DEFAULT_ROOT_VOLUME_GIB) {
 
 /**
  * The same root volume as a launch template block device mapping. No scanner checks launch
- * templates for encryption, so our own policy test does (DESIGN.md). The provider types these
+ * templates for encryption, so seedstack's own policy test does. The provider types these
  * flags as strings.
  */
 export function launchTemplateRootVolume(sizeGiB: number = DEFAULT_ROOT_VOLUME_GIB) {

@@ -91,7 +91,7 @@ export interface NetworkProps {
    */
   readonly ssmEndpoints?: boolean;
   /**
-   * Prefix of every Name tag and physical name (see naming.ts).
+   * Prefix of every Name tag and physical name.
    * @default "seedstack"
    */
   readonly namePrefix?: string;

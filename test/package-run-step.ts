@@ -1,0 +1,51 @@
+/**
+ * Runs one command of a packaging test (npm pack, npm install, tsc, node) as a child process with
+ * a deadline. A command that fails or outlives its deadline rejects with a message naming the
+ * step and ending with the command's own output, so a failing test says what went wrong.
+ *
+ * The child shares our process group, so Ctrl-C at the terminal reaches it as well; on a deadline
+ * it gets SIGTERM (npm passes that on to the scripts it runs), then SIGKILL 5 s later.
+ */
+import { spawn } from "node:child_process";
+
+export interface StepOptions {
+  readonly cwd: string;
+  /** Seconds the step may take before it is stopped and the test fails. */
+  readonly timeoutS: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Keep the last part of a long output: that is where tools print the error. */
+function tail(text: string, chars = 4000): string {
+  return text.length <= chars ? text : `...${text.slice(-chars)}`;
+}
+
+/** Run `command args` in `options.cwd`; resolves to its stdout when it exits 0. */
+export function runStep(what: string, command: string, args: readonly string[], options: StepOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+      killTimer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    }, options.timeoutS * 1000);
+    child.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(new Error(`${what}: could not start ${command}: ${error.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(deadline);
+      if (killTimer) clearTimeout(killTimer);
+      const output = tail(`${stdout}\n${stderr}`.trim());
+      if (timedOut) reject(new Error(`${what}: still running after ${options.timeoutS} s, stopped; its output so far:\n${output}`));
+      else if (code !== 0) reject(new Error(`${what}: \`${command} ${args.join(" ")}\` exited with ${code ?? signal}:\n${output}`));
+      else resolve(stdout);
+    });
+  });
+}
