@@ -79,13 +79,19 @@ const CONSUMERS: readonly Consumer[] = [
     name: "commonjs",
     packageJson: { name: "consumer-commonjs", private: true },
     tsconfig: CDKTF_TEMPLATE_TSCONFIG, // moduleResolution left to its default for CommonJS: node10
-    alsoChecked: [["--module", "node16", "--moduleResolution", "node16"]],
+    alsoChecked: [
+      ["--module", "node16", "--moduleResolution", "node16"],
+      ["--module", "nodenext", "--moduleResolution", "nodenext"],
+    ],
   },
   {
     name: "esm",
     packageJson: { name: "consumer-esm", private: true, type: "module" },
     tsconfig: NODENEXT_TSCONFIG,
-    alsoChecked: [["--module", "esnext", "--moduleResolution", "bundler"]],
+    alsoChecked: [
+      ["--module", "node16", "--moduleResolution", "node16"],
+      ["--module", "esnext", "--moduleResolution", "bundler"],
+    ],
   },
 ];
 
