@@ -17,7 +17,13 @@ const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** The paths `npm pack` would put in the tarball, relative to the package root. */
 function packedFiles(): string[] {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" });
+  let out: string;
+  try {
+    out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  } catch (error) {
+    const timedOut = (error as NodeJS.ErrnoException).code === "ETIMEDOUT";
+    throw new Error(timedOut ? "npm pack --dry-run did not finish within 120 s" : `npm pack --dry-run failed: ${(error as Error).message}`);
+  }
   return JSON.parse(out)[0].files.map((f: { path: string }) => f.path);
 }
 
