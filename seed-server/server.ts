@@ -7,14 +7,17 @@
  * 65 s, headers 66 s (the headers timeout must exceed the keep-alive timeout, or Node can cut a
  * reused connection while the next request's headers arrive).
  *
- * Shutdown, in order: /status turns 503 at once so the balancer stops routing here; the server keeps
- * serving normally for the drain period (the ALB's deregistration delay); then it stops listening,
- * closes idle connections, tells in-flight requests' clients to close (`Connection: close`), waits
- * for them to finish, and closes the store.
+ * Shutdown, in order: /status turns 503 at once so the balancer stops routing here, and every
+ * response from then on carries `Connection: close`, so no connection a client is using stays open
+ * as an idle keep-alive connection; the server keeps serving for the drain period (the ALB's
+ * deregistration delay); then it stops listening without resetting any request
+ * (close-without-resets.ts), closes the connections left idle, waits for in-flight requests to
+ * finish, and closes the store.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SeedApp } from "./app.js";
+import { closeWithoutResets } from "./close-without-resets.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { SeedStore } from "./stores/seed-store.js";
 
@@ -22,6 +25,10 @@ import type { SeedStore } from "./stores/seed-store.js";
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Above the keep-alive timeout. */
 export const HEADERS_TIMEOUT_MS = 66_000;
+/** At the end of the drain, the listener closes once no connection has arrived for this long. */
+export const LISTENER_QUIET_MS = 100;
+/** ... or after this long regardless (clients that never stop opening connections). */
+export const MAX_LISTENER_HOLD_MS = 2_000;
 
 /** Options of startSeedServer. */
 export interface SeedServerOptions {
@@ -90,25 +97,20 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
   let shuttingDown: Promise<void> | undefined;
 
   const closeServer = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      // Responses from now on (in-flight requests included) end their connections, so no
-      // connection idles on until the keep-alive timeout.
-      app.startClosing();
-      const force = setTimeout(() => {
-        logger.warn("requests still running after the close grace period; cutting their connections");
-        server.closeAllConnections();
-      }, forceCloseAfterMs);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
-        resolve();
-      });
-      server.closeIdleConnections();
+    closeWithoutResets(server, {
+      handle: app.handle,
+      quietMs: LISTENER_QUIET_MS,
+      maxHoldMs: MAX_LISTENER_HOLD_MS,
+      forceCloseAfterMs,
+      onForceClose: () => logger.warn("requests still running after the close grace period; cutting their connections"),
     });
 
   const shutdown = (reason = "shutdown requested"): Promise<void> => {
     shuttingDown ??= (async () => {
       app.startDraining();
+      // Every answer from now on ends its connection: a keep-alive connection left idle when the
+      // server closes could be carrying a request at that moment, which would be reset.
+      app.startClosing();
       logger.info("draining: /status now answers 503", { reason, drainSeconds: drainMs / 1000 });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
