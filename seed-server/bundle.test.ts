@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { buildSeedServerBundle } from "./build-bundle.js";
 import { call, postJson } from "./test-support/http.js";
 import { startServerProcess, type ServerProcess } from "./test-support/server-process.js";
+import { setupOrFail } from "./test-support/setup-or-fail.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
 
 interface Ctx {
@@ -28,7 +29,7 @@ function runBundle(ctx: Ctx, args: string[], env: Record<string, string> = {}): 
   return proc;
 }
 
-bundleSuite.before(async (ctx) => {
+setupOrFail(bundleSuite, async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), "seedstack-bundle-"));
   ctx.bundle = join(ctx.dir, "seed-server.mjs");
   await buildSeedServerBundle(ctx.bundle);
@@ -104,11 +105,13 @@ bundleSuite.run();
 // ---------------------------------------------------------------------------------------------
 const sharedSuite = suite<Ctx & { db: TestPostgres }>("bundle with PostgreSQL", { dir: "", bundle: "", processes: [], db: undefined as unknown as TestPostgres });
 
-sharedSuite.before(async (ctx) => {
+setupOrFail(sharedSuite, async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), "seedstack-bundle-pg-"));
   ctx.bundle = join(ctx.dir, "seed-server.mjs");
   ctx.processes = [];
-  [ctx.db] = await Promise.all([startTestPostgres(), buildSeedServerBundle(ctx.bundle)]);
+  // Assigned as soon as it runs, so `after` stops it even when the build fails.
+  const db = startTestPostgres().then((started) => (ctx.db = started));
+  await Promise.all([db, buildSeedServerBundle(ctx.bundle)]);
 });
 sharedSuite.after(async (ctx) => {
   for (const p of ctx.processes) p.kill();
