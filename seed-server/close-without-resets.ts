@@ -34,6 +34,8 @@ export interface CloseWithoutResetsOptions {
   readonly maxHoldMs: number;
   /** After the listener closes, in-flight requests get this long before every connection is cut. */
   readonly forceCloseAfterMs: number;
+  /** Called once the listener is closed: new connections are refused from then on. */
+  readonly onListenerClosed?: () => void;
   /** Called when the force-close deadline cuts connections. */
   readonly onForceClose?: () => void;
 }
@@ -56,6 +58,7 @@ export async function closeWithoutResets(server: Server, options: CloseWithoutRe
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // server.close() also closes the idle connections (Node >= 19); see point 1 above.
     server.closeIdleConnections();
+    options.onListenerClosed?.();
     const force = setTimeout(() => {
       options.onForceClose?.();
       server.closeAllConnections();

@@ -116,6 +116,7 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
       quietMs: LISTENER_QUIET_MS,
       maxHoldMs: MAX_LISTENER_HOLD_MS,
       forceCloseAfterMs,
+      onListenerClosed: () => logger.info("closing: no new connections; waiting for in-flight requests"),
       onForceClose: () => logger.warn("requests still running after the close grace period; cutting their connections"),
     });
 
@@ -133,7 +134,6 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
           resolve();
         };
       });
-      logger.info("closing: no new connections; waiting for in-flight requests");
       await closeServer();
       await store.close().catch((err: unknown) => logger.warn("closing the store failed", { error: (err as Error).message }));
       logger.info("stopped");
