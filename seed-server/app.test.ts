@@ -2,7 +2,6 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { Agent } from "node:http";
 import { createLogger } from "./logger.js";
-import { MAX_BODY_BYTES } from "./request-body.js";
 import { MemoryStore } from "./stores/memory-store.js";
 import { StoreUnavailableError, type SeedStore } from "./stores/seed-store.js";
 import { serveApp, type ServedApp } from "./test-support/app-server.js";
@@ -103,24 +102,37 @@ contract("a content type other than JSON gets 415 naming what was sent", async (
   assert.is((await postJson(served.url + "/", '{"num": 7}', { "Content-Type": "application/merge-patch+json" })).body, "7");
 });
 
-contract("a body over the limit gets 413, declared or streamed, and the seed does not change", async ({ served }) => {
+/** The contract's body limit (docs/seed-server.md): 8 KiB, so a body of 8192 bytes is accepted and 8193 is refused. */
+const BODY_LIMIT = 8192;
+
+/** A valid seed body of exactly `bytes` bytes: {"num":333...}. */
+function seedBodyOfSize(bytes: number): string {
+  return `{"num":${"3".repeat(bytes - '{"num":}'.length)}}`;
+}
+
+contract("a body of exactly 8192 bytes is accepted, declared or streamed", async ({ served }) => {
+  const body = seedBodyOfSize(BODY_LIMIT);
+  assert.is(Buffer.byteLength(body), 8192);
+  const declared = await postJson(served.url + "/", body);
+  assert.is(declared.status, 200, declared.body);
+  assert.is(declared.body, body.slice(7, -1));
+  const streamed = await call(served.url + "/", { method: "POST", headers: { "Content-Type": "application/json" }, chunks: [body.slice(0, 4000)], body: body.slice(4000) });
+  assert.is(streamed.status, 200, streamed.body);
+});
+
+contract("a body of 8193 bytes gets 413 naming the 8192-byte limit, declared or streamed, and the seed does not change", async ({ served }) => {
   await postJson(served.url + "/", '{"num": 9}');
-  const big = `{"num": ${"1".repeat(MAX_BODY_BYTES)}}`;
-  const declared = await postJson(served.url + "/", big);
+  const body = seedBodyOfSize(BODY_LIMIT + 1);
+  assert.is(Buffer.byteLength(body), 8193);
+  const declared = await postJson(served.url + "/", body);
   assert.is(declared.status, 413);
-  assert.match(declared.body, new RegExp(`larger than the ${MAX_BODY_BYTES}-byte limit`));
+  assert.is(declared.body, "request body is larger than the 8192-byte limit\n");
   assert.is(declared.headers.connection, "close");
-  const streamed = await call(served.url + "/", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    chunks: ['{"num": ', "2".repeat(MAX_BODY_BYTES / 2), "2".repeat(MAX_BODY_BYTES / 2)],
-    body: "}",
-  });
+  // Chunked: no Content-Length, so the limit is found while reading.
+  const streamed = await call(served.url + "/", { method: "POST", headers: { "Content-Type": "application/json" }, chunks: [body.slice(0, 4000)], body: body.slice(4000) });
   assert.is(streamed.status, 413);
+  assert.is(streamed.body, "request body is larger than the 8192-byte limit\n");
   assert.is((await call(served.url + "/")).body, "9");
-  // Just under the limit is fine.
-  const fits = "3".repeat(MAX_BODY_BYTES - '{"num":}'.length);
-  assert.is((await postJson(served.url + "/", `{"num":${fits}}`)).body, fits);
 });
 
 contract("bytes that are not UTF-8 get 400", async ({ served }) => {

@@ -39,7 +39,8 @@ export interface SeedApp {
   /**
    * From now on every response carries `Connection: close`, including those of requests already in
    * flight, so their connections end instead of idling until the keep-alive timeout (server.ts
-   * calls this when it stops listening).
+   * calls this when the drain begins: a client never sends on a connection after such an answer,
+   * so closing the server later cannot cut a request on it).
    */
   startClosing(): void;
 }

@@ -12,14 +12,23 @@ import { dirname, join } from "node:path";
 import { buildSeedServerBundle } from "./build-bundle.js";
 import { call, postJson } from "./test-support/http.js";
 import { startServerProcess, type ServerProcess } from "./test-support/server-process.js";
+import { setupOrFail } from "./test-support/setup-or-fail.js";
+import { onProcessEnd } from "./test-support/stop-on-exit.js";
 import { startTestPostgres, type TestPostgres } from "./test-support/test-postgres.js";
 
 interface Ctx {
   dir: string;
+  /** Cancels the removal of `dir` at process end (the after hook removes it). */
+  forgetDir: () => void;
   bundle: string;
   processes: ServerProcess[];
 }
-const bundleSuite = suite<Ctx>("bundle", { dir: "", bundle: "", processes: [] });
+const bundleSuite = suite<Ctx>("bundle", { dir: "", forgetDir: () => undefined, bundle: "", processes: [] });
+
+/** Remove `dir` if the test process ends (a crash, Ctrl-C) before the after hook does. */
+function removedOnProcessEnd(dir: string): () => void {
+  return onProcessEnd(() => rmSync(dir, { recursive: true, force: true }));
+}
 
 /** Start the bundle with plain node from the temp dir. */
 function runBundle(ctx: Ctx, args: string[], env: Record<string, string> = {}): ServerProcess {
@@ -28,8 +37,9 @@ function runBundle(ctx: Ctx, args: string[], env: Record<string, string> = {}): 
   return proc;
 }
 
-bundleSuite.before(async (ctx) => {
+setupOrFail(bundleSuite, async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), "seedstack-bundle-"));
+  ctx.forgetDir = removedOnProcessEnd(ctx.dir);
   ctx.bundle = join(ctx.dir, "seed-server.mjs");
   await buildSeedServerBundle(ctx.bundle);
   ctx.processes = [];
@@ -38,6 +48,7 @@ bundleSuite.after(async (ctx) => {
   for (const p of ctx.processes) p.kill();
   await Promise.all(ctx.processes.map((p) => p.exited));
   rmSync(ctx.dir, { recursive: true, force: true });
+  ctx.forgetDir();
 });
 
 bundleSuite("it is one self-contained file: no node_modules within reach, only node: imports", (ctx) => {
@@ -102,19 +113,23 @@ bundleSuite("a port already in use is reported and exits 1", async (ctx) => {
 bundleSuite.run();
 
 // ---------------------------------------------------------------------------------------------
-const sharedSuite = suite<Ctx & { db: TestPostgres }>("bundle with PostgreSQL", { dir: "", bundle: "", processes: [], db: undefined as unknown as TestPostgres });
+const sharedSuite = suite<Ctx & { db: TestPostgres }>("bundle with PostgreSQL", { dir: "", forgetDir: () => undefined, bundle: "", processes: [], db: undefined as unknown as TestPostgres });
 
-sharedSuite.before(async (ctx) => {
+setupOrFail(sharedSuite, async (ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), "seedstack-bundle-pg-"));
+  ctx.forgetDir = removedOnProcessEnd(ctx.dir);
   ctx.bundle = join(ctx.dir, "seed-server.mjs");
   ctx.processes = [];
-  [ctx.db] = await Promise.all([startTestPostgres(), buildSeedServerBundle(ctx.bundle)]);
+  // Assigned as soon as it runs, so `after` stops it even when the build fails.
+  const db = startTestPostgres().then((started) => (ctx.db = started));
+  await Promise.all([db, buildSeedServerBundle(ctx.bundle)]);
 });
 sharedSuite.after(async (ctx) => {
   for (const p of ctx.processes) p.kill();
   await Promise.all(ctx.processes.map((p) => p.exited));
   await ctx.db?.destroy();
   rmSync(ctx.dir, { recursive: true, force: true });
+  ctx.forgetDir();
 });
 
 sharedSuite("two servers with DATABASE_URL share one seed, and a restart loses nothing", async (ctx) => {

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { hostname } from "node:os";
-import { ConfigError, DEFAULT_DRAIN_SECONDS, DEFAULT_PORT, helpText, loadConfig, OPTIONS, type SeedServerConfig } from "./config.js";
+import { ConfigError, helpText, loadConfig, OPTIONS, type SeedServerConfig } from "./config.js";
 
 function config(argv: string[], env: NodeJS.ProcessEnv = {}): SeedServerConfig {
   const result = loadConfig(argv, env);
@@ -19,12 +19,12 @@ function configError(argv: string[], env: NodeJS.ProcessEnv = {}): string {
   throw new Error(`expected ${argv.join(" ")} ${JSON.stringify(env)} to be rejected`);
 }
 
-test("defaults", () => {
+test("defaults: port 8080, all interfaces, memory store, a 10-second drain, info logs, the host name", () => {
   assert.equal(config([]), {
-    port: DEFAULT_PORT,
+    port: 8080,
     host: "0.0.0.0",
     store: "memory",
-    drainSeconds: DEFAULT_DRAIN_SECONDS,
+    drainSeconds: 10,
     logLevel: "info",
     quiet: false,
     instanceId: hostname(),
@@ -78,7 +78,7 @@ test("invalid values name the flag or variable, the value and what is allowed", 
 
 test("QUIET=0 and empty variables mean unset", () => {
   assert.is(config([], { QUIET: "0" }).quiet, false);
-  assert.is(config([], { PORT: "" }).port, DEFAULT_PORT);
+  assert.is(config([], { PORT: "" }).port, 8080);
 });
 
 test("--help lists every flag and variable with its default", () => {
@@ -91,6 +91,9 @@ test("--help lists every flag and variable with its default", () => {
     assert.ok(text.includes(option.env), option.env);
     assert.ok(text.includes(`default: ${option.defaultText}`), option.flag);
   }
+  // The defaults the help states, as the contract (docs/seed-server.md) gives them.
+  assert.match(text, /--port <0-65535> +PORT\n[^\n]*; default: 8080\n/);
+  assert.match(text, /--drain-seconds <seconds> +DRAIN_SECONDS\n[^\n]*; default: 10\n/);
   for (const name of ["DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE", "PGSSLROOTCERT"]) assert.ok(text.includes(name), name);
   assert.is(loadConfig(["-h"], {}).kind, "help");
 });

@@ -2,6 +2,35 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { integerFromJsonNumber, isCanonicalSeed, MAX_SEED_DIGITS, parseSeedBody } from "./seed-value.js";
 
+/**
+ * The random tests draw from a seeded generator so a failure can be replayed: the seed is in every
+ * failure message, and SEED=<n> reruns with it. A new seed each run keeps exploring new cases.
+ */
+const PRNG_SEED = prngSeed(process.env.SEED);
+
+function prngSeed(fromEnv: string | undefined): number {
+  if (fromEnv === undefined || fromEnv === "") return Math.floor(Math.random() * 2 ** 32);
+  if (!/^[0-9]{1,10}$/.test(fromEnv) || Number(fromEnv) >= 2 ** 32) throw new Error(`SEED must be a whole number from 0 to 4294967295; got ${JSON.stringify(fromEnv)}`);
+  return Number(fromEnv);
+}
+
+/** mulberry32: a small, well-known 32-bit generator; returns floats in [0, 1) like Math.random. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A failure message naming the case and how to replay it. */
+function replay(what: string): string {
+  return `${what} (random cases from SEED=${PRNG_SEED}; rerun with SEED=${PRNG_SEED} to replay)`;
+}
+
 function seedOf(body: string): string {
   const result = parseSeedBody(body);
   if (!result.ok) throw new Error(`expected ${body} to parse, got: ${result.message}`);
@@ -30,12 +59,13 @@ test("integers beyond 2^53 are exact (JSON.parse would round them)", () => {
 });
 
 test("random big integers round-trip exactly", () => {
+  const random = seededRandom(PRNG_SEED);
   for (let i = 0; i < 200; i++) {
-    const digits = 1 + Math.floor(Math.random() * 300);
-    let n = BigInt(Math.floor(Math.random() * 9) + 1);
-    for (let d = 1; d < digits; d++) n = n * 10n + BigInt(Math.floor(Math.random() * 10));
-    if (Math.random() < 0.5) n = -n;
-    assert.is(seedOf(`{"num": ${n}}`), n.toString());
+    const digits = 1 + Math.floor(random() * 300);
+    let n = BigInt(Math.floor(random() * 9) + 1);
+    for (let d = 1; d < digits; d++) n = n * 10n + BigInt(Math.floor(random() * 10));
+    if (random() < 0.5) n = -n;
+    assert.is(seedOf(`{"num": ${n}}`), n.toString(), replay(`${n}`));
   }
 });
 
@@ -55,11 +85,12 @@ test("every spelling of zero is 0, including -0", () => {
 });
 
 test("exponent forms agree with BigInt arithmetic", () => {
+  const random = seededRandom(PRNG_SEED + 1);
   for (let i = 0; i < 200; i++) {
-    const mantissa = BigInt(Math.floor(Math.random() * 1e6));
-    const exp = Math.floor(Math.random() * 30);
+    const mantissa = BigInt(Math.floor(random() * 1e6));
+    const exp = Math.floor(random() * 30);
     const expected = mantissa * 10n ** BigInt(exp);
-    assert.is(seedOf(`{"num": ${mantissa}e${exp}}`), expected.toString());
+    assert.is(seedOf(`{"num": ${mantissa}e${exp}}`), expected.toString(), replay(`${mantissa}e${exp}`));
   }
 });
 

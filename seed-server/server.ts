@@ -5,16 +5,21 @@
  * closes an idle connection first (Node's default keep-alive timeout is 5 s), a request the ALB
  * sends at that moment fails and the client sees a 502. So the server outlasts the ALB: keep-alive
  * 65 s, headers 66 s (the headers timeout must exceed the keep-alive timeout, or Node can cut a
- * reused connection while the next request's headers arrive).
+ * reused connection while the next request's headers arrive). Node enforces the headers timeout
+ * only when it sweeps its connections, every 30 s by default, so a slow-loris connection (half a
+ * request header, then nothing) would live up to 96 s; the sweep runs every second here.
  *
- * Shutdown, in order: /status turns 503 at once so the balancer stops routing here; the server keeps
- * serving normally for the drain period (the ALB's deregistration delay); then it stops listening,
- * closes idle connections, tells in-flight requests' clients to close (`Connection: close`), waits
- * for them to finish, and closes the store.
+ * Shutdown, in order: /status turns 503 at once so the balancer stops routing here, and every
+ * response from then on carries `Connection: close`, so no connection a client is using stays open
+ * as an idle keep-alive connection; the server keeps serving for the drain period (the ALB's
+ * deregistration delay); then it stops listening without resetting any request
+ * (close-without-resets.ts), closes the connections left idle, waits for in-flight requests to
+ * finish, and closes the store.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SeedApp } from "./app.js";
+import { closeWithoutResets } from "./close-without-resets.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { SeedStore } from "./stores/seed-store.js";
 
@@ -22,6 +27,12 @@ import type { SeedStore } from "./stores/seed-store.js";
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Above the keep-alive timeout. */
 export const HEADERS_TIMEOUT_MS = 66_000;
+/** How often Node sweeps connections for expired headers: a slow header is cut at most this late. */
+export const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
+/** At the end of the drain, the listener closes once no connection has arrived for this long. */
+export const LISTENER_QUIET_MS = 100;
+/** ... or after this long regardless (clients that never stop opening connections). */
+export const MAX_LISTENER_HOLD_MS = 2_000;
 
 /** Options of startSeedServer. */
 export interface SeedServerOptions {
@@ -37,6 +48,13 @@ export interface SeedServerOptions {
   readonly drainSeconds?: number;
   /** After the drain, in-flight requests get this long to finish before their connections are cut. @default 10 000 ms */
   readonly forceCloseAfterMs?: number;
+  /**
+   * A request whose headers have not all arrived this long after its first byte (or a connection
+   * that sent nothing for this long) is answered 408 and closed, within a second. Shorter values
+   * are for tests; in production it must stay above the keep-alive timeout.
+   * @default 66 000 ms (HEADERS_TIMEOUT_MS)
+   */
+  readonly headersTimeoutMs?: number;
   /** Lifecycle lines go here. @default nothing is logged */
   readonly logger?: Logger;
 }
@@ -65,10 +83,13 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
   const host = options.host ?? "0.0.0.0";
   const drainMs = (options.drainSeconds ?? 10) * 1000;
   const forceCloseAfterMs = options.forceCloseAfterMs ?? 10_000;
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  if (!Number.isInteger(headersTimeout) || headersTimeout < 1) throw new Error(`headersTimeoutMs must be a whole number of milliseconds, at least 1; got ${headersTimeout}`);
 
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS }, app.handle);
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS; // older Node versions ignore the constructor option
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  const server = createServer(
+    { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout, connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS },
+    app.handle,
+  );
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -90,25 +111,21 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
   let shuttingDown: Promise<void> | undefined;
 
   const closeServer = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      // Responses from now on (in-flight requests included) end their connections, so no
-      // connection idles on until the keep-alive timeout.
-      app.startClosing();
-      const force = setTimeout(() => {
-        logger.warn("requests still running after the close grace period; cutting their connections");
-        server.closeAllConnections();
-      }, forceCloseAfterMs);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
-        resolve();
-      });
-      server.closeIdleConnections();
+    closeWithoutResets(server, {
+      handle: app.handle,
+      quietMs: LISTENER_QUIET_MS,
+      maxHoldMs: MAX_LISTENER_HOLD_MS,
+      forceCloseAfterMs,
+      onListenerClosed: () => logger.info("closing: no new connections; waiting for in-flight requests"),
+      onForceClose: () => logger.warn("requests still running after the close grace period; cutting their connections"),
     });
 
   const shutdown = (reason = "shutdown requested"): Promise<void> => {
     shuttingDown ??= (async () => {
       app.startDraining();
+      // Every answer from now on ends its connection: a keep-alive connection left idle when the
+      // server closes could be carrying a request at that moment, which would be reset.
+      app.startClosing();
       logger.info("draining: /status now answers 503", { reason, drainSeconds: drainMs / 1000 });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, drainMs);
@@ -117,7 +134,6 @@ export async function startSeedServer(options: SeedServerOptions): Promise<Runni
           resolve();
         };
       });
-      logger.info("closing: no new connections; waiting for in-flight requests");
       await closeServer();
       await store.close().catch((err: unknown) => logger.warn("closing the store failed", { error: (err as Error).message }));
       logger.info("stopped");

