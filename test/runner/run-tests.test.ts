@@ -47,6 +47,13 @@ test("a file that throws at import is reported by name, fails the run, and the o
   assert.not.match(output, /never runs/);
 });
 
+test("a suite whose before hook throws fails the run instead of passing with no tests run", () => {
+  const { code, output } = runFixture("before-hook-throws");
+  assert.is(code, 1, output);
+  assert.match(output, /2 of 2 tests did not run\. A before hook of the suite threw/);
+  assert.match(output, /Passed:\s+0/);
+});
+
 test("a hanging test ends the run at the watchdog's deadline with a message and exit code 1", () => {
   const { code, output } = runFixture("hanging", { SEEDSTACK_TEST_TIMEOUT_S: "2" });
   assert.is(code, 1, output);

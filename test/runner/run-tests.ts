@@ -10,6 +10,9 @@
  * - uvu imports every test file before running any; one file that throws at import (a construct
  *   error at module load, say) aborted the whole run with no summary. Here each file is imported on
  *   its own; a file that cannot load is reported by name, counted as a failure, and the rest run.
+ * - uvu 0.5 swallows an error thrown by a suite's `before` hook (its runner returns from `finally`):
+ *   the suite's tests never run and the run still passes. Each suite's result is checked here, and
+ *   a suite that ran fewer tests than it has fails the run, named.
  * - A hung test would hang CI. A watchdog ends the run after `SEEDSTACK_TEST_TIMEOUT_S` seconds
  *   (default 1200, 20 minutes) with a message and exit code 1.
  * - Colour only on a terminal: uvu's CLI forces colour on (`FORCE_COLOR=1`) even into a file.
@@ -32,6 +35,25 @@ interface UvuGlobals {
 const DEFAULT_PATTERN = "\\.test\\.ts$";
 const IGNORED = ["node_modules", "dist", "cdktf.out", "^\\.tmp", "^\\.git"];
 const DEFAULT_TIMEOUT_S = 1200;
+
+/** What uvu's per-suite runner resolves to: [errors or true, ran, skipped, total]. */
+type SuiteResult = [string | true, number, number, number];
+type QueuedSuite = () => Promise<SuiteResult>;
+
+/**
+ * Wrap a queued suite so that tests which silently did not run count as a failure. uvu reports
+ * `true` (no errors) with fewer tests run than the suite holds when its `before` hook threw.
+ */
+function failSilentlySkippedTests(file: string, run: QueuedSuite): QueuedSuite {
+  return async () => {
+    const [errors, ran, skipped, total] = await run();
+    if (errors !== true || ran >= total) return [errors, ran, skipped, total];
+    const message =
+      `  FAIL  ${file}: ${total - ran} of ${total} tests did not run. A before hook of the suite threw ` +
+      "(uvu 0.5 hides the error: guard the hook or move the setup into a test to see it).\n";
+    return [message, ran, skipped, total];
+  };
+}
 
 /** A test file that could not be imported, so none of its tests ran. */
 interface LoadFailure {
@@ -92,6 +114,11 @@ async function main(): Promise<number> {
       globals.UVU_QUEUE.length = queued; // drop the half-registered file; keep numbering dense
       index--;
     }
+  }
+
+  for (const group of globals.UVU_QUEUE) {
+    const [file] = group as [string];
+    for (let i = 1; i < group.length; i++) group[i] = failSilentlySkippedTests(file, group[i] as QueuedSuite);
   }
 
   await uvu.exec(false);
