@@ -52,6 +52,8 @@ export function estimateCost(facts: StackFacts): CostEstimate {
     const unit = P.RDS_HOURLY[d.instanceClass];
     add(`RDS ${d.instanceClass}${d.multiAz ? " Multi-AZ" : ""}`, 1, unit === undefined ? undefined : unit * (d.multiAz ? 2 : 1), `RDS ${d.instanceClass}`);
     add(`RDS storage (${d.storageGb} GB)`, 1, (d.storageGb * P.RDS_STORAGE_GB_MONTH) / P.HOURS_PER_MONTH, "RDS storage");
+    // The modules let RDS manage the master password in Secrets Manager.
+    add("Secrets Manager secret (database password)", 1, P.SECRET_MONTH / P.HOURS_PER_MONTH, "secret");
   }
 
   const interfaceAzs = facts.vpcEndpoints.filter((e) => e.type === "Interface").reduce((sum, e) => sum + Math.max(1, e.subnetCount), 0);

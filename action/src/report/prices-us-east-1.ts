@@ -44,3 +44,5 @@ export const INTERFACE_ENDPOINT_HOURLY = 0.01;
 export const RDS_STORAGE_GB_MONTH = 0.115;
 /** EBS gp3 volume, per GB-month (the web servers' root volumes). */
 export const EBS_GP3_GB_MONTH = 0.08;
+/** A Secrets Manager secret (the RDS-managed master password), per month. */
+export const SECRET_MONTH = 0.4;
