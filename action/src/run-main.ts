@@ -4,13 +4,13 @@
  * action's state the moment it may exist; the post step (run-post.ts) destroys it.
  */
 import { readFile } from "node:fs/promises";
-import { State } from "./constants.js";
+import { Outputs, State } from "./constants.js";
 import { InputError, readInputs, type ActionInputs } from "./inputs.js";
 import { writeRunOutputs } from "./action-outputs.js";
 import { fitSummary } from "./job-summary.js";
 import type { EnvironmentRecord, LifecycleEvent, RunContext } from "./lifecycle-port.js";
-import { Outputs } from "./constants.js";
-import type { LogPort, MainPorts } from "./ports.js";
+import { logEvent } from "./log-event.js";
+import type { MainPorts } from "./ports.js";
 import { upsertComment } from "./pr-comment.js";
 import { isFork, pullRequestFromEvent, type PullRequestInfo } from "./pull-request.js";
 import { redact, sensitiveStrings } from "./report/redact.js";
@@ -25,13 +25,6 @@ import {
 } from "./report/render-report.js";
 import { stackFacts } from "./report/stack-facts.js";
 import { savePendingDestroy, type ReportTarget } from "./state.js";
-
-/** Logs every lifecycle event as one line; remembers nothing. */
-export function logEvent(log: LogPort, event: LifecycleEvent): void {
-  if (event.kind === "phase") log.info(`[${event.at}] ${event.phase}: ${event.state}${event.message ? ` (${event.message})` : ""}`);
-  else if (event.kind === "log") (event.level === "warning" ? log.warning : log.info)(event.message);
-  else log.info(`[${event.at}] resources of ${event.record.environment ?? event.record.stack} may exist from now on; saved for the post step`);
-}
 
 async function readFacts(path: string | undefined): Promise<FactsOrProblem | undefined> {
   if (path === undefined) return undefined;
@@ -113,8 +106,8 @@ async function main(ports: MainPorts): Promise<void> {
 
   if (result.leftover) log.warning(`resources of ${result.leftover.environment ?? result.leftover.stack} are left; the post step destroys them`);
   if (result.status !== "succeeded") {
-    const reason = result.failureReason ?? "cancelled";
-    log.fail(`${FAILURE_WORDS[reason]}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
+    const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+    log.fail(`${what}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
   }
 }
 

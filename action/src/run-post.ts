@@ -12,7 +12,7 @@ import type { StepPorts } from "./ports.js";
 import { upsertComment } from "./pr-comment.js";
 import { fitLimit, truncationNotice } from "./report/fit-limit.js";
 import { renderPostSection, withPostSection, withoutPostSection } from "./report/render-report.js";
-import { logEvent } from "./run-main.js";
+import { logEvent } from "./log-event.js";
 import { readPendingDestroy, readReportTarget, savePendingDestroy } from "./state.js";
 
 /** Runs the post step. Never throws: failures become a failed step with a message. */

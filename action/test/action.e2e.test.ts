@@ -200,6 +200,22 @@ test("cancellation: SIGINT to the main step aborts the lifecycle and saves what 
   assert.ok(post.summary.includes("Cleanup after the cancelled run"));
 });
 
+test("a main step killed outright (no chance to clean up) has already saved what the post step must destroy", async (ctx) => {
+  const gh = await github(ctx);
+  const j = job(ctx, gh, "hang-until-cancelled");
+  const main = await j.step("main", {
+    whileRunning: async (child) => {
+      await waitFor("the fake lifecycle to start its apply", () => readJournal(j).some((e) => e.call === "waiting-for-cancel"));
+      child.kill("SIGKILL");
+    },
+  });
+  assert.is(main.signal, "SIGKILL");
+  assert.is(JSON.parse(main.state["pending-destroy"]!).environment, "seedstack-pr-12", "saved when resources appeared, before the end");
+  const post = await j.step("post", { state: main.state });
+  assert.is(post.exitCode, 0, describe(post));
+  assert.ok(readJournal(j).some((e) => e.call === "destroyEnvironment"));
+});
+
 test("post step: what it cannot finish is recorded for the sweeper and said in the log", async (ctx) => {
   const gh = await github(ctx);
   const j = job(ctx, gh, "destroy-incomplete");

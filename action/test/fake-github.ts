@@ -138,9 +138,11 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     }
 
     const byId = LIST_BY_ID.exec(url.pathname);
-    const list = byId && Number(byId[1]) === REPOSITORY_ID ? ([byId[0], repository, byId[2]] as RegExpExecArray) : LIST_OR_CREATE.exec(url.pathname);
+    const byName = LIST_OR_CREATE.exec(url.pathname);
+    const list: readonly [string, string, string] | undefined =
+      byId && Number(byId[1]) === REPOSITORY_ID ? [byId[0], repository, byId[2]!] : byName ? [byName[0], byName[1]!, byName[2]!] : undefined;
     if (list && req.method === "GET") {
-      const [, repo, issue] = list as unknown as [string, string, string];
+      const [, repo, issue] = list;
       const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
       const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
       const all = comments.filter((c) => c.issue === Number(issue));
@@ -151,7 +153,7 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
       return send(res, 200, slice.map((c) => commentJson(repo, c)), links.length ? { link: links.join(", ") } : {});
     }
     if (list && req.method === "POST") {
-      const [, repo, issue] = list as unknown as [string, string, string];
+      const [, repo, issue] = list;
       const text = (body as { body?: unknown } | undefined)?.body;
       if (typeof text !== "string") return error(res, 422, "Invalid request.\n\n\"body\" wasn't supplied.", "issues/comments#create-an-issue-comment");
       if (text.length > MAX_BODY) {

@@ -67,6 +67,11 @@ test("action.yml: a node24 JavaScript action with a post step that always runs",
   assert.ok(actionYml.includes("default: ${{ github.token }}"), "github-token defaults to the workflow's token");
 });
 
+test("action/README.md documents every input and output", () => {
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "README.md"), "utf8");
+  for (const name of [...Object.values(Inputs), ...Object.values(Outputs)]) assert.ok(readme.includes(`\`${name}\``), `README lacks ${name}`);
+});
+
 test("action/dist is current with action/src (rebuilt into a temp folder and compared)", async () => {
   const differences = await distDifferences();
   assert.equal(differences, [], `run npm run build:action and commit action/dist: ${differences.join(", ")}`);

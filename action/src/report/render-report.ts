@@ -112,8 +112,9 @@ export function renderTeardown(title: string, teardown: TeardownResult | undefin
 
 /** The whole report of a `pr` or `deploy` run. */
 export function renderRunReport(ctx: ReportContext, result: EnvironmentResult, diagram: FactsOrProblem | undefined): string {
+  const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
   const failure = result.status !== "succeeded"
-    ? `\n> [!CAUTION]\n> **${FAILURE_WORDS[result.failureReason ?? "cancelled"] ?? "the run failed"}**${result.failureMessage ? `: ${result.failureMessage.replace(/\n/g, "\n> ")}` : ""}\n`
+    ? `\n> [!CAUTION]\n> **${what}**${result.failureMessage ? `: ${result.failureMessage.replace(/\n/g, "\n> ")}` : ""}\n`
     : "";
   const sections = [
     heading(ctx, `${statusIcon(result)} ${statusWords(result, ctx.mode)}`),
