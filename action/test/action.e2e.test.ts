@@ -143,6 +143,21 @@ test("pr mode: the comment is created, then updated in place by the next run; ou
   assert.is(gh.requests.length, before);
 });
 
+test("deploy mode: the environment stays; the post step leaves it alone", async (ctx) => {
+  const gh = await github(ctx);
+  const j = job(ctx, gh, "success", { mode: "deploy" });
+  const main = await j.step("main");
+  assert.is(main.exitCode, 0, describe(main));
+  assert.is(main.state["pending-destroy"], "", "the record saved while applying is cleared: the environment is meant to stay");
+  const body = commentsWithMarker(gh, MARKER_12)[0]!.body;
+  assert.ok(body.includes("✅ ready"));
+  assert.ok(body.includes("| URL | https://seedstack-pr-12.example.test |"));
+  assert.not.ok(body.includes("Teardown"));
+  const post = await j.step("post", { state: main.state });
+  assert.is(post.exitCode, 0, describe(post));
+  assert.not.ok(readJournal(j).some((e) => e.call === "destroyEnvironment"));
+});
+
 test("apply failure: the job fails, the failure and the destroy that followed are reported", async (ctx) => {
   const gh = await github(ctx);
   const r = await job(ctx, gh, "apply-failed").step("main");
@@ -314,6 +329,14 @@ test("a personal access token: its account is found through GET /user when Graph
   assert.ok(gh.requests.some((q) => q.method === "GET" && q.path === "/user"));
   assert.is(gh.comments.length, earlier + 1);
   assert.is(gh.comments.at(-1)!.login, "seedstack-bot");
+});
+
+test("when GitHub answers neither GraphQL nor GET /user, the workflow token's account is assumed, with a warning", async (ctx) => {
+  const gh = await github(ctx, { login: "github-actions[bot]", kind: "installation", graphql: false });
+  const r = await job(ctx, gh, "success").step("main");
+  assert.is(r.exitCode, 0, describe(r));
+  assert.ok(r.stdout.includes("::warning::could not ask GitHub which account the token belongs to"), r.stdout);
+  assert.is(commentsWithMarker(gh, MARKER_12).length, 1);
 });
 
 test("bad inputs: every problem named at once, the lifecycle never called", async (ctx) => {
