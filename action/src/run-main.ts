@@ -35,17 +35,30 @@ async function readFacts(path: string | undefined): Promise<FactsOrProblem | und
   }
 }
 
-/** Writes the report to the job summary and, when asked and possible, to the PR comment. */
-async function publish(ports: MainPorts, inputs: ActionInputs, markdown: string): Promise<void> {
-  await ports.summary(fitSummary(markdown, ports.run.runUrl));
-  if (!inputs.comment) return;
-  if (inputs.prNumber === undefined) {
-    ports.log.info("no pull request: the report is in the job summary only");
-    return;
+/**
+ * Writes the report to the job summary and, when asked and possible, to the PR comment. Returns
+ * what could not be written instead of throwing: a report that fails must not hide the verdict
+ * of the run it reports on.
+ */
+async function publish(ports: MainPorts, inputs: ActionInputs, markdown: string): Promise<string | undefined> {
+  const problems: string[] = [];
+  try {
+    await ports.summary(fitSummary(markdown, ports.run.runUrl));
+  } catch (error) {
+    problems.push(`the job summary could not be written: ${(error as Error).message}`);
   }
-  const github = ports.github(inputs.token);
-  const { comment, created, truncated } = await upsertComment(github, { stack: inputs.stack, pr: inputs.prNumber }, () => markdown, ports.run.runUrl);
-  ports.log.info(`${created ? "created" : "updated"} the environment's comment ${comment.htmlUrl}${truncated ? " (truncated to GitHub's limit)" : ""}`);
+  if (inputs.comment && inputs.prNumber === undefined) ports.log.info("no pull request: the report is in the job summary only");
+  if (inputs.comment && inputs.prNumber !== undefined) {
+    try {
+      const github = ports.github(inputs.token);
+      const { comment, created, truncated } = await upsertComment(github, { stack: inputs.stack, pr: inputs.prNumber }, () => markdown, ports.run.runUrl);
+      ports.log.info(`${created ? "created" : "updated"} the environment's comment ${comment.htmlUrl}${truncated ? " (truncated to GitHub's limit)" : ""}`);
+    } catch (error) {
+      problems.push(`the PR comment could not be written: ${(error as Error).message}`);
+    }
+  }
+  for (const p of problems) ports.log.warning(p);
+  return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
 /** Runs the main step. Never throws: failures become a failed step with a message. */
@@ -102,9 +115,10 @@ async function main(ports: MainPorts): Promise<void> {
   writeRunOutputs(ports.outputs, result);
 
   const markdown = redact(renderRunReport(ctx, result, await readFacts(result.stackJsonPath)), sensitiveStrings(result.outputs));
-  await publish(ports, inputs, markdown);
+  const unpublished = await publish(ports, inputs, markdown);
 
   if (result.leftover) log.warning(`resources of ${result.leftover.environment ?? result.leftover.stack} are left; the post step destroys them`);
+  if (result.status === "succeeded" && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
   if (result.status !== "succeeded") {
     const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
     log.fail(`${what}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
@@ -137,14 +151,16 @@ async function destroy(ports: MainPorts, inputs: ActionInputs, ctx: ReportContex
   ports.state.save(State.MainFinished, "true");
   ports.outputs.set(Outputs.Environment, inputs.stack);
   ports.outputs.set(Outputs.FailureReason, done ? "" : "destroy-failed");
-  await publish(ports, inputs, renderDestroyReport(ctx, teardown, startedAt, ports.clock().toISOString()));
+  const unpublished = await publish(ports, inputs, renderDestroyReport(ctx, teardown, startedAt, ports.clock().toISOString()));
+  if (done && unpublished) ports.log.fail(`destroyed, but ${unpublished}`);
   if (!done) ports.log.fail(`${FAILURE_WORDS["destroy-failed"]}${teardown.message ? `: ${teardown.message}` : ""}; the post step tries once more`);
 }
 
 async function forkPullRequest(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, pr: PullRequestInfo): Promise<void> {
   ports.log.warning(`pull request #${pr.number} comes from ${pr.headRepo ?? "a deleted fork"}, not ${pr.baseRepo}: no environment is built for it`);
   if (inputs.mode === "destroy") return; // nothing was ever built for it
-  await publish(ports, inputs, renderForkReport(ctx, pr.headRepo));
+  const unpublished = await publish(ports, inputs, renderForkReport(ctx, pr.headRepo));
+  if (unpublished) ports.log.fail(`no environment for a fork, and ${unpublished}`);
 }
 
 async function sweep(ports: MainPorts, inputs: ActionInputs, context: RunContext): Promise<void> {

@@ -11,6 +11,7 @@ import type { RunContext, TeardownResult } from "./lifecycle-port.js";
 import type { StepPorts } from "./ports.js";
 import { upsertComment } from "./pr-comment.js";
 import { fitLimit, truncationNotice } from "./report/fit-limit.js";
+import { redact } from "./report/redact.js";
 import { renderPostSection, withPostSection, withoutPostSection } from "./report/render-report.js";
 import { logEvent } from "./log-event.js";
 import { readPendingDestroy, readReportTarget, savePendingDestroy } from "./state.js";
@@ -55,7 +56,7 @@ async function post(ports: StepPorts): Promise<void> {
   }
 
   const at = ports.clock().toISOString();
-  const section = renderPostSection(teardown, at, !done);
+  const section = redact(renderPostSection(teardown, at, !done), []);
   await ports.summary(`\n\n${section}\n`);
   const target = readReportTarget(ports.state);
   if (target?.comment && target.prNumber !== undefined) {

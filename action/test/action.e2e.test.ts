@@ -183,6 +183,16 @@ test("smoke failure: the job fails, the failing check and its latency are shown,
   assert.ok(body.includes("Teardown: ✅ destroyed"));
 });
 
+test("a comment GitHub refuses does not hide the run's verdict: the smoke failure is the step's error, the comment a warning", async (ctx) => {
+  const gh = await github(ctx);
+  const r = await job(ctx, gh, "smoke-failed", { "github-token": "ghs_revokedtoken" }).step("main");
+  assert.is(r.exitCode, 1, describe(r));
+  assert.ok(r.stdout.includes("::error::the smoke test failed"), r.stdout);
+  assert.ok(r.stdout.includes("::warning::the PR comment could not be written: Bad credentials"), r.stdout);
+  assert.is(r.outputs["failure-reason"], "smoke-failed");
+  assert.ok(r.summary.includes("Smoke test: ❌ failed"), "the job summary is still written");
+});
+
 test("cancellation: SIGINT to the main step aborts the lifecycle and saves what to destroy; the post step destroys it", async (ctx) => {
   const gh = await github(ctx);
   const j = job(ctx, gh, "hang-until-cancelled");
