@@ -12,17 +12,25 @@ import type { PullRequestInfo } from "./pull-request.js";
 export interface ActionInputs {
   /** The stack to realize; `pr-<n>` by default on a pull request. */
   readonly stack: string;
+  /** @default terraform */
   readonly engine: EngineName;
+  /** @default pr: apply, smoke and destroy in one run */
   readonly mode: (typeof MODES)[number];
-  /** Absolute directory holding cdktf.json. */
+  /** Absolute directory holding cdktf.json. @default the workspace */
   readonly workingDirectory: string;
+  /** Token for the PR comment; may be empty when the comment is off or the mode is sweep. */
   readonly token: string;
   /** The pull request; from the input, else from the event; absent outside pull requests. */
   readonly prNumber?: number;
+  /** Hours before the sweeper may destroy the environment. @default 24 */
   readonly ttlHours: number;
+  /** Seconds terraform waits for the state lock. @default 300 (5 minutes) */
   readonly lockTimeoutSeconds: number;
+  /** Extra words for terraform plan and apply. @default none */
   readonly extraArgs: readonly string[];
+  /** Run the failover drill after the smoke test. @default off */
   readonly drill: boolean;
+  /** Write the report as a PR comment (always to the job summary). @default on */
   readonly comment: boolean;
 }
 

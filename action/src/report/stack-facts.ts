@@ -12,42 +12,84 @@
 /** A terraform resource address, `type.name`. */
 export type Address = string;
 
-export interface LoadBalancerFact { readonly address: Address; readonly label: string; readonly securityGroups: readonly Address[] }
+/** An `aws_lb`. */
+export interface LoadBalancerFact {
+  readonly address: Address;
+  /** Its physical name, e.g. `seedstack-pr-12-alb`. */
+  readonly label: string;
+  /** The security groups it is in. */
+  readonly securityGroups: readonly Address[];
+}
+
+/** An `aws_lb_listener` and its default action. */
 export interface ListenerFact {
   readonly address: Address;
   readonly port: number;
+  /** `HTTP` or `HTTPS`. */
   readonly protocol: string;
+  /** The load balancer it listens on. */
   readonly loadBalancer?: Address;
   /** Target group the default action forwards to. */
   readonly forwardsTo?: Address;
   /** Port the default action redirects to. */
   readonly redirectsTo?: string;
 }
-export interface TargetGroupFact { readonly address: Address; readonly label: string; readonly port?: number; readonly healthPath?: string }
+
+/** An `aws_lb_target_group`. */
+export interface TargetGroupFact {
+  readonly address: Address;
+  readonly label: string;
+  /** The port targets receive traffic on. */
+  readonly port?: number;
+  /** The health check's path, e.g. `/status`. */
+  readonly healthPath?: string;
+}
+
+/** An `aws_instance`, with the target groups it is attached to. */
 export interface InstanceFact {
   readonly address: Address;
   readonly label: string;
+  /** EC2 instance type, e.g. `t3.micro`. */
   readonly instanceType: string;
   readonly securityGroups: readonly Address[];
   readonly targetGroups: readonly Address[];
 }
+
+/** An `aws_autoscaling_group`; instance type and security groups come from its launch template. */
 export interface AutoScalingGroupFact extends InstanceFact {
+  /** Desired capacity (the minimum when unset). */
   readonly desired: number;
   readonly min: number;
   readonly max: number;
 }
+
+/** An `aws_db_instance`. */
 export interface DatabaseFact {
   readonly address: Address;
   readonly label: string;
+  /** e.g. `postgres`. */
   readonly engine: string;
+  /** e.g. `db.t4g.micro`. */
   readonly instanceClass: string;
   readonly storageGb: number;
   readonly multiAz: boolean;
   readonly securityGroups: readonly Address[];
 }
-export interface VpcEndpointFact { readonly address: Address; readonly type: string; readonly subnetCount: number }
-/** An ingress rule: `from` (a group, or a CIDR) may reach `to` on `port`. */
-export interface SecurityGroupEdge { readonly from: Address | { readonly cidr: string }; readonly to: Address; readonly port: string }
+
+/** An `aws_vpc_endpoint`: interface endpoints cost per availability zone (one per subnet). */
+export interface VpcEndpointFact {
+  readonly address: Address;
+  /** `Interface` or `Gateway`. */
+  readonly type: string;
+  readonly subnetCount: number;
+}
+
+/** An ingress rule: `from` (a group, or a CIDR) may reach `to` on `port` (`8080`, `1024-2048`, `all`). */
+export interface SecurityGroupEdge {
+  readonly from: Address | { readonly cidr: string };
+  readonly to: Address;
+  readonly port: string;
+}
 
 /** What the diagram and the cost estimate are drawn from. */
 export interface StackFacts {
