@@ -6,7 +6,7 @@
  * job summary and the PR comment. The token to comment with is read from its input: it is a
  * credential, not a decision, and is never written into state.
  */
-import { COMMENT_LIMIT_CHARS, Inputs, POST_DESTROY_BUDGET_MS } from "./constants.js";
+import { COMMENT_LIMIT_CHARS, Inputs, POST_DESTROY_BUDGET_MS, State } from "./constants.js";
 import type { RunContext, TeardownResult } from "./lifecycle-port.js";
 import type { StepPorts } from "./ports.js";
 import { upsertComment } from "./pr-comment.js";
@@ -33,7 +33,8 @@ async function post(ports: StepPorts): Promise<void> {
     return;
   }
   const name = record.environment ?? record.stack;
-  log.info(`seedstack: the main step left ${name} behind; destroying it (at most ${POST_DESTROY_BUDGET_MS / 60_000} minutes)`);
+  const how = ports.state.get(State.MainFinished) === "true" ? "finished but left" : "did not finish (cancelled or killed) and may have left";
+  log.info(`seedstack: the main step ${how} ${name}; destroying it (at most ${POST_DESTROY_BUDGET_MS / 60_000} minutes)`);
   const deadline = AbortSignal.timeout(POST_DESTROY_BUDGET_MS);
   const context: RunContext = { signal: AbortSignal.any([ports.signal, deadline]), onEvent: (e) => logEvent(log, e) };
 

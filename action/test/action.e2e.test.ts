@@ -238,6 +238,7 @@ test("a main step killed outright (no chance to clean up) has already saved what
   assert.is(JSON.parse(main.state["pending-destroy"]!).environment, "seedstack-pr-12", "saved when resources appeared, before the end");
   const post = await j.step("post", { state: main.state });
   assert.is(post.exitCode, 0, describe(post));
+  assert.ok(post.stdout.includes("the main step did not finish (cancelled or killed)"), post.stdout);
   assert.ok(readJournal(j).some((e) => e.call === "destroyEnvironment"));
 });
 
