@@ -1,0 +1,70 @@
+/**
+ * Every name the action shares with GitHub: its inputs, its outputs and the state the main step
+ * hands to the post step. One file, so action.yml, the code and the tests cannot drift apart
+ * (the pattern of actions/cache `src/constants.ts`; a test checks action.yml against these lists).
+ */
+
+/** Input names, exactly as action.yml declares them. */
+export enum Inputs {
+  Stack = "stack",
+  Engine = "engine",
+  Mode = "mode",
+  WorkingDirectory = "working-directory",
+  GitHubToken = "github-token",
+  PrNumber = "pr-number",
+  Ttl = "ttl",
+  LockTimeout = "lock-timeout",
+  TerraformArgs = "terraform-args",
+  Drill = "drill",
+  Comment = "comment",
+}
+
+/** Output names, exactly as action.yml declares them. */
+export enum Outputs {
+  Url = "url",
+  Environment = "environment",
+  HasChanges = "has-changes",
+  ToAdd = "to-add",
+  ToChange = "to-change",
+  ToDestroy = "to-destroy",
+  SmokeResult = "smoke-result",
+  FailureReason = "failure-reason",
+  OutputsJson = "outputs-json",
+}
+
+/**
+ * Names of the values the main step saves with `core.saveState` for the post step. The post step
+ * reads only these, never the inputs (actions/cache #1315: inputs evaluated in `post-if` or re-read
+ * in the post step can disagree with what the main step actually did).
+ */
+export enum State {
+  /** JSON EnvironmentRecord of an environment the post step must destroy; empty when none. */
+  PendingDestroy = "pending-destroy",
+  /** JSON of what the post step needs to report: the PR, the stack, whether to comment. */
+  ReportTarget = "report-target",
+  /** Set to "true" once the main step has finished its own work (destroy included). */
+  MainFinished = "main-finished",
+}
+
+/** The engines the lifecycle offers. */
+export const ENGINES = ["terraform", "local"] as const;
+/** The modes of the action. */
+export const MODES = ["pr", "deploy", "destroy", "sweep"] as const;
+
+/** GitHub's limit on an issue comment body, in characters. */
+export const COMMENT_LIMIT_CHARS = 65_536;
+/** GitHub's limit on one step's job summary, in bytes (1 MiB). */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * How long the post step spends destroying before it records the rest for the sweeper. GitHub
+ * force-ends a cancelled job 5 minutes after the cancellation; 4 minutes leaves time to record
+ * what is left, update the comment and exit.
+ */
+export const POST_DESTROY_BUDGET_MS = 4 * 60_000;
+
+/**
+ * Test seam: when set, the bundle runs the FAKE lifecycle scenario of that name instead of the
+ * real lifecycle. Only the action's own tests set it; see src/lifecycle.ts.
+ */
+export const FAKE_LIFECYCLE_ENV = "SEEDSTACK_ACTION_FAKE_LIFECYCLE";

@@ -1,0 +1,69 @@
+/**
+ * The environment's cost per hour on paper: the resources of the synthesized stack priced from a
+ * small us-east-1 table (see prices-us-east-1.ts for what is and is not counted).
+ */
+import * as P from "./prices-us-east-1.js";
+import type { StackFacts } from "./stack-facts.js";
+
+/** One priced line. */
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: number;
+  /** USD per hour for all `quantity` of them. */
+  readonly hourly: number;
+}
+
+/** The estimate: priced lines, their sum, and what the table has no price for. */
+export interface CostEstimate {
+  readonly lines: readonly CostLine[];
+  readonly totalHourly: number;
+  /** Resources left out of the total because the table has no price, e.g. `EC2 c7i.large`. */
+  readonly unpriced: readonly string[];
+}
+
+/** Root volume size the modules give web servers when the stack does not say (modules/user-data). */
+const ROOT_VOLUME_GB = 8;
+
+/** Prices the facts of one stack. */
+export function estimateCost(facts: StackFacts): CostEstimate {
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+  const add = (item: string, quantity: number, unit: number | undefined, what: string): void => {
+    if (quantity <= 0) return;
+    if (unit === undefined) unpriced.push(what);
+    else lines.push({ item, quantity, hourly: unit * quantity });
+  };
+
+  add("Application Load Balancer", facts.loadBalancers.length, P.ALB_HOURLY, "ALB");
+  // One public IPv4 address per availability zone: the stacks put the ALB in two.
+  add("ALB public IPv4 addresses", facts.loadBalancers.length * 2, P.PUBLIC_IPV4_HOURLY, "ALB IPv4");
+
+  const instancesByType = new Map<string, number>();
+  for (const i of facts.instances) instancesByType.set(i.instanceType, (instancesByType.get(i.instanceType) ?? 0) + 1);
+  for (const a of facts.autoScalingGroups) instancesByType.set(a.instanceType, (instancesByType.get(a.instanceType) ?? 0) + a.desired);
+  let servers = 0;
+  for (const [type, count] of instancesByType) {
+    add(`EC2 ${type}`, count, P.EC2_HOURLY[type], `EC2 ${type}`);
+    servers += count;
+  }
+  add(`EBS gp3 root volumes (${ROOT_VOLUME_GB} GB)`, servers, (ROOT_VOLUME_GB * P.EBS_GP3_GB_MONTH) / P.HOURS_PER_MONTH, "EBS");
+
+  for (const d of facts.databases) {
+    const unit = P.RDS_HOURLY[d.instanceClass];
+    add(`RDS ${d.instanceClass}${d.multiAz ? " Multi-AZ" : ""}`, 1, unit === undefined ? undefined : unit * (d.multiAz ? 2 : 1), `RDS ${d.instanceClass}`);
+    add(`RDS storage (${d.storageGb} GB)`, 1, (d.storageGb * P.RDS_STORAGE_GB_MONTH) / P.HOURS_PER_MONTH, "RDS storage");
+    // The modules let RDS manage the master password in Secrets Manager.
+    add("Secrets Manager secret (database password)", 1, P.SECRET_MONTH / P.HOURS_PER_MONTH, "secret");
+  }
+
+  const interfaceAzs = facts.vpcEndpoints.filter((e) => e.type === "Interface").reduce((sum, e) => sum + Math.max(1, e.subnetCount), 0);
+  add("Interface VPC endpoints (per AZ)", interfaceAzs, P.INTERFACE_ENDPOINT_HOURLY, "VPC endpoint");
+
+  const totalHourly = lines.reduce((sum, l) => sum + l.hourly, 0);
+  return { lines, totalHourly, unpriced };
+}
+
+/** USD with enough digits for sub-cent hourly prices: `$0.0104`. */
+export function usd(amount: number): string {
+  return `$${amount.toFixed(amount < 1 ? 4 : 2)}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * The main step: read the event and inputs, run the lifecycle, and report (outputs, PR comment,
+ * job summary). Whatever must be destroyed if this step is cancelled or killed is saved in the
+ * action's state the moment it may exist; the post step (run-post.ts) destroys it.
+ */
+import { readFile } from "node:fs/promises";
+import { Outputs, State } from "./constants.js";
+import { InputError, readInputs, type ActionInputs } from "./inputs.js";
+import { writeRunOutputs } from "./action-outputs.js";
+import { fitSummary } from "./job-summary.js";
+import type { EnvironmentRecord, LifecycleEvent, RunContext } from "./lifecycle-port.js";
+import { logEvent } from "./log-event.js";
+import type { MainPorts } from "./ports.js";
+import { upsertComment } from "./pr-comment.js";
+import { isFork, pullRequestFromEvent, type PullRequestInfo } from "./pull-request.js";
+import { redact, sensitiveStrings } from "./report/redact.js";
+import {
+  FAILURE_WORDS,
+  renderDestroyReport,
+  renderForkReport,
+  renderRunReport,
+  renderSweepReport,
+  type FactsOrProblem,
+  type ReportContext,
+} from "./report/render-report.js";
+import { stackFacts } from "./report/stack-facts.js";
+import { savePendingDestroy, type ReportTarget } from "./state.js";
+
+async function readFacts(path: string | undefined): Promise<FactsOrProblem | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return { facts: stackFacts(JSON.parse(await readFile(path, "utf8"))) };
+  } catch (error) {
+    return { problem: `could not read the synthesized stack ${path}: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Writes the report to the job summary and, when asked and possible, to the PR comment. Returns
+ * what could not be written instead of throwing: a report that fails must not hide the verdict
+ * of the run it reports on.
+ */
+async function publish(ports: MainPorts, inputs: ActionInputs, markdown: string): Promise<string | undefined> {
+  const problems: string[] = [];
+  try {
+    await ports.summary(fitSummary(markdown, ports.run.runUrl));
+  } catch (error) {
+    problems.push(`the job summary could not be written: ${(error as Error).message}`);
+  }
+  if (inputs.comment && inputs.prNumber === undefined) ports.log.info("no pull request: the report is in the job summary only");
+  if (inputs.comment && inputs.prNumber !== undefined) {
+    try {
+      const github = ports.github(inputs.token);
+      const { comment, created, truncated } = await upsertComment(github, { stack: inputs.stack, pr: inputs.prNumber }, () => markdown, ports.run.runUrl);
+      ports.log.info(`${created ? "created" : "updated"} the environment's comment ${comment.htmlUrl}${truncated ? " (truncated to GitHub's limit)" : ""}`);
+    } catch (error) {
+      problems.push(`the PR comment could not be written: ${(error as Error).message}`);
+    }
+  }
+  for (const p of problems) ports.log.warning(p);
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+/** Runs the main step. Never throws: failures become a failed step with a message. */
+export async function runMain(ports: MainPorts): Promise<void> {
+  try {
+    await main(ports);
+  } catch (error) {
+    ports.log.fail(error instanceof InputError ? error.message : `seedstack action failed: ${(error as Error).stack ?? String(error)}`);
+  }
+}
+
+async function main(ports: MainPorts): Promise<void> {
+  const { log } = ports;
+  const pr = pullRequestFromEvent(ports.event);
+  const inputs = readInputs(ports.inputs, pr, ports.run.workspace);
+  const ctx: ReportContext = {
+    stack: inputs.stack,
+    ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
+    engine: inputs.engine,
+    mode: inputs.mode,
+    runUrl: ports.run.runUrl,
+    ...(pr?.headSha ? { headSha: pr.headSha } : {}),
+  };
+  const context: RunContext = { signal: ports.signal, onEvent: (e) => onEvent(ports, e) };
+
+  if (inputs.mode === "sweep") return sweep(ports, inputs, context);
+
+  if (pr !== undefined && isFork(pr)) return forkPullRequest(ports, inputs, ctx, pr);
+
+  const target: ReportTarget = { stack: inputs.stack, engine: inputs.engine, mode: inputs.mode, comment: inputs.comment, ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}) };
+  ports.state.save(State.ReportTarget, JSON.stringify(target));
+
+  if (inputs.mode === "destroy") return destroy(ports, inputs, ctx, context, pr);
+
+  const result = await ports.lifecycle.runEnvironment(
+    {
+      stack: inputs.stack,
+      engine: inputs.engine,
+      mode: inputs.mode,
+      workingDirectory: inputs.workingDirectory,
+      ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
+      ...(pr !== undefined ? { createdAt: pr.createdAt } : {}),
+      ttlHours: inputs.ttlHours,
+      lockTimeoutSeconds: inputs.lockTimeoutSeconds,
+      extraArgs: inputs.extraArgs,
+      drill: inputs.drill,
+    },
+    context,
+  );
+  // What the post step must destroy: what the lifecycle says is left (a `deploy` environment that
+  // is meant to stay is not "left"). This overwrites the record saved when resources appeared.
+  savePendingDestroy(ports.state, result.leftover);
+  ports.state.save(State.MainFinished, "true");
+  writeRunOutputs(ports.outputs, result);
+
+  const markdown = redact(renderRunReport(ctx, result, await readFacts(result.stackJsonPath)), sensitiveStrings(result.outputs));
+  const unpublished = await publish(ports, inputs, markdown);
+
+  if (result.leftover) log.warning(`resources of ${result.leftover.environment ?? result.leftover.stack} are left; the post step destroys them`);
+  if (result.status === "succeeded" && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
+  if (result.status !== "succeeded") {
+    const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+    log.fail(`${what}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
+  }
+}
+
+function onEvent(ports: MainPorts, event: LifecycleEvent): void {
+  if (event.kind === "resources-may-exist") {
+    // Saved at once: if the runner kills this step, the post step still knows what to destroy.
+    // A `deploy` environment is saved too: cancelled half-way, it is in no state worth keeping.
+    savePendingDestroy(ports.state, event.record);
+  }
+  logEvent(ports.log, event);
+}
+
+async function destroy(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, context: RunContext, pr: PullRequestInfo | undefined): Promise<void> {
+  const startedAt = ports.clock().toISOString();
+  const record: EnvironmentRecord = {
+    engine: inputs.engine,
+    stack: inputs.stack,
+    workingDirectory: inputs.workingDirectory,
+    ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
+    ...(pr !== undefined ? { createdAt: pr.createdAt } : {}),
+  };
+  // Saved first: if this step is cancelled mid-destroy, the post step carries on.
+  savePendingDestroy(ports.state, record);
+  const teardown = await ports.lifecycle.destroyEnvironment(record, context);
+  const done = teardown.status === "destroyed";
+  savePendingDestroy(ports.state, done ? undefined : record);
+  ports.state.save(State.MainFinished, "true");
+  ports.outputs.set(Outputs.Environment, inputs.stack);
+  ports.outputs.set(Outputs.FailureReason, done ? "" : "destroy-failed");
+  const unpublished = await publish(ports, inputs, renderDestroyReport(ctx, teardown, startedAt, ports.clock().toISOString()));
+  if (done && unpublished) ports.log.fail(`destroyed, but ${unpublished}`);
+  if (!done) ports.log.fail(`${FAILURE_WORDS["destroy-failed"]}${teardown.message ? `: ${teardown.message}` : ""}; the post step tries once more`);
+}
+
+async function forkPullRequest(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, pr: PullRequestInfo): Promise<void> {
+  ports.log.warning(`pull request #${pr.number} comes from ${pr.headRepo ?? "a deleted fork"}, not ${pr.baseRepo}: no environment is built for it`);
+  if (inputs.mode === "destroy") return; // nothing was ever built for it
+  const unpublished = await publish(ports, inputs, renderForkReport(ctx, pr.headRepo));
+  if (unpublished) ports.log.fail(`no environment for a fork, and ${unpublished}`);
+}
+
+async function sweep(ports: MainPorts, inputs: ActionInputs, context: RunContext): Promise<void> {
+  const now = ports.clock();
+  const result = await ports.lifecycle.sweep({ engine: inputs.engine, workingDirectory: inputs.workingDirectory, now }, context);
+  await ports.summary(fitSummary(renderSweepReport(ports.run.runUrl, result, now.toISOString()), ports.run.runUrl));
+  const failed = result.swept.filter((s) => s.action === "failed");
+  ports.outputs.set(Outputs.FailureReason, failed.length > 0 ? "destroy-failed" : "");
+  for (const s of result.swept) ports.log.info(`${s.environment}: ${s.action}${s.message ? ` (${s.message})` : ""}`);
+  if (failed.length > 0) ports.log.fail(`the sweep could not destroy ${failed.map((s) => s.environment).join(", ")}`);
+}

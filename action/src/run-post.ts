@@ -1,0 +1,75 @@
+/**
+ * The post step (`post-if: always()`): runs after the job's steps, also after a failure or a
+ * cancellation. It decides from the action's state alone, never from inputs (actions/cache #1315):
+ * when the main step left an environment to destroy, it destroys it within the time GitHub allows
+ * a cancelled job, records what it could not finish for the sweeper, and says so in the log, the
+ * job summary and the PR comment. The token to comment with is read from its input: it is a
+ * credential, not a decision, and is never written into state.
+ */
+import { COMMENT_LIMIT_CHARS, Inputs, POST_DESTROY_BUDGET_MS, State } from "./constants.js";
+import type { RunContext, TeardownResult } from "./lifecycle-port.js";
+import type { StepPorts } from "./ports.js";
+import { upsertComment } from "./pr-comment.js";
+import { fitLimit, truncationNotice } from "./report/fit-limit.js";
+import { redact } from "./report/redact.js";
+import { renderPostSection, withPostSection, withoutPostSection } from "./report/render-report.js";
+import { logEvent } from "./log-event.js";
+import { readPendingDestroy, readReportTarget, savePendingDestroy } from "./state.js";
+
+/** Runs the post step. Never throws: failures become a failed step with a message. */
+export async function runPost(ports: StepPorts): Promise<void> {
+  try {
+    await post(ports);
+  } catch (error) {
+    ports.log.fail(`seedstack post step failed: ${(error as Error).stack ?? String(error)}`);
+  }
+}
+
+async function post(ports: StepPorts): Promise<void> {
+  const { log } = ports;
+  const record = readPendingDestroy(ports.state);
+  if (record === undefined) {
+    log.info("seedstack: nothing left to destroy");
+    return;
+  }
+  const name = record.environment ?? record.stack;
+  const how = ports.state.get(State.MainFinished) === "true" ? "finished but left" : "did not finish (cancelled or killed) and may have left";
+  log.info(`seedstack: the main step ${how} ${name}; destroying it (at most ${POST_DESTROY_BUDGET_MS / 60_000} minutes)`);
+  const deadline = AbortSignal.timeout(POST_DESTROY_BUDGET_MS);
+  const context: RunContext = { signal: AbortSignal.any([ports.signal, deadline]), onEvent: (e) => logEvent(log, e) };
+
+  let teardown: TeardownResult;
+  try {
+    teardown = await ports.lifecycle.destroyEnvironment(record, context);
+  } catch (error) {
+    teardown = { status: "failed", remaining: [name], message: (error as Error).message };
+  }
+  const done = teardown.status === "destroyed";
+  if (done) {
+    savePendingDestroy(ports.state, undefined);
+    log.info(`seedstack: ${name} destroyed`);
+  } else {
+    await ports.lifecycle.recordForSweeper(record, teardown.message ?? teardown.status);
+    log.warning(
+      `seedstack: ${name} is not fully destroyed (${teardown.status}${teardown.message ? `: ${teardown.message}` : ""}). ` +
+        `Left: ${teardown.remaining.join(", ") || "unknown"}. It is recorded for the sweeper, which destroys it on its next run.`,
+    );
+  }
+
+  const at = ports.clock().toISOString();
+  const section = redact(renderPostSection(teardown, at, !done), []);
+  await ports.summary(`\n\n${section}\n`);
+  const target = readReportTarget(ports.state);
+  if (target?.comment && target.prNumber !== undefined) {
+    const notice = truncationNotice("GitHub's 65,536-character limit for a comment", `The whole report is in the [job summary of this run](${ports.run.runUrl}).`);
+    const { comment } = await upsertComment(
+      ports.github(ports.inputs(Inputs.GitHubToken)),
+      { stack: target.stack, pr: target.prNumber },
+      // Keep the main step's report, cut if needed so the cleanup section always fits after it.
+      (existing) => withPostSection(fitLimit(withoutPostSection(existing ?? ""), COMMENT_LIMIT_CHARS - section.length - 200, "chars", notice).text, section),
+      ports.run.runUrl,
+    );
+    log.info(`seedstack: updated the environment's comment ${comment.htmlUrl}`);
+  }
+  if (!done) log.fail(`seedstack: could not finish destroying ${name}; recorded for the sweeper`);
+}

@@ -1,0 +1,45 @@
+/**
+ * The production ports: @actions/core for inputs, outputs, state, log and verdict; @actions/github
+ * for the event and the REST API; the lifecycle chosen in lifecycle.ts; the system clock; the
+ * runner's SIGINT/SIGTERM as the abort signal.
+ */
+import * as core from "@actions/core";
+import { context } from "@actions/github";
+import type { Inputs, Outputs, State } from "./constants.js";
+import { fileSummary } from "./job-summary.js";
+import { createLifecycle } from "./lifecycle.js";
+import { octokitGitHub } from "./octokit-github.js";
+import type { MainPorts, StepPorts } from "./ports.js";
+import { abortOnSignals } from "./signals.js";
+
+function runUrl(): string {
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repository = process.env.GITHUB_REPOSITORY ?? "";
+  const id = process.env.GITHUB_RUN_ID ?? "";
+  const attempt = process.env.GITHUB_RUN_ATTEMPT;
+  return `${server}/${repository}/actions/runs/${id}${attempt && attempt !== "1" ? `/attempts/${attempt}` : ""}`;
+}
+
+/** Ports over the real runner. */
+export function stepPorts(): StepPorts {
+  const log = { info: core.info, warning: (m: string) => core.warning(m), fail: (m: string) => core.setFailed(m) };
+  const repository = process.env.GITHUB_REPOSITORY ?? "";
+  const { signal } = abortOnSignals((name) => core.warning(`seedstack: ${name} received, cancelling (one interrupt is forwarded to terraform)`));
+  return {
+    inputs: (name: Inputs) => core.getInput(name),
+    run: { repository, runUrl: runUrl(), workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },
+    github: (token) => octokitGitHub(token, repository, log.warning),
+    lifecycle: createLifecycle(process.env),
+    clock: () => new Date(),
+    state: { save: (name: State, value: string) => core.saveState(name, value), get: (name: State) => core.getState(name) },
+    outputs: { set: (name: Outputs, value: string) => core.setOutput(name, value), mask: (value: string) => core.setSecret(value) },
+    summary: fileSummary(process.env.GITHUB_STEP_SUMMARY, core.info),
+    log,
+    signal,
+  };
+}
+
+/** Ports of the main step: the step ports and the event payload. */
+export function mainPorts(): MainPorts {
+  return { ...stepPorts(), event: context.payload };
+}

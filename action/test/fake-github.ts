@@ -1,0 +1,210 @@
+/**
+ * STAND-IN for GitHub's REST API (and the one GraphQL query the action makes), on a loopback port:
+ * the issue-comment endpoints, GET /user and `query { viewer { login } }`, answering with the
+ * shapes, status codes, pagination Link headers and error bodies GitHub's API documents
+ * (docs.github.com/rest/issues/comments). It records every request so tests can assert exactly
+ * what the action sent. Point the action at it with GITHUB_API_URL.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One request as the stand-in received it. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path without the query string, e.g. `/repos/octo/app/issues/12/comments`. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly authorization: string | undefined;
+  /** Parsed JSON body, when there was one. */
+  readonly body: unknown;
+}
+
+/** A comment as GitHub stores it (the subset of fields we keep; responses add the rest). */
+export interface StoredComment {
+  id: number;
+  issue: number;
+  body: string;
+  login: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** How the stand-in treats the token, to cover both kinds of GitHub token. */
+export interface TokenBehaviour {
+  /** The account the token acts as. */
+  readonly login: string;
+  /** Installation tokens (the GITHUB_TOKEN) get 403 from GET /user; PATs get 200. */
+  readonly kind: "installation" | "pat";
+  /** When false, GraphQL answers with an error (as for some fine-grained PATs). */
+  readonly graphql: boolean;
+}
+
+export interface FakeGitHub {
+  /** Base URL for GITHUB_API_URL, e.g. `http://127.0.0.1:43123`. */
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  readonly comments: StoredComment[];
+  /** Adds a comment as if `login` had written it; returns it. */
+  seedComment(issue: number, login: string, body: string): StoredComment;
+  close(): Promise<void>;
+}
+
+const OWNER_REPO = "[^/]+/[^/]+";
+const LIST_OR_CREATE = new RegExp(`^/repos/(${OWNER_REPO})/issues/(\\d+)/comments$`);
+/** GitHub's pagination links name the repository by its numeric ID. */
+const LIST_BY_ID = /^\/repositories\/(\d+)\/issues\/(\d+)\/comments$/;
+/** The numeric ID of the stand-in's one repository. */
+const REPOSITORY_ID = 100200300;
+const UPDATE = new RegExp(`^/repos/(${OWNER_REPO})/issues/comments/(\\d+)$`);
+/** GitHub's limit on a comment body. */
+const MAX_BODY = 65_536;
+
+function userJson(login: string, id: number): Record<string, unknown> {
+  const bot = login.endsWith("[bot]");
+  return {
+    login,
+    id,
+    node_id: `MDQ6VXNlcj${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: "",
+    url: `https://api.github.com/users/${encodeURIComponent(login)}`,
+    html_url: bot ? `https://github.com/apps/${login.replace("[bot]", "")}` : `https://github.com/${login}`,
+    type: bot ? "Bot" : "User",
+    site_admin: false,
+  };
+}
+
+/** Starts the stand-in for repository `repository` (owner/name), accepting only `token`. */
+export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, repository = "octo-org/webshop"): Promise<FakeGitHub> {
+  const requests: RecordedRequest[] = [];
+  const comments: StoredComment[] = [];
+  let nextId = 1_500_000_000;
+  let base = "";
+
+  const commentJson = (repo: string, c: StoredComment): Record<string, unknown> => ({
+    url: `${base}/repos/${repo}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
+    issue_url: `${base}/repos/${repo}/issues/${c.issue}`,
+    id: c.id,
+    node_id: `IC_kwDO${c.id}`,
+    user: userJson(c.login, c.login === "github-actions[bot]" ? 41898282 : 1000 + c.login.length),
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    author_association: c.login.endsWith("[bot]") ? "NONE" : "MEMBER",
+    body: c.body,
+    reactions: { url: `${base}/repos/${repo}/issues/comments/${c.id}/reactions`, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
+    performed_via_github_app: null,
+  });
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "x-github-media-type": "github.v3; format=json",
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": "4999",
+      "x-ratelimit-resource": "core",
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+  const error = (res: ServerResponse, status: number, message: string, doc: string, extra: Record<string, unknown> = {}): void =>
+    send(res, status, { message, ...extra, documentation_url: `https://docs.github.com/rest/${doc}`, status: String(status) });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", base);
+    let body: unknown;
+    try {
+      body = raw === "" ? undefined : JSON.parse(raw);
+    } catch {
+      return error(res, 400, "Problems parsing JSON", "overview/resources-in-the-rest-api");
+    }
+    requests.push({ method: req.method ?? "", path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: req.headers.authorization, body });
+
+    const auth = req.headers.authorization ?? "";
+    if (auth !== `token ${token}` && auth !== `Bearer ${token}` && auth !== `bearer ${token}`) {
+      return error(res, 401, "Bad credentials", "overview/authenticating-to-the-rest-api");
+    }
+
+    if (req.method === "POST" && url.pathname === "/graphql") {
+      if (!behaviour.graphql) return send(res, 200, { errors: [{ type: "FORBIDDEN", message: "Resource not accessible by personal access token" }] });
+      return send(res, 200, { data: { viewer: { login: behaviour.login } } });
+    }
+    if (req.method === "GET" && url.pathname === "/user") {
+      if (behaviour.kind === "installation") return error(res, 403, "Resource not accessible by integration", "users/users#get-the-authenticated-user");
+      return send(res, 200, { ...userJson(behaviour.login, 583231), name: behaviour.login, public_repos: 3 });
+    }
+
+    const byId = LIST_BY_ID.exec(url.pathname);
+    const byName = LIST_OR_CREATE.exec(url.pathname);
+    const list: readonly [string, string, string] | undefined =
+      byId && Number(byId[1]) === REPOSITORY_ID ? [byId[0], repository, byId[2]!] : byName ? [byName[0], byName[1]!, byName[2]!] : undefined;
+    if (list && req.method === "GET") {
+      const [, repo, issue] = list;
+      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+      const all = comments.filter((c) => c.issue === Number(issue));
+      const slice = all.slice((page - 1) * perPage, page * perPage);
+      const last = Math.max(1, Math.ceil(all.length / perPage));
+      const link = (p: number, rel: string): string => `<${base}/repositories/${REPOSITORY_ID}/issues/${issue}/comments?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+      const links = [page > 1 ? link(page - 1, "prev") : "", page < last ? link(page + 1, "next") : "", page < last ? link(last, "last") : "", page > 1 ? link(1, "first") : ""].filter(Boolean);
+      return send(res, 200, slice.map((c) => commentJson(repo, c)), links.length ? { link: links.join(", ") } : {});
+    }
+    if (list && req.method === "POST") {
+      const [, repo, issue] = list;
+      const text = (body as { body?: unknown } | undefined)?.body;
+      if (typeof text !== "string") return error(res, 422, "Invalid request.\n\n\"body\" wasn't supplied.", "issues/comments#create-an-issue-comment");
+      if (text.length > MAX_BODY) {
+        return error(res, 422, "Validation Failed", "issues/comments#create-an-issue-comment", {
+          errors: [{ resource: "IssueComment", code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }],
+        });
+      }
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      const c: StoredComment = { id: nextId++, issue: Number(issue), body: text, login: behaviour.login, createdAt: now, updatedAt: now };
+      comments.push(c);
+      return send(res, 201, commentJson(repo, c), { location: `${base}/repos/${repo}/issues/comments/${c.id}` });
+    }
+    const update = UPDATE.exec(url.pathname);
+    if (update && req.method === "PATCH") {
+      const [, repo, id] = update as unknown as [string, string, string];
+      const c = comments.find((x) => x.id === Number(id));
+      if (!c) return error(res, 404, "Not Found", "issues/comments#update-an-issue-comment");
+      if (c.login !== behaviour.login) return error(res, 403, "Resource not accessible by integration", "issues/comments#update-an-issue-comment");
+      const text = (body as { body?: unknown } | undefined)?.body;
+      if (typeof text !== "string" || text.length > MAX_BODY) {
+        return error(res, 422, "Validation Failed", "issues/comments#update-an-issue-comment", {
+          errors: [{ resource: "IssueComment", code: "custom", field: "body", message: `body is too long (maximum is ${MAX_BODY} characters)` }],
+        });
+      }
+      c.body = text;
+      c.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+      return send(res, 200, commentJson(repo, c));
+    }
+    return error(res, 404, "Not Found", "overview/resources-in-the-rest-api");
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => error(res, 500, `stand-in failure: ${(e as Error).message}`, ""));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    requests,
+    comments,
+    seedComment(issue, login, body) {
+      const at = "2026-11-30T09:00:00Z";
+      const c = { id: nextId++, issue, body, login, createdAt: at, updatedAt: at };
+      comments.push(c);
+      return c;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}

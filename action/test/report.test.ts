@@ -1,0 +1,136 @@
+/**
+ * The report's parts against the real synthesized stacks (fixtures copied from `cdktf synth` of
+ * this repository's classic stack with a database, and its autoscaled stack): the facts read, the
+ * diagram, the cost on paper, redaction and the size limits.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { estimateCost } from "../src/report/cost.js";
+import { fitLimit, truncationNotice } from "../src/report/fit-limit.js";
+import { mermaidDiagram } from "../src/report/mermaid-diagram.js";
+import { redact, sensitiveStrings } from "../src/report/redact.js";
+import { withPostSection, withoutPostSection, renderPostSection } from "../src/report/render-report.js";
+import { referencedAddress, stackFacts } from "../src/report/stack-facts.js";
+import { FIXTURES } from "./run-action.js";
+
+const classic = stackFacts(JSON.parse(readFileSync(join(FIXTURES, "classic-with-database.cdk.tf.json"), "utf8")));
+const autoscaled = stackFacts(JSON.parse(readFileSync(join(FIXTURES, "autoscaled.cdk.tf.json"), "utf8")));
+
+const facts = suite("stack facts");
+facts("references resolve to addresses; anything else does not", () => {
+  assert.is(referencedAddress("${aws_security_group.lb_sg_ADA6ADBE.id}"), "aws_security_group.lb_sg_ADA6ADBE");
+  assert.is(referencedAddress("${aws_lb.lb_alb_3A88C95E.arn}"), "aws_lb.lb_alb_3A88C95E");
+  assert.is(referencedAddress("sg-0123"), undefined);
+  assert.is(referencedAddress("${join(\",\", [a.b.c])}"), undefined);
+});
+facts("classic with a database: ALB, two listeners, one target group, two servers in it, one database", () => {
+  assert.equal(classic.loadBalancers.map((l) => l.label), ["seedstack-classic-alb"]);
+  assert.equal(classic.listeners.map((l) => `${l.protocol}:${l.port}:${l.forwardsTo ?? ""}:${l.redirectsTo ?? ""}`).sort(), [
+    "HTTP:80::443",
+    "HTTPS:443:aws_lb_target_group.lb_targets_723A5708:",
+  ]);
+  assert.equal(classic.targetGroups.map((t) => [t.label, t.port, t.healthPath]), [["seedstack-classic-tg-8080", 8080, "/status"]]);
+  assert.equal(classic.instances.map((i) => [i.label, i.instanceType, i.targetGroups]), [
+    ["seedstack-classic-web-0", "t3.micro", ["aws_lb_target_group.lb_targets_723A5708"]],
+    ["seedstack-classic-web-1", "t3.micro", ["aws_lb_target_group.lb_targets_723A5708"]],
+  ]);
+  assert.equal(classic.databases.map((d) => [d.engine, d.instanceClass, d.storageGb, d.multiAz]), [["postgres", "db.t4g.micro", 20, false]]);
+});
+facts("security-group edges: clients to the ALB, the ALB to the servers, the servers to the database", () => {
+  const named = classic.securityGroupEdges.map((e) => `${typeof e.from === "string" ? classic.securityGroupNames[e.from] : e.from.cidr} -> ${classic.securityGroupNames[e.to]} : ${e.port}`);
+  for (const edge of ["0.0.0.0/0 -> seedstack-classic-alb : 443", "0.0.0.0/0 -> seedstack-classic-alb : 80", "seedstack-classic-alb -> seedstack-classic-web : 8080", "seedstack-classic-web -> seedstack-classic-db : 5432"]) {
+    assert.ok(named.includes(edge), `missing ${edge} in ${named.join("; ")}`);
+  }
+});
+facts("autoscaled: the group's size and instance type come from the group and its launch template", () => {
+  assert.is(autoscaled.instances.length, 0);
+  assert.equal(autoscaled.autoScalingGroups.map((a) => [a.instanceType, a.desired, a.min, a.max, a.targetGroups]), [["t3.micro", 1, 1, 2, ["aws_lb_target_group.lb_targets_723A5708"]]]);
+  assert.ok(autoscaled.autoScalingGroups[0]!.securityGroups.length > 0, "the launch template's security groups are found");
+});
+facts("not a JSON object: a clear error", () => {
+  assert.throws(() => stackFacts([1, 2]), /not a JSON object/);
+});
+facts.run();
+
+const diagram = suite("mermaid diagram");
+diagram("draws listeners, forwarding, targets and security-group edges with Mermaid-safe IDs", () => {
+  const text = mermaidDiagram(classic);
+  assert.ok(text.startsWith("flowchart LR\n"));
+  for (const line of [
+    '  clients -->|HTTPS 443| aws_lb_listener_lb_https_D53523F5',
+    "  aws_lb_listener_lb_https_D53523F5 -->|forward| aws_lb_target_group_lb_targets_723A5708",
+    "  aws_lb_target_group_lb_targets_723A5708 --> aws_instance_web_server_0_14D093DF",
+    "  aws_instance_web_server_1_B87E7028 -.->|sg 5432| aws_db_instance_database_instance_D7FC2283",
+    "  aws_lb_lb_alb_3A88C95E -.->|sg 8080| aws_instance_web_server_0_14D093DF",
+  ]) {
+    assert.ok(text.split("\n").includes(line), `missing line: ${line}\n${text}`);
+  }
+  assert.not.ok(/[A-Za-z0-9_]+-[A-Za-z0-9_]+\[/.test(text), "node IDs contain no hyphen");
+});
+diagram("an Auto Scaling group is one node with its size", () => {
+  assert.ok(mermaidDiagram(autoscaled).includes('[["Auto Scaling seedstack-scaled-asg<br/>t3.micro x1 (1-2)"]]'));
+});
+diagram.run();
+
+const cost = suite("cost on paper");
+cost("classic with a database: every line priced from the us-east-1 table", () => {
+  const estimate = estimateCost(classic);
+  const lines = Object.fromEntries(estimate.lines.map((l) => [l.item, Number(l.hourly.toFixed(5))]));
+  assert.equal(lines, {
+    "Application Load Balancer": 0.0225,
+    "ALB public IPv4 addresses": 0.01,
+    "EC2 t3.micro": 0.0208,
+    "EBS gp3 root volumes (8 GB)": 0.00175, // 2 x 8 GB x $0.08 / 730 h
+    "RDS db.t4g.micro": 0.016,
+    "RDS storage (20 GB)": 0.00315, // 20 GB x $0.115 / 730 h
+    "Secrets Manager secret (database password)": 0.00055, // $0.40 / 730 h
+    "Interface VPC endpoints (per AZ)": 0.02,
+  });
+  assert.is(Number(estimate.totalHourly.toFixed(4)), 0.0948); // 0.0893 fixed + 1.28/730 + 2.3/730 + 0.4/730 = 0.094752 (docs/stacks.md: about $0.095)
+  assert.equal(estimate.unpriced, []);
+});
+cost("an instance type missing from the table is named, not guessed", () => {
+  const odd = { ...classic, instances: classic.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) };
+  assert.equal(estimateCost(odd).unpriced, ["EC2 c7i.large"]);
+});
+cost.run();
+
+const limits = suite("redaction and limits");
+limits("sensitive values (also nested) and private key blocks are replaced; public certificates stay", () => {
+  const secrets = sensitiveStrings({
+    password: { value: "hunter2-long", sensitive: true },
+    nested: { value: { a: ["tok-abcdef"] }, sensitive: true },
+    url: { value: "https://example.test", sensitive: false },
+  });
+  const text = "pw hunter2-long tok-abcdef https://example.test\n-----BEGIN EC PRIVATE KEY-----\nAAA\n-----END EC PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----";
+  assert.is(redact(text, secrets), "pw *** *** https://example.test\n[private key removed]\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----");
+});
+limits("a text within the limit is unchanged", () => {
+  assert.equal(fitLimit("short", 100, "chars", "!"), { text: "short", truncated: false });
+});
+limits("cut at a line, an open code fence closed, the notice last, within the limit", () => {
+  const text = "# head\n```mermaid\n" + "flowchart line\n".repeat(100);
+  const notice = truncationNotice("the limit", "See the run.");
+  const { text: out, truncated } = fitLimit(text, 600, "chars", notice);
+  assert.ok(truncated);
+  assert.ok(out.length <= 600, `${out.length} characters`);
+  assert.ok(out.endsWith(notice));
+  assert.ok(out.includes("flowchart line\n```" + notice) || out.includes("flowchart line\n```\n"), "the fence is closed before the notice");
+  assert.is((out.match(/^```/gm) ?? []).length % 2, 0);
+});
+limits("bytes are counted as UTF-8 for the job summary", () => {
+  const text = "✅ ok\n".repeat(1000); // 7 bytes per line, 5 characters
+  const { text: out } = fitLimit(text, 2000, "bytes", "\nCUT\n");
+  assert.ok(Buffer.byteLength(out, "utf8") <= 2000);
+  assert.ok(out.length > 1000, "most of the budget is used");
+});
+limits("the post step's section replaces the previous one instead of adding another", () => {
+  const first = withPostSection("report", renderPostSection({ status: "incomplete", remaining: ["db"] }, "2026-11-30T10:00:00Z", true));
+  const second = withPostSection(withoutPostSection(first), renderPostSection({ status: "destroyed", remaining: [] }, "2026-11-30T11:00:00Z", false));
+  assert.is(second.split("<!-- seedstack:post-step -->").length - 1, 1);
+  assert.ok(second.includes("2026-11-30 11:00:00 UTC"));
+  assert.not.ok(second.includes("2026-11-30 10:00:00 UTC"));
+});
+limits.run();
