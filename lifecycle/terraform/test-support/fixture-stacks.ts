@@ -79,3 +79,21 @@ export function flakyScript(markerFile: string): string {
 export function noOutputsStack(): object {
   return stack({ only: data("only") });
 }
+
+/**
+ * FIXTURE pair for every kind of change: apply `before`, then plan `after` to get one update
+ * (`kept`'s input changes), one replace (`renewed`'s triggers_replace changes), one delete
+ * (`dropped` is gone), one create (`added` is new) and one changed output.
+ */
+export function changingStacks(): { before: object; after: object } {
+  return {
+    before: stack(
+      { kept: data("v1"), renewed: { input: "r", triggers_replace: ["1"] }, dropped: data("d") },
+      { version: { value: "v1" } },
+    ),
+    after: stack(
+      { kept: data("v2"), renewed: { input: "r", triggers_replace: ["2"] }, added: data("a") },
+      { version: { value: "v2" } },
+    ),
+  };
+}
