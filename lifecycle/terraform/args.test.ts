@@ -8,6 +8,7 @@ import {
   outputArgs,
   planArgs,
   showPlanArgs,
+  showStateArgs,
   TerraformArgsError,
 } from "./args.js";
 
@@ -62,8 +63,9 @@ test("lock timeout must be whole seconds within an hour", () => {
   }
 });
 
-test("show reads the saved plan as JSON", () => {
+test("show reads the saved plan, or without a file the current state, as JSON", () => {
   assert.equal(showPlanArgs("tfplan"), ["show", "-json", "-no-color", "tfplan"]);
+  assert.equal(showStateArgs(), ["show", "-json", "-no-color"]);
 });
 
 test("apply takes exactly the saved plan file and never plans afresh", () => {

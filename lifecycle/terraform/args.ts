@@ -124,6 +124,11 @@ export function showPlanArgs(planFile: string): string[] {
   return ["show", "-json", "-no-color", checkPlanFile(planFile)];
 }
 
+/** `terraform show -json`: the current state as JSON, to tell an empty or missing state from a live one. */
+export function showStateArgs(): string[] {
+  return ["show", "-json", "-no-color"];
+}
+
 /**
  * `terraform apply -input=false -no-color -lock-timeout=<t>s <plan file>`: applies exactly the saved
  * plan (terraform refuses a stale one) and asks nothing, so no `-auto-approve` is needed.

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { applyArgs, initArgs, outputArgs, planArgs, showPlanArgs } from "./args.js";
-import { decodeOutputs, decodePlan, redactedOutputs, stringOutput } from "./json.js";
+import { applyArgs, destroyArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
+import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, stringOutput } from "./json.js";
 import { runTerraform } from "./run-terraform.js";
 import { changingStacks, happyStack, noOutputsStack } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, type Workspace } from "./test-support/workspace.js";
@@ -116,6 +116,37 @@ tfTest("real binary: output -json after apply, with the sensitive flag and a tup
   } finally {
     ws.dispose();
   }
+});
+
+tfTest("real binary: state resources are listed (data sources not), and an empty or missing state has none", async () => {
+  const ws = makeWorkspace();
+  try {
+    ws.writeStack(happyStack());
+    await tf(ws, initArgs());
+    assert.equal(decodeStateResourceAddresses((await tf(ws, showStateArgs())).stdout), [], "no state file yet");
+    await tf(ws, planArgs({ planFile: "tfplan", lockTimeoutSeconds: 1 }), [0, 2]);
+    await tf(ws, applyArgs({ planFile: "tfplan", lockTimeoutSeconds: 1 }));
+    assert.equal(decodeStateResourceAddresses((await tf(ws, showStateArgs())).stdout).sort(), ["terraform_data.lb", "terraform_data.web"]);
+    await tf(ws, destroyArgs({ lockTimeoutSeconds: 1 }));
+    assert.equal(decodeStateResourceAddresses((await tf(ws, showStateArgs())).stdout), [], "destroyed");
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("state JSON: modules are walked, data sources skipped, bad shapes named", () => {
+  const state = {
+    format_version: "1.0",
+    values: {
+      root_module: {
+        resources: [{ address: "aws_vpc.main", mode: "managed" }, { address: "data.aws_ami.al2023", mode: "data" }],
+        child_modules: [{ address: "module.web", resources: [{ address: "module.web.aws_instance.server[0]", mode: "managed" }] }],
+      },
+    },
+  };
+  assert.equal(decodeStateResourceAddresses(JSON.stringify(state)), ["aws_vpc.main", "module.web.aws_instance.server[0]"]);
+  assert.throws(() => decodeStateResourceAddresses('{"values":{}}'), /state JSON: expected an object with a format_version/);
+  assert.throws(() => decodeStateResourceAddresses('{"format_version":"1.0","values":{"root_module":[]}}'), /values.root_module is not a module object/);
 });
 
 test.run();

@@ -157,3 +157,25 @@ export function stringOutput(outputs: Outputs, name: string): string {
 export function redactedOutputs(outputs: Outputs): Readonly<Record<string, unknown>> {
   return Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.sensitive ? "(sensitive)" : o.value]));
 }
+
+/** Managed resources in the state shown by `terraform show -json` (no plan file), child modules included. */
+export function decodeStateResourceAddresses(text: string): string[] {
+  const state = parse(text, "terraform show -json (state) output");
+  if (!isObject(state) || typeof state.format_version !== "string") {
+    throw new TerraformJsonError("state JSON: expected an object with a format_version");
+  }
+  // An empty or missing state is `{"format_version":"1.0"}`: no `values` at all.
+  if (state.values === undefined) return [];
+  if (!isObject(state.values)) throw new TerraformJsonError("state JSON: values is not an object");
+  const addresses: string[] = [];
+  const walk = (module: unknown, where: string): void => {
+    if (module === undefined) return;
+    if (!isObject(module)) throw new TerraformJsonError(`state JSON: ${where} is not a module object`);
+    for (const resource of Array.isArray(module.resources) ? module.resources : []) {
+      if (isObject(resource) && resource.mode === "managed" && typeof resource.address === "string") addresses.push(resource.address);
+    }
+    (Array.isArray(module.child_modules) ? module.child_modules : []).forEach((child, i) => walk(child, `${where}.child_modules[${i}]`));
+  };
+  walk(state.values.root_module, "values.root_module");
+  return addresses;
+}
