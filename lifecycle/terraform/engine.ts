@@ -16,8 +16,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyArgs, destroyArgs, forceUnlockArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
 import type { TerraformEngineEvent } from "./engine-events.js";
-import { readRecord, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus } from "./environment-record.js";
-import { failureOf, stepFailure, type EngineFailure } from "./failure.js";
+import { readRecord, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
+import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./failure.js";
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
 import { DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
@@ -189,15 +189,31 @@ class TerraformSession {
     this.emit({ type: "record", path: writeRecord(recordDir, record), status });
   }
 
-  /** The failure of `run` at `step`, also reported; kills are remembered for our own stale lock. */
-  fail(step: Parameters<typeof failureOf>[0], run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): EngineFailure {
-    const failure = failureOf(step, run, this.options.binary);
-    if (failure.interruption === "killed") {
-      this.record("needs-destroy", {
-        reason: failure.message,
-        killedRun: { who: lockHolderName(), startedAt: startedAt.toISOString(), killedAt: this.now().toISOString() },
-      });
+  /**
+   * The failure of `run` at `step`. During a destroy, init and state failures are `destroy-failed`;
+   * after an abort, a failure of the last attempt is `cancelled`. See `report` for the record.
+   */
+  fail(step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date, where: { destroying: boolean; mayHaveResources: boolean }): EngineFailure {
+    let failure = failureOf(step, run, this.options.binary);
+    if (where.destroying && (failure.reason === "plan-failed" || failure.reason === "apply-failed")) failure = { ...failure, reason: "destroy-failed" };
+    const killedRun: KilledRunRecord | undefined =
+      failure.interruption === "killed" ? { who: lockHolderName(), startedAt: startedAt.toISOString(), killedAt: this.now().toISOString() } : undefined;
+    return this.report(failure, where.mayHaveResources, killedRun);
+  }
+
+  /**
+   * Report `failure` and keep the record true: an environment that may have resources is
+   * `needs-destroy`; a terraform we killed is remembered (its lock may be left behind, and only
+   * such a lock is ours to force-unlock) without changing the status of an environment this run
+   * did not touch.
+   */
+  report(failure: EngineFailure, mayHaveResources: boolean, killedRun?: KilledRunRecord): EngineFailure {
+    if (this.signal.aborted && failure.reason !== "cancelled") {
+      failure = { ...failure, reason: "cancelled", message: `cancelled; the last attempt had failed: ${failure.message}` };
     }
+    const previous = safeRead(this.options.recordDir, this.options.name);
+    if (mayHaveResources) this.record("needs-destroy", { reason: failure.message, ...(killedRun ? { killedRun } : {}) });
+    else if (killedRun && previous) this.record(previous.status, { ...(previous.reason ? { reason: previous.reason } : {}), killedRun });
     this.emit({ type: "failed", failure });
     return failure;
   }
@@ -236,7 +252,7 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
 
   let startedAt = session.now();
   const init = await session.init();
-  if (init.reason !== "ok") return { ok: false, failure: session.fail("init", init, startedAt), applyStarted: false };
+  if (init.reason !== "ok") return { ok: false, failure: session.fail("init", init, startedAt, { destroying: false, mayHaveResources: false }), applyStarted: false };
 
   let applyStarted = false;
   const attempt = async (): Promise<Attempt> => {
@@ -276,27 +292,24 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
   );
 
   if (outcome.kind === "failed") {
-    const failure =
-      outcome.failure ?? session.fail(outcome.step, outcome.run as Exclude<TerraformRun, TerraformSuccess>, startedAt);
-    if (outcome.failure) session.emit({ type: "failed", failure });
-    if (applyStarted && failure.interruption !== "killed") session.record("needs-destroy", { reason: failure.message });
+    const where = { destroying: false, mayHaveResources: applyStarted };
+    const failure = outcome.run
+      ? session.fail(outcome.step, outcome.run as Exclude<TerraformRun, TerraformSuccess>, startedAt, where)
+      : session.report(outcome.failure!, applyStarted);
     return { ok: false, failure, ...(outcome.plan ? { plan: outcome.plan } : {}), applyStarted };
   }
 
   startedAt = session.now();
   const output = await session.retried("output", outputArgs());
   if (output.reason !== "ok") {
-    const failure = session.fail("output", output, startedAt);
-    if (applyStarted && failure.interruption !== "killed") session.record("needs-destroy", { reason: failure.message });
+    const failure = session.fail("output", output, startedAt, { destroying: false, mayHaveResources: applyStarted });
     return { ok: false, failure, plan: outcome.plan, applyStarted };
   }
   let outputs: Outputs;
   try {
     outputs = decodeOutputs(output.stdout);
   } catch (error) {
-    const failure = stepFailure("output", (error as Error).message);
-    session.emit({ type: "failed", failure });
-    if (applyStarted) session.record("needs-destroy", { reason: failure.message });
+    const failure = session.report(stepFailure("output", (error as Error).message), applyStarted);
     return { ok: false, failure, plan: outcome.plan, applyStarted };
   }
   session.emit({ type: "outputs", outputs: redactedOutputs(outputs) });
@@ -316,14 +329,12 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
     session.emit({ type: "failed", failure });
     return { ok: false, failure };
   }
-  const failed = (step: Parameters<typeof failureOf>[0], run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): DestroyResult => {
-    const failure = session.fail(step, run, startedAt);
-    const destroyFailure: EngineFailure = failure.reason === "plan-failed" || failure.reason === "apply-failed" ? { ...failure, reason: "destroy-failed" } : failure;
-    if (failure.interruption !== "killed" && safeRead(options.recordDir, options.name)) {
-      session.record("needs-destroy", { reason: destroyFailure.message });
-    }
-    return { ok: false, failure: destroyFailure };
-  };
+  // A recorded environment whose destroy failed still needs one; an unrecorded one that failed
+  // before its state was read is left unrecorded (nothing says it exists).
+  const failed = (step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): DestroyResult => ({
+    ok: false,
+    failure: session.fail(step, run, startedAt, { destroying: true, mayHaveResources: safeRead(options.recordDir, options.name) !== undefined }),
+  });
 
   let startedAt = session.now();
   const init = await session.init();
@@ -334,9 +345,7 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
   try {
     resources = decodeStateResourceAddresses(state.stdout);
   } catch (error) {
-    const failure = stepFailure("state", (error as Error).message, "destroy-failed");
-    session.emit({ type: "failed", failure });
-    return { ok: false, failure };
+    return { ok: false, failure: session.report(stepFailure("state", (error as Error).message, "destroy-failed"), false) };
   }
   if (resources.length === 0) {
     removeRecord(options.recordDir, options.name);
@@ -404,16 +413,14 @@ export async function runEnvironment(options: TerraformEnvironmentOptions, run: 
   const deploy = await deployEnvironment(options, signal);
   let failure: EngineFailure | undefined = deploy.ok ? undefined : deploy.failure;
 
-  if (deploy.ok && run.check) {
+  if (deploy.ok && (run.check || signal.aborted)) {
     try {
-      if (signal.aborted) throw new Error("cancelled before the check");
-      await run.check(deploy, signal);
+      if (signal.aborted) throw new Error("the run was cancelled once the environment was up");
+      await run.check?.(deploy, signal);
     } catch (error) {
-      failure = signal.aborted
-        ? stepFailure("smoke", `cancelled during the check: ${(error as Error).message}`, "cancelled")
-        : stepFailure("smoke", `the check of the applied environment failed: ${(error as Error).message}`, "smoke-failed");
-      options.onEvent?.({ type: "failed", failure });
-      new TerraformSession(options, signal).record("needs-destroy", { reason: failure.message });
+      // `report` turns this into `cancelled` when the run's signal was aborted.
+      const failed = stepFailure("smoke", `the check of the applied environment failed: ${(error as Error).message}`, "smoke-failed");
+      failure = new TerraformSession(options, signal).report(failed, true);
     }
   }
 
