@@ -2,6 +2,7 @@
  * The engine end to end with the real terraform binary on FIXTURE stacks
  * (test-support/fixture-stacks.ts: terraform_data only, local state, no provider, no AWS).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
@@ -283,6 +284,38 @@ tfTest("SIGINT during apply with keep: the environment stays recorded as needing
     // The later step (post step, `seedstack down`, the sweeper) finds and destroys it.
     assert.equal(await destroyEnvironment(options(ws, [])), { ok: true, alreadyGone: false });
     assert.is(readRecord(join(ws.root, "records"), "pr-7"), undefined);
+  } finally {
+    controller.abort();
+    ws.dispose();
+  }
+});
+
+tfTest("a terraform that outlives the grace is killed with its provisioners; the kill is recorded for our own stale lock", async () => {
+  const ws = makeWorkspace();
+  const controller = new AbortController();
+  try {
+    // A distinctive duration, to find the provisioner's sleep if it survived.
+    ws.writeStack(sleepingStack(61.7));
+    const run = await runEnvironment(
+      options(ws, [], {
+        interruptGraceMs: 0, // no grace: the kill follows the interrupt at once
+        onEvent: (e) => {
+          if (e.type === "output-line" && e.line.includes("(local-exec): Executing:")) controller.abort();
+        },
+      }),
+      { signal: controller.signal, keep: true },
+    );
+    assert.is(run.failure?.reason, "cancelled");
+    assert.is(run.failure?.interruption, "killed");
+    const record = readRecord(join(ws.root, "records"), "pr-7");
+    assert.is(record?.status, "needs-destroy");
+    assert.is(record?.killedRun?.who, lockHolderName());
+    assert.ok(Date.parse(record!.killedRun!.killedAt) >= Date.parse(record!.killedRun!.startedAt));
+    const survivors = spawnSync("pgrep", ["-f", "sleep 61.7"], { encoding: "utf8" }).stdout.trim();
+    assert.is(survivors, "", "the provisioner's sleep was killed with terraform's process group");
+    // The local backend's lock died with the process: the destroy just works.
+    const destroy = await destroyEnvironment(options(ws, []));
+    assert.ok(destroy.ok, JSON.stringify(destroy));
   } finally {
     controller.abort();
     ws.dispose();
