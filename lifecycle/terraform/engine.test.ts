@@ -334,6 +334,40 @@ tfTest("destroy of an environment already gone (never applied): success, nothing
   }
 });
 
+test("unusable options are refused before anything runs, every problem named", async () => {
+  const ws = makeWorkspace();
+  try {
+    ws.writeStack(happyStack());
+    const bad = options(ws, [], {
+      name: "../escape",
+      binary: "/nonexistent/terraform",
+      lockTimeoutSeconds: -1,
+      planExtraArgs: ["-lock=false"],
+      prNumber: 0,
+      expiresAt: "soon",
+      retry: { maxAttempts: 0, initialDelayMs: 1, maxDelayMs: 1 },
+    });
+    await deployEnvironment(bad).then(
+      () => assert.unreachable("accepted bad options"),
+      (e: Error) => {
+        assert.is(e.name, "TerraformEnvironmentOptionsError");
+        for (const problem of [
+          /environment name must be letters/,
+          /lock timeout must be a whole number of seconds/,
+          /extra plan argument "-lock=false" would override the fixed flag -lock/,
+          /prNumber must be a positive integer; got 0/,
+          /expiresAt must be an ISO 8601 date; got "soon"/,
+          /maxAttempts must be a whole number from 1 to 10; got 0/,
+        ]) assert.match(e.message, problem);
+      },
+    );
+    await destroyEnvironment(bad).then(() => assert.unreachable("destroy accepted bad options"), (e: Error) => assert.match(e.message, /environment name/));
+    assert.not.ok(existsSync(join(ws.root, "records")), "no record was written");
+  } finally {
+    ws.dispose();
+  }
+});
+
 test("a stack directory without a synthesized stack is named, for deploy and destroy", async () => {
   const ws = makeWorkspace();
   try {

@@ -16,10 +16,10 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyArgs, destroyArgs, forceUnlockArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
 import type { TerraformEngineEvent } from "./engine-events.js";
-import { readRecord, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
+import { readRecord, recordPath, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
 import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./failure.js";
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
-import { DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
+import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 
@@ -88,6 +88,32 @@ export type DestroyResult =
 
 const neverAborted = new AbortController().signal;
 
+/** Options that cannot work, every problem named; thrown before anything runs. */
+export class TerraformEnvironmentOptionsError extends Error {
+  override readonly name = "TerraformEnvironmentOptionsError";
+}
+
+/** Check every option that could otherwise fail half-way (after init, or at the record write). */
+export function checkEnvironmentOptions(options: TerraformEnvironmentOptions): void {
+  const problems: string[] = [];
+  const attempt = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  };
+  attempt(() => recordPath(options.recordDir, options.name));
+  attempt(() => destroyArgs({ lockTimeoutSeconds: options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS }));
+  attempt(() => planArgs({ planFile: "check", lockTimeoutSeconds: 0, ...(options.planExtraArgs ? { extraArgs: options.planExtraArgs } : {}) }));
+  attempt(() => initArgs(options.backendConfig ? { backendConfig: options.backendConfig } : {}));
+  if (options.retry) attempt(() => checkRetryPolicy(options.retry!));
+  if (typeof options.stackDir !== "string" || options.stackDir === "") problems.push("stackDir must be the synthesized stack's directory");
+  if (options.prNumber !== undefined && !(Number.isInteger(options.prNumber) && options.prNumber > 0)) problems.push(`prNumber must be a positive integer; got ${options.prNumber}`);
+  if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) problems.push(`expiresAt must be an ISO 8601 date; got "${options.expiresAt}"`);
+  if (problems.length > 0) throw new TerraformEnvironmentOptionsError(`terraform environment "${options.name}": ${problems.join("; ")}`);
+}
+
 /** The steps shared by deploy and destroy, bound to one environment and one signal. */
 class TerraformSession {
   private readonly lockTimeoutSeconds: number;
@@ -96,6 +122,7 @@ class TerraformSession {
     private readonly options: TerraformEnvironmentOptions,
     private readonly signal: AbortSignal,
   ) {
+    checkEnvironmentOptions(options);
     this.lockTimeoutSeconds = options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
   }
 
@@ -152,17 +179,12 @@ class TerraformSession {
     return this.retried("init", initArgs(this.options.backendConfig ? { backendConfig: this.options.backendConfig } : {}));
   }
 
-  plan(planFile: string, destroy = false): Promise<TerraformRun> {
-    return this.once(
-      "plan",
-      planArgs({ planFile, lockTimeoutSeconds: this.lockTimeoutSeconds, destroy, ...(this.options.planExtraArgs ? { extraArgs: this.options.planExtraArgs } : {}) }),
-      1,
-      [0, 2],
-    );
+  plan(planFile: string, attempt: number): Promise<TerraformRun> {
+    return this.once("plan", planArgs({ planFile, lockTimeoutSeconds: this.lockTimeoutSeconds, ...(this.options.planExtraArgs ? { extraArgs: this.options.planExtraArgs } : {}) }), attempt, [0, 2]);
   }
 
-  apply(planFile: string): Promise<TerraformRun> {
-    return this.once("apply", applyArgs({ planFile, lockTimeoutSeconds: this.lockTimeoutSeconds }), 1);
+  apply(planFile: string, attempt: number): Promise<TerraformRun> {
+    return this.once("apply", applyArgs({ planFile, lockTimeoutSeconds: this.lockTimeoutSeconds }), attempt);
   }
 
   destroy(): Promise<TerraformRun> {
@@ -255,14 +277,14 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
   if (init.reason !== "ok") return { ok: false, failure: session.fail("init", init, startedAt, { destroying: false, mayHaveResources: false }), applyStarted: false };
 
   let applyStarted = false;
-  const attempt = async (): Promise<Attempt> => {
+  const attempt = async (n: number): Promise<Attempt> => {
     const planFile = newPlanFile();
     const planPath = join(options.stackDir, planFile);
     try {
       startedAt = session.now();
-      const plan = await session.plan(planFile);
+      const plan = await session.plan(planFile, n);
       if (plan.reason !== "ok") return { kind: "failed", step: "plan", run: plan };
-      const show = await session.once("show", showPlanArgs(planFile), 1);
+      const show = await session.once("show", showPlanArgs(planFile), n);
       if (show.reason !== "ok") return { kind: "failed", step: "show", run: show };
       let summary: PlanSummary;
       try {
@@ -277,7 +299,7 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
       applyStarted = true;
       session.record("applying");
       startedAt = session.now();
-      const apply = await session.apply(planFile);
+      const apply = await session.apply(planFile, n);
       if (apply.reason !== "ok") return { kind: "failed", step: "apply", run: apply, plan: summary };
       session.emit({ type: "applied", planFile: planPath });
       return { kind: "done", plan: summary, applied: true };
@@ -320,6 +342,7 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
 /**
  * Destroy the environment through its own state. A missing or empty state counts as destroyed
  * (so a second destroy succeeds). The record is removed only when nothing is left.
+ * @throws TerraformEnvironmentOptionsError for unusable options, before anything runs
  */
 export async function destroyEnvironment(options: TerraformEnvironmentOptions, signal: AbortSignal = neverAborted): Promise<DestroyResult> {
   const session = new TerraformSession(options, signal);
@@ -407,6 +430,7 @@ export interface RunEnvironmentResult {
 /**
  * Deploy, check, destroy. A failed apply, a failed check and a cancellation still destroy
  * (unless `keep`); the first failure is the run's failure.
+ * @throws TerraformEnvironmentOptionsError for unusable options, before anything runs
  */
 export async function runEnvironment(options: TerraformEnvironmentOptions, run: RunEnvironmentOptions = {}): Promise<RunEnvironmentResult> {
   const signal = run.signal ?? neverAborted;

@@ -110,7 +110,8 @@ export function backoffDelayMs(policy: RetryPolicy, retry: number): number {
   return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (retry - 1));
 }
 
-function checkPolicy(policy: RetryPolicy): void {
+/** Throws a RangeError naming what is wrong with `policy`. */
+export function checkRetryPolicy(policy: RetryPolicy): void {
   const { maxAttempts, initialDelayMs, maxDelayMs } = policy;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10) {
     throw new RangeError(`retry maxAttempts must be a whole number from 1 to 10; got ${maxAttempts}`);
@@ -164,7 +165,7 @@ export async function withRetries<T>(
   options: WithRetriesOptions = {},
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
-  checkPolicy(policy);
+  checkRetryPolicy(policy);
   for (let n = 1; ; n++) {
     const result = await attempt(n);
     const matched = transientReason(result);
