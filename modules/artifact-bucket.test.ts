@@ -1,16 +1,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformOutput, Testing } from "cdktf";
 import { ArtifactBucket, BUNDLE_KEY_PREFIX } from "./artifact-bucket.js";
 import type { IGrantable } from "./contracts.js";
 import { seedServerBundlePath } from "../seed-server/bundle-path.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
+import { testTempDir } from "../test/temp-dirs.js";
 
-const dir = mkdtempSync(join(tmpdir(), "artifact-bucket-test-"));
+const dir = testTempDir("artifact-bucket-");
 function bundleFile(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -89,11 +89,16 @@ test("bundle object: content-addressed key, SHA-256 of the file, asset copied in
 
 test("full synth copies the bundle to where the object's source points", () => {
   const { json, stack } = synthBucket();
+  // cdktf's fullSynth writes into a fresh cdktf.outdir.* folder of the system temp dir; removed here.
   const outdir = Testing.fullSynth(stack);
-  const source = onlyResource(json, "aws_s3_object").attrs.source as string;
-  const copied = join(outdir, "stacks", "test", source);
-  assert.ok(existsSync(copied), copied);
-  assert.is(readFileSync(copied, "utf8"), readFileSync(bundleA, "utf8"));
+  try {
+    const source = onlyResource(json, "aws_s3_object").attrs.source as string;
+    const copied = join(outdir, "stacks", "test", source);
+    assert.ok(existsSync(copied), copied);
+    assert.is(readFileSync(copied, "utf8"), readFileSync(bundleA, "utf8"));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 test("a different bundle gives a different key and hash", () => {

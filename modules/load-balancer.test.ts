@@ -9,6 +9,7 @@ import { FixtureTarget } from "../test/fixture-target.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
 import type { Attributes, SynthJson } from "../test/synth-json.js";
 import { networkInZones } from "../test/fixture-network.js";
+import { testApp } from "../test/temp-dirs.js";
 
 type Extra = Partial<LoadBalancerProps>;
 
@@ -163,7 +164,7 @@ test("TLS provider: an existing one is reused; two load balancers share one", ()
 });
 
 test("TLS provider declared after the LoadBalancer: synth validation says to declare it first", () => {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new TerraformStack(app, "late");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   const network = new Network(stack, "network", { availabilityZones: ["us-east-1a", "us-east-1b"] });

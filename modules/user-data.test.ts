@@ -9,14 +9,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresConnectionFromEnv, postgresPoolConfig } from "../seed-server/stores/postgres-connection.js";
 import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, PASSWORD_REFRESH_MINUTES, type UserDataOptions } from "./user-data.js";
 import { fixtureArtifact } from "../test/compute-fixtures.js";
 import { readSeedServerBundle } from "../seed-server/bundle-path.js";
+import { testTempDir } from "../test/temp-dirs.js";
 
 const database = {
   host: "seed-db.abc123.us-east-1.rds.amazonaws.com",
@@ -171,7 +171,7 @@ interface Sandbox {
 
 /** Run the script with its absolute paths moved under a temp root and AWS/root commands stubbed. */
 function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), "seedstack-userdata-"));
+  const root = testTempDir("userdata-sandbox-");
   const bin = join(root, "bin");
   const log = join(root, "calls.log");
   mkdirSync(bin);

@@ -6,16 +6,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { testTempDir } from "../test/temp-dirs.js";
 
 const root = findPackageRoot();
 
 /** Run the cdktf.json app command with `env` into a fresh outdir. */
 function runApp(env: Record<string, string>): { status: number | null; stderr: string; outdir: string; pid: number } {
-  const outdir = mkdtempSync(join(tmpdir(), "seedstack-main-test-"));
+  const outdir = testTempDir("main-out-");
   // Only what the app needs: no SEEDSTACK_* leaking in from the developer's shell.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("SEEDSTACK_")));
   const result = spawnSync(process.execPath, ["stacks/run-app.mjs"], {

@@ -30,8 +30,8 @@ import { checkSecurityBaseline, type Violation } from "./security-baseline.js";
 import { assertSecurityBaseline, plainHttpCourseModeWaivers, unacceptedViolations } from "./security-exceptions.js";
 import { synthStack } from "./synth-stack.js";
 import type { SynthJson } from "./synth-json.js";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { testTempDir } from "./temp-dirs.js";
 import { join } from "node:path";
 import { ArtifactBucket } from "../modules/artifact-bucket.js";
 
@@ -420,7 +420,7 @@ test("RDS: each missing control is its own violation", () => {
 
 // ---------- S3 ----------
 
-const bundleDir = mkdtempSync(join(tmpdir(), "baseline-test-"));
+const bundleDir = testTempDir("baseline-bundle-");
 const bundle = join(bundleDir, "bundle.mjs");
 writeFileSync(bundle, "export {};\n");
 
