@@ -175,4 +175,14 @@ test("bad options: error names what was given and what is allowed", () => {
   }
 });
 
+test("a namePrefix that gives a bucket name S3 refuses is rejected at synth", () => {
+  for (const [prefix, start] of [["sthree", "sthree-"], ["amzn-s3-demo", "amzn-s3-demo-"]] as const) {
+    assert.throws(
+      () => synthBucket({ bundlePath: bundleA, namePrefix: prefix }),
+      (e: Error) => e.message === `ArtifactBucket: namePrefix "${prefix}" gives the S3 bucket name "${prefix}-artifacts-"; AWS does not allow S3 bucket names that start with "${start}"; choose another namePrefix`,
+      prefix,
+    );
+  }
+});
+
 test.run();

@@ -412,4 +412,15 @@ test("switching protocol keeps the security group and the port-80 listener (upda
   assert.is(port80(http).length, 1);
 });
 
+test("a namePrefix that gives a load balancer name AWS refuses is rejected at synth, like an explicit name", () => {
+  assert.throws(
+    () => synthStack((s) => new LoadBalancer(s, "lb", { network: networkInZones(s, ["us-east-1a", "us-east-1b"]), namePrefix: "internal" })),
+    (e: Error) => e.message.startsWith('LoadBalancer: namePrefix "internal" gives the load balancer name "internal-alb"') && e.message.includes('"internal-"'),
+  );
+  assert.throws(
+    () => synthStack((s) => new LoadBalancer(s, "lb", { network: networkInZones(s, ["us-east-1a", "us-east-1b"]), name: "internal-web" })),
+    /ALB name "internal-web" is not allowed/,
+  );
+});
+
 test.run();

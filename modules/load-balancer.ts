@@ -12,7 +12,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js";
 import type { ILoadBalancerTarget, INetwork } from "./contracts.js";
-import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.js";
+import { DEFAULT_NAME_PREFIX, physicalName, validateGeneratedName, validateNamePrefix } from "./naming.js";
 import { securityGroupName } from "./security-group-name.js";
 import { LoadBalancerCertificate, type CertificateSource } from "./certificate.js";
 import {
@@ -191,7 +191,9 @@ export class LoadBalancer extends Construct {
     this.stickiness = props.stickiness === undefined ? undefined : validateStickiness(props.stickiness);
     const idleTimeout = validateIdleTimeout(props.idleTimeout ?? 60);
     const name = (this.name =
-      props.name === undefined ? physicalName(this.namePrefix, "alb", LB_NAME_MAX_LENGTH) : validateLbName("ALB name", props.name));
+      props.name === undefined
+        ? validateGeneratedName("LoadBalancer", this.namePrefix, "load balancer", physicalName(this.namePrefix, "alb", LB_NAME_MAX_LENGTH))
+        : validateLbName("ALB name", props.name));
     validatePublicSubnets(props.network);
 
     this.securityGroup = new SecurityGroup(this, "sg", {

@@ -41,3 +41,49 @@ export function physicalName(prefix: string, suffix: string, maxLength: number):
   const keep = maxLength - hash.length - 1;
   return `${full.slice(0, keep).replace(/-+$/, "")}-${hash}`;
 }
+
+/** A start of a name that AWS refuses for one kind of resource. */
+export interface ReservedNameStart {
+  /** The refused start, e.g. `"internal-"`. */
+  readonly start: string;
+  /** The kind of resource whose names may not start with it. */
+  readonly kind: string;
+}
+
+/**
+ * Starts of names AWS refuses. Every generated name begins with `<namePrefix>-`, so a prefix that
+ * produces one of these makes a name AWS rejects at apply time; the constructs refuse it at synth.
+ * - `internal-`: load balancer names (ELB uses it for internal load balancers' DNS names).
+ * - `sthree-`, `amzn-s3-demo-`, `xn--`: S3 bucket names (S3's bucket naming rules).
+ * - `sg-`: security group names (they would look like group IDs).
+ */
+export const RESERVED_NAME_STARTS: readonly ReservedNameStart[] = [
+  { start: "internal-", kind: "load balancer" },
+  { start: "sthree-", kind: "S3 bucket" },
+  { start: "amzn-s3-demo-", kind: "S3 bucket" },
+  { start: "xn--", kind: "S3 bucket" },
+  { start: "sg-", kind: "security group" },
+];
+
+/**
+ * Why AWS would refuse `name` for a resource of `kind` because of how it starts (or, without
+ * `kind`, for any of the kinds seedstack names), or undefined when it would not.
+ */
+export function reservedStartProblem(name: string, kind?: string): string | undefined {
+  const hit = RESERVED_NAME_STARTS.find((r) => (kind === undefined || r.kind === kind) && name.startsWith(r.start));
+  return hit && `AWS does not allow ${hit.kind} names that start with ${JSON.stringify(hit.start)}`;
+}
+
+/**
+ * Check a name generated from a prefix the way an explicit name is checked: throws an Error that
+ * names the construct, the prefix, the generated name and the rule, e.g. `LoadBalancer: namePrefix
+ * "internal" gives the load balancer name "internal-alb"; AWS does not allow load balancer names
+ * that start with "internal-"; choose another namePrefix`.
+ */
+export function validateGeneratedName(where: string, prefix: string, kind: string, name: string): string {
+  const problem = reservedStartProblem(name, kind);
+  if (problem !== undefined) {
+    throw new Error(`${where}: namePrefix ${JSON.stringify(prefix)} gives the ${kind} name ${JSON.stringify(name)}; ${problem}; choose another namePrefix`);
+  }
+  return name;
+}

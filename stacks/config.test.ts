@@ -203,4 +203,19 @@ test("limits: PR number, TTL, name prefix length, and leftovers of an S3 backend
   assert.match(leftover!, /SEEDSTACK_STATE_LOCK_TABLE is set but SEEDSTACK_STATE_BUCKET is not/);
 });
 
+test("name prefixes whose resource names AWS refuses are rejected, naming the rule", () => {
+  const cases: Array<[string, string]> = [
+    ["internal", 'AWS does not allow load balancer names that start with "internal-"'],
+    ["sg", 'AWS does not allow security group names that start with "sg-"'],
+    ["sg-web", 'AWS does not allow security group names that start with "sg-"'],
+    ["sthree", 'AWS does not allow S3 bucket names that start with "sthree-"'],
+  ];
+  for (const [prefix, rule] of cases) {
+    const problems = problemsOf({ SEEDSTACK_NAME_PREFIX: prefix });
+    assert.is(problems.length, 1, prefix);
+    assert.ok(problems[0]!.startsWith(`SEEDSTACK_NAME_PREFIX (context "namePrefix") is "${prefix}" (${rule}); allowed: `), problems[0]);
+  }
+  for (const fine of ["internals", "sgx", "sthreex", "inter"]) assert.is(load({ SEEDSTACK_NAME_PREFIX: fine }).namePrefix, fine);
+});
+
 test.run();
