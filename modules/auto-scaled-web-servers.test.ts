@@ -140,8 +140,8 @@ test("options: sizes, grace period, refresh percentage, Graviton, AMI, volume, p
   assert.is(lt.block_device_mappings[0].ebs.volume_size, 20);
   assert.is(lt.name, "pr-77-asg");
   assert.is(asg.name, "pr-77-asg");
-  assert.is(resourceNamed(json, "aws_security_group", "web_sg").name, "pr-77-asg");
-  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name, "pr-77-asg");
+  assert.is(resourceNamed(json, "aws_security_group", "web_sg").name_prefix, "pr-77-asg-");
+  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name_prefix, "pr-77-asg-");
   const armDefault = build({ instanceType: "m7g.medium" }).json;
   assert.is((Object.values(armDefault.data!.aws_ssm_parameter!)[0] as any).name, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
   assert.equal([group(build({ minSize: 3 }).json).max_size, group(build({ minSize: 3 }).json).desired_capacity], [3, 3], "maxSize and desired follow a larger minSize");

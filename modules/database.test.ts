@@ -47,6 +47,8 @@ test("defaults: PostgreSQL 17 on db.t4g.micro, 20 GiB gp3 encrypted, private, ma
       name: db.db_name,
       user: db.username,
       id: db.identifier,
+      idPrefix: db.identifier_prefix,
+      nameTag: db.tags.Name,
     },
     {
       engine: "postgres",
@@ -66,7 +68,9 @@ test("defaults: PostgreSQL 17 on db.t4g.micro, 20 GiB gp3 encrypted, private, ma
       port: 5432,
       name: "seed",
       user: "seedadmin",
-      id: "seedstack-db",
+      id: undefined,
+      idPrefix: "seedstack-db-",
+      nameTag: "seedstack-db",
     },
   );
 });
@@ -173,12 +177,12 @@ test("options: version, class, storage, multi-AZ, backups, IAM auth, namePrefix"
   });
   const db = onlyResource(json, "aws_db_instance").attrs;
   assert.equal(
-    [db.engine_version, db.instance_class, db.allocated_storage, db.multi_az, db.backup_retention_period, db.iam_database_authentication_enabled, db.identifier],
-    ["16", "db.m7g.large", 100, true, 14, true, "pr-9-db"],
+    [db.engine_version, db.instance_class, db.allocated_storage, db.multi_az, db.backup_retention_period, db.iam_database_authentication_enabled, db.identifier_prefix],
+    ["16", "db.m7g.large", 100, true, 14, true, "pr-9-db-"],
   );
   const pg = onlyResource(json, "aws_db_parameter_group").attrs;
-  assert.equal([pg.family, pg.name], ["postgres16", "pr-9-db-pg16"]);
-  assert.is(onlyResource(json, "aws_db_subnet_group").attrs.name, "pr-9-db");
+  assert.equal([pg.family, pg.name, pg.name_prefix], ["postgres16", undefined, "pr-9-db-pg16-"]);
+  assert.is(onlyResource(json, "aws_db_subnet_group").attrs.name_prefix, "pr-9-db-");
 });
 
 test("fewer than two availability zones: error lists them", () => {

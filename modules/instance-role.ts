@@ -14,8 +14,8 @@ import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.
 
 /** AWS limit on IAM role names. */
 const ROLE_NAME_MAX = 64;
-/** AWS limit on instance profile names. */
-const PROFILE_NAME_MAX = 128;
+/** The provider's limit on an IAM role's `name_prefix` (64 minus its 26-character unique suffix). */
+const ROLE_NAME_PREFIX_MAX = 38;
 
 /** Properties of an {@link InstanceRole}. */
 export interface InstanceRoleProps {
@@ -73,7 +73,9 @@ export class InstanceRole extends Construct implements IGrantable {
     const partition = new DataAwsPartition(this, "partition");
 
     this.role = new IamRole(this, "role", {
-      name: physicalName(prefix, suffix, ROLE_NAME_MAX),
+      // Generated names (name_prefix) for the role, its profile and its policies: instances are
+      // create-before-destroy, so these are too, and a replacement must not reuse the old name.
+      namePrefix: `${physicalName(prefix, suffix, ROLE_NAME_PREFIX_MAX - 1)}-`,
       description: "seedstack web server instances: read their bundle (and database secret), Systems Manager",
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
@@ -99,9 +101,9 @@ export class InstanceRole extends Construct implements IGrantable {
     }
 
     this.instanceProfile = new IamInstanceProfile(this, "profile", {
-      name: physicalName(prefix, suffix, PROFILE_NAME_MAX),
+      namePrefix: `${physicalName(prefix, suffix, ROLE_NAME_PREFIX_MAX - 1)}-`,
       role: this.role.name,
-      tags: { Name: physicalName(prefix, suffix, PROFILE_NAME_MAX) },
+      tags: { Name: physicalName(prefix, suffix, ROLE_NAME_MAX) },
     });
   }
 
@@ -138,7 +140,7 @@ export class InstanceRole extends Construct implements IGrantable {
 
   private addInlinePolicy(id: string, sid: string, actions: string[], resource: string): void {
     const policy = new IamRolePolicy(this, id, {
-      name: id,
+      namePrefix: `${id}-`,
       role: this.role.name,
       policy: JSON.stringify({
         Version: "2012-10-17",

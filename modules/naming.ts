@@ -5,6 +5,17 @@
  * different prefixes never collide. AWS limits differ per resource (ALB and target group 32,
  * RDS identifier 63, S3 bucket 63, IAM role 64); when a name would be too long it is shortened
  * and a short hash of the full name is appended, so it stays unique and stable.
+ *
+ * Resources that Terraform may have to replace while their replacement already exists get a
+ * `name_prefix` instead of a fixed name, and Terraform appends a unique suffix. Terraform creates a
+ * replacement before destroying the original for every resource with `create_before_destroy`
+ * and for everything such a resource depends on (it propagates the setting to dependencies), so a
+ * fixed name there makes AWS refuse the replacement (`DuplicateTargetGroupName`,
+ * `EntityAlreadyExists`, `InvalidGroup.Duplicate`, `DuplicateLoadBalancerName`,
+ * `DBInstanceAlreadyExists`). That covers the target group, the instances' IAM role, profile and
+ * policies, the security groups, the load balancer (its self-signed certificate is
+ * create-before-destroy) and the database with its subnet and parameter groups. The readable
+ * `<prefix>-<suffix>` stays in each resource's Name tag.
  */
 import { createHash } from "node:crypto";
 
@@ -40,6 +51,18 @@ export function physicalName(prefix: string, suffix: string, maxLength: number):
   const hash = createHash("sha256").update(full).digest("hex").slice(0, 6);
   const keep = maxLength - hash.length - 1;
   return `${full.slice(0, keep).replace(/-+$/, "")}-${hash}`;
+}
+
+/** AWS's limit on a load balancer's or target group's `name_prefix` (the provider appends 26 characters). */
+export const LB_NAME_PREFIX_MAX_LENGTH = 6;
+
+/**
+ * The `name_prefix` of a load balancer or target group: the first characters of `prefix` and a
+ * hyphen, 6 characters at most (`seedstack-classic` -> `seeds-`, `pr-12` -> `pr-12-`). Terraform
+ * appends a unique 26-character suffix, so the name is unique; the Name tag carries the full prefix.
+ */
+export function lbNamePrefix(prefix: string): string {
+  return `${prefix.slice(0, LB_NAME_PREFIX_MAX_LENGTH - 1).replace(/-+$/, "")}-`;
 }
 
 /** A start of a name that AWS refuses for one kind of resource. */

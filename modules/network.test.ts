@@ -187,7 +187,7 @@ test("addInterfaceEndpoint is idempotent and shares one endpoint security group"
   assert.equal(result.network.interfaceEndpointServices, ["secretsmanager", "ssm"]);
   assert.is(resourcesOf(json, "aws_vpc_endpoint").length, 3);
   assert.is(resourcesOf(json, "aws_security_group").length, 1);
-  assert.is(resourceNamed(json, "aws_security_group", "endpoints-sg").name, "pr-7-endpoints");
+  assert.is(resourceNamed(json, "aws_security_group", "endpoints-sg").name_prefix, "pr-7-endpoints-");
   assert.is(resourceNamed(json, "aws_vpc_endpoint", "endpoint-secretsmanager").tags.Name, "pr-7-secretsmanager");
 });
 

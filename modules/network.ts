@@ -31,7 +31,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js"
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import { formatIpv4Cidr, parseIpv4Cidr, subBlock } from "./cidr.js";
-import { securityGroupName } from "./security-group-name.js";
+import { securityGroupNamePrefix } from "./security-group-name.js";
 
 /**
  * How private subnets reach the internet.
@@ -312,7 +312,7 @@ export class Network extends Construct implements INetwork {
   private ensureEndpointGroup(): SecurityGroup {
     if (!this.endpointGroup) {
       this.endpointGroup = new SecurityGroup(this, "endpoints-sg", {
-        name: securityGroupName(this.namePrefix, "endpoints"),
+        namePrefix: securityGroupNamePrefix(this.namePrefix, "endpoints"),
         description: "Interface VPC endpoints: HTTPS from inside the VPC only",
         vpcId: this.vpc.id,
         tags: { Name: `${this.namePrefix}-endpoints` },

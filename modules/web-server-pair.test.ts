@@ -86,14 +86,14 @@ test("role: reads exactly the artifact object, has SSM core, nothing else withou
   assert.equal(policies[0].Statement[0].Action, ["s3:GetObject"]);
   assert.is(policies[0].Statement[0].Resource, `${fixtureArtifact.bucketArn}/${fixtureArtifact.objectKey}`);
   assert.match(resourcesOf(json, "aws_iam_role_policy_attachment")[0]![1].policy_arn, /AmazonSSMManagedInstanceCore$/);
-  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name, "seedstack-web");
+  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name_prefix, "seedstack-web-");
 });
 
 test("security group: described, no ingress, HTTPS egress only to the S3 prefix list and the VPC", () => {
   const { json } = build();
   const sg = resourceNamed(json, "aws_security_group", "web_sg");
-  assert.is(sg.name, "seedstack-web");
-  assert.ok(sg.description.length > 0);
+  assert.equal([sg.name, sg.name_prefix, sg.tags.Name], [undefined, "seedstack-web-", "seedstack-web"]);
+  assert.is(sg.description, "seedstack web servers: ingress only from the load balancer; HTTPS egress to S3 and VPC endpoints");
   assert.is(sg.ingress, undefined);
   assert.is(sg.egress, undefined);
   assert.is(resourcesOf(json, "aws_vpc_security_group_ingress_rule").length, 0);
@@ -140,8 +140,8 @@ test("options: Graviton type picks the arm64 image; explicit AMI skips the looku
     assert.match(i.user_data, /^LOG_LEVEL='debug'$/m);
   }
   assert.equal(instances(pinned).map((i) => i.tags.Name), ["pr-9-web-0", "pr-9-web-1"]);
-  assert.is(resourceNamed(pinned, "aws_security_group", "web_sg").name, "pr-9-web");
-  assert.is(resourceNamed(pinned, "aws_iam_role", "web_role").name, "pr-9-web");
+  assert.is(resourceNamed(pinned, "aws_security_group", "web_sg").name_prefix, "pr-9-web-");
+  assert.is(resourceNamed(pinned, "aws_iam_role", "web_role").name_prefix, "pr-9-web-");
 });
 
 test("ebs_optimized only on types that are EBS-optimized by default: a t2.micro (no EBS optimization) still launches", () => {

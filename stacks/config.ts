@@ -103,7 +103,7 @@ export const SETTINGS = {
     context: "namePrefix",
     default: "seedstack",
     allowed: "1-9 lowercase letters, digits and single hyphens, starting with a letter; not internal, sg or sthree, nor starting with sg- or sthree- (AWS refuses names that start with internal-, sg- or sthree-)",
-    description: "Start of every resource name (`seedstack-classic-alb`, `seedstack-pr-12-alb`); change it to run two copies in one account.",
+    description: "Start of every resource name and Name tag (`seedstack-classic-alb`, `seedstack-pr-12-alb`); change it to run two copies in one account.",
   },
   prNumber: {
     env: "SEEDSTACK_PR_NUMBER",
