@@ -49,15 +49,16 @@ function decodeBase64Expression(expression: string): string {
   return out;
 }
 
-test("defaults: group of 1 (min 1, max 2) across every private subnet, ELB health checks with 120 s grace", () => {
+test("defaults: group of 1 (min 1, max 2) across every private subnet, ELB health checks with 300 s grace", () => {
   const { json, result } = build();
   const asg = group(json);
   assert.equal([asg.min_size, asg.desired_capacity, asg.max_size], [1, 1, 2]);
   assert.equal([result.minSize, result.desiredCapacity, result.maxSize], [1, 1, 2]);
   assert.equal(asg.vpc_zone_identifier, [refTo(json, "aws_subnet", "private-0"), refTo(json, "aws_subnet", "private-1")]);
   assert.is(asg.health_check_type, "ELB");
-  assert.is(asg.health_check_grace_period, 120);
-  assert.is(asg.default_instance_warmup, 120);
+  // A cold boot installs Node.js and fetches the bundle: 284 s budgeted (boot-budget.ts), rounded up.
+  assert.is(asg.health_check_grace_period, 300);
+  assert.is(asg.default_instance_warmup, 300);
   assert.is(asg.name, "seedstack-asg");
   assert.equal(asg.tag, [{ key: "Name", value: "seedstack-asg", propagate_at_launch: true }]);
   assert.equal(asg.lifecycle.ignore_changes, ["desired_capacity", "target_group_arns", "load_balancers"]);
@@ -127,11 +128,11 @@ test("scaling: target tracking on average CPU, 50% by default, configurable", ()
 
 test("options: sizes, grace period, refresh percentage, Graviton, AMI, volume, prefix", () => {
   const { json } = build({
-    minSize: 2, desiredCapacity: 3, maxSize: 6, healthCheckGracePeriod: 300, instanceRefreshMinHealthyPercentage: 50,
+    minSize: 2, desiredCapacity: 3, maxSize: 6, healthCheckGracePeriod: 420, instanceRefreshMinHealthyPercentage: 50,
     instanceType: "t4g.small", amiId: "ami-0123456789abcdef0", rootVolumeSize: 20, namePrefix: "pr-77",
   });
   const asg = group(json);
-  assert.equal([asg.min_size, asg.desired_capacity, asg.max_size, asg.health_check_grace_period], [2, 3, 6, 300]);
+  assert.equal([asg.min_size, asg.desired_capacity, asg.max_size, asg.health_check_grace_period], [2, 3, 6, 420]);
   assert.equal(asg.instance_refresh.preferences, { min_healthy_percentage: 50, max_healthy_percentage: 150, skip_matching: true });
   const lt = launchTemplate(json);
   assert.is(lt.instance_type, "t4g.small");
