@@ -169,8 +169,12 @@ interface Sandbox {
   readonly output: string;
 }
 
-/** Run the script with its absolute paths moved under a temp root and AWS/root commands stubbed. */
-function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object): Sandbox {
+/**
+ * Run the script with its absolute paths moved under a temp root and AWS/root commands replaced by
+ * stand-ins. With `secretUnreadable`, the stand-in `aws secretsmanager get-secret-value` fails the
+ * way the AWS CLI does when the secret cannot be read yet (exit 254, the service's error on stderr).
+ */
+function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object, secretUnreadable = false): Sandbox {
   const root = testTempDir("userdata-sandbox-");
   const bin = join(root, "bin");
   const log = join(root, "calls.log");
@@ -194,11 +198,24 @@ esac`);
   stub(bin, "id", `exit 1`);
   stub(bin, "useradd", `echo "useradd $*" >> ${log}`);
   stub(bin, "chgrp", `echo "chgrp $*" >> ${log}`);
-  stub(bin, "systemctl", `echo "systemctl $*" >> ${log}`);
+  // Stand-in for systemctl: `start` (and `enable --now`) of a unit with ExecStartPre=+<script> runs
+  // that script first, as systemd does, and fails the way systemctl does when it fails.
+  stub(bin, "systemctl", `echo "systemctl $*" >> ${log}
+if [ "$1" = start ] || { [ "$1" = enable ] && [ "$2" = --now ]; }; then
+  unit="$\{@: -1}"
+  pre=$(sed -n 's/^ExecStartPre=+//p' "${path("/etc/systemd/system")}/$unit")
+  if [ -n "$pre" ] && ! "$pre" >/dev/null 2>&1; then
+    echo "Job for $unit failed because the control process exited with error code." >&2
+    echo "systemctl: $unit failed" >> ${log}
+    exit 1
+  fi
+fi`.replace("$\\{", "${"));
   stub(bin, "aws", `echo "aws $*" >> ${log}
 case "$1 $2" in
   "s3 cp") cp ${join(root, "bundle.mjs")} "$\{@: -1}" ;;
-  "secretsmanager get-secret-value") cat ${join(root, "secret.json")} ;;
+  "secretsmanager get-secret-value") ${secretUnreadable
+    ? `echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: not authorized" >&2; exit 254`
+    : `cat ${join(root, "secret.json")}`} ;;
   *) exit 1 ;;
 esac`.replace("$\\{", "${"));
   // node-22 is what AL2023's nodejs22 package installs.
@@ -323,8 +340,10 @@ test("sandboxed run with a database: connection settings, and the credentials sc
     assert.is(env.PGPASSWORD_FILE, passwordPath);
     const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
     assert.equal(unit.get("AmbientCapabilities"), ["CAP_NET_BIND_SERVICE"], "port 80 needs the bind capability");
-    // The first start, as systemd does it: ExecStartPre (as root, "+") with the unit's environment.
-    assert.not.ok(existsSync(passwordPath));
+    // The boot's start (the stand-in systemctl runs ExecStartPre) wrote the password file; remove it
+    // and start again as systemd does: ExecStartPre (as root, "+") with the unit's environment.
+    assert.ok(existsSync(passwordPath), "the first start fetched the password");
+    rmSync(passwordPath);
     const [pre] = unit.get("ExecStartPre")!;
     const preEnv = environmentForCommand(unit, "ExecStartPre");
     const run = spawnSync("bash", [pre!.slice(1)], { encoding: "utf8", env: { ...preEnv, PATH: `${join(box.root, "bin")}:${process.env.PATH}` } });
@@ -338,6 +357,26 @@ test("sandboxed run with a database: connection settings, and the credentials sc
     assert.is(await readPassword(), password);
     assert.match(readFileSync(box.log, "utf8"), /aws secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf --query SecretString --output text/);
     assert.not.ok(box.output.includes(password), "the password never reaches the boot log");
+  } finally {
+    rmSync(box.root, { recursive: true, force: true });
+  }
+});
+
+test("sandboxed run with a database whose secret cannot be read at first boot: the refresh timer is still enabled, the service left to systemd's retries", () => {
+  const bundle = Buffer.from("console.log('stand-in bundle');\n");
+  const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
+  const box = runInSandbox({ ...base, artifact, database }, bundle, { username: "seedadmin", password: "unused" }, true);
+  try {
+    const calls = readFileSync(box.log, "utf8").split("\n").filter((l) => l.startsWith("systemctl"));
+    // The first start really failed (the stand-in ran ExecStartPre, which could not fetch the secret)...
+    assert.ok(calls.includes("systemctl: seed-server.service failed"), calls.join("\n"));
+    // ...yet the timer that keeps the password fresh was enabled, before that start, and the boot finished.
+    const timer = calls.indexOf("systemctl enable --now seed-server-db-credentials.timer");
+    assert.ok(timer >= 0, `timer enabled: ${calls.join("\n")}`);
+    assert.ok(timer < calls.indexOf("systemctl enable --now seed-server.service"), calls.join("\n"));
+    assert.is(box.status, 0, box.output);
+    assert.match(box.output, /seed-server did not start yet; systemd retries it/);
+    assert.not.ok(existsSync(box.path(SERVER_PATHS.passwordFile)));
   } finally {
     rmSync(box.root, { recursive: true, force: true });
   }
