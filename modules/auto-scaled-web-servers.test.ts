@@ -162,10 +162,11 @@ test("attachToTargetGroup: an aws_autoscaling_attachment per target group", () =
   attachments.forEach((a) => assert.is(a.autoscaling_group_name, refTo(json, "aws_autoscaling_group", "web_asg", "name")));
 });
 
-test("shares the pair's least privilege: one object, SSM core; security group egress HTTPS to S3 and the VPC", () => {
+test("shares the pair's least privilege: one object, no SSM core without a way to SSM; security group egress HTTPS to S3 and the VPC", () => {
   const { json } = build();
   const policies = resourcesOf(json, "aws_iam_role_policy").map(([, p]) => JSON.parse(p.policy).Statement[0]);
   assert.equal(policies, [{ Sid: "ReadOneObject", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${fixtureArtifact.bucketArn}/${fixtureArtifact.objectKey}` }]);
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
   const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map(([, r]) => r);
   assert.equal(egress.map((r) => [r.from_port, r.to_port]), [[443, 443], [443, 443]]);
   assert.is(resourcesOf(json, "aws_vpc_security_group_ingress_rule").length, 0);

@@ -22,8 +22,15 @@ test("defaults: role trusted by the EC2 service only, with the default name pref
   assert.match(trust.Statement[0].Principal.Service, /^ec2\.\$\{data\.aws_partition\.[^.]+\.dns_suffix\}$/);
 });
 
-test("defaults: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
+test("defaults: nothing attached, no inline policy", () => {
   const { json } = build();
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
+  assert.is(resourcesOf(json, "aws_iam_role_policy").length, 0);
+  assert.is(resourceNamed(json, "aws_iam_role", "role").managed_policy_arns, undefined);
+});
+
+test("ssmManagedInstanceCore: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
+  const { json } = build({ ssmManagedInstanceCore: true });
   const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
   assert.is(attachments.length, 1);
   assert.match(attachments[0]![1].policy_arn, /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
@@ -68,7 +75,7 @@ test("grantObjectRead: s3:GetObject on exactly bucketArn/key, once per distinct 
   assert.is(policies[0]![1].role, refTo(json, "aws_iam_role", "role", "name"));
 });
 
-test("grantSecretRead: GetSecretValue and DescribeSecret on exactly one secret", () => {
+test("grantSecretRead: GetSecretValue only, on exactly one secret", () => {
   const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf";
   const { json, result } = build({}, (role) => {
     role.grantSecretRead(arn);
@@ -77,7 +84,7 @@ test("grantSecretRead: GetSecretValue and DescribeSecret on exactly one secret",
   const policies = resourcesOf(json, "aws_iam_role_policy");
   assert.is(policies.length, 1);
   const policy = JSON.parse(policies[0]![1].policy);
-  assert.equal(policy.Statement, [{ Sid: "ReadOneSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: arn }]);
+  assert.equal(policy.Statement, [{ Sid: "ReadOneSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arn }]);
   assert.equal(result.secretReadArns, [arn]);
 });
 

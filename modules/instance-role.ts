@@ -1,6 +1,6 @@
 /**
  * InstanceRole: the IAM role and instance profile web servers run as, granting nothing by default
- * except what Systems Manager needs, and then exactly one resource per grant.
+ * (Systems Manager's policy only when asked for), and then exactly one resource per grant.
  */
 import { Construct } from "constructs";
 import { Token, type ITerraformDependable } from "cdktf";
@@ -32,8 +32,11 @@ export interface InstanceRoleProps {
   readonly nameSuffix?: string;
   /**
    * Attach the AWS-managed AmazonSSMManagedInstanceCore policy so Session Manager (shell access
-   * without SSH or open ports) and patching work.
-   * @default attached
+   * without SSH or open ports) and patching work. Turn it on only where the instances can reach
+   * Systems Manager (a NAT gateway, or the ssm, ssmmessages and ec2messages endpoints); elsewhere
+   * it grants `ssm:GetParameter(s)` on every parameter for nothing. The web server constructs
+   * decide it from `INetwork.systemsManagerReachable`.
+   * @default not attached
    */
   readonly ssmManagedInstanceCore?: boolean;
 }
@@ -92,7 +95,7 @@ export class InstanceRole extends Construct implements IGrantable {
       tags: { Name: physicalName(prefix, suffix, ROLE_NAME_MAX) },
     });
 
-    if (props.ssmManagedInstanceCore ?? true) {
+    if (props.ssmManagedInstanceCore ?? false) {
       const ssmCore = new IamRolePolicyAttachment(this, "ssm-core", {
         role: this.role.name,
         policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
@@ -108,7 +111,8 @@ export class InstanceRole extends Construct implements IGrantable {
   }
 
   /**
-   * Allow `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on this one secret.
+   * Allow `secretsmanager:GetSecretValue` on this one secret: all the boot script and its refresh
+   * timer call (no DescribeSecret, no listing).
    * Enough for RDS-managed master secrets, which use the AWS-managed `aws/secretsmanager` KMS key
    * (a customer-managed key would also need kms:Decrypt on that key). Repeating a grant is a no-op.
    */
@@ -118,7 +122,7 @@ export class InstanceRole extends Construct implements IGrantable {
     }
     if (this.secretReadArns.includes(secretArn)) return;
     this.secretReadArns.push(secretArn);
-    this.addInlinePolicy(`read-secret-${this.secretReadArns.length - 1}`, "ReadOneSecret", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], secretArn);
+    this.addInlinePolicy(`read-secret-${this.secretReadArns.length - 1}`, "ReadOneSecret", ["secretsmanager:GetSecretValue"], secretArn);
   }
 
   /**

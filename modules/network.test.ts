@@ -98,6 +98,7 @@ test("defaults: a free S3 gateway endpoint routed from every private route table
   assert.match(s3.service_name, /^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.name\}\.s3$/);
   assert.equal(s3.route_table_ids, [refTo(json, "aws_route_table", "private-rt-0"), refTo(json, "aws_route_table", "private-rt-1")]);
   assert.is(result.hasNatGateway, false);
+  assert.is(result.systemsManagerReachable, false, "no NAT, no SSM endpoints: Session Manager cannot reach the servers");
   assert.equal(result.interfaceEndpointServices, []);
   assert.is(result.endpointSecurityGroup, undefined);
   assert.is(resourcesOf(json, "aws_security_group").length, 0);
@@ -141,6 +142,7 @@ test("natGateways single: one NAT in the first public subnet, every private rout
     assert.is(route.route_table_id, refTo(json, "aws_route_table", `private-rt-${i}`));
   }
   assert.is(result.hasNatGateway, true);
+  assert.is(result.systemsManagerReachable, true, "Session Manager through the NAT gateway");
   assert.is(result.natGatewayMode, "single");
 });
 
@@ -155,6 +157,7 @@ test("natGateways perAz: each AZ routes to the NAT in its own public subnet", ()
 
 test("ssmEndpoints: ssm, ssmmessages and ec2messages interface endpoints with private DNS in the private subnets", () => {
   const { json, result } = build({ ssmEndpoints: true });
+  assert.is(result.systemsManagerReachable, true, "Session Manager through its three endpoints");
   assert.equal(result.interfaceEndpointServices, ["ssm", "ssmmessages", "ec2messages"]);
   const sg = resourceNamed(json, "aws_security_group", "endpoints-sg");
   for (const service of ["ssm", "ssmmessages", "ec2messages"]) {

@@ -264,6 +264,14 @@ export class Network extends Construct implements INetwork {
     return this.natGateways.length > 0;
   }
 
+  /**
+   * True when Session Manager can reach the private subnets' instances: a NAT gateway, or interface
+   * endpoints for every one of {@link SSM_ENDPOINT_SERVICES} (`ssmEndpoints: true`).
+   */
+  public get systemsManagerReachable(): boolean {
+    return this.hasNatGateway || SSM_ENDPOINT_SERVICES.every((service) => this.interfaceEndpoints.has(service));
+  }
+
   /** ID of the S3 prefix list, for security-group egress rules to S3 through the gateway endpoint. */
   public get s3PrefixListId(): string {
     return this.s3Endpoint.prefixListId;

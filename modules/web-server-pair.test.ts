@@ -79,14 +79,30 @@ test("user data: valid bash that starts the server on the pair's port (default 8
   }
 });
 
-test("role: reads exactly the artifact object, has SSM core, nothing else without a database", () => {
+test("role: reads exactly the artifact object, nothing else without a database; no SSM core where SSM cannot be reached", () => {
   const { json } = build();
   const policies = resourcesOf(json, "aws_iam_role_policy").map(([, p]) => JSON.parse(p.policy));
   assert.is(policies.length, 1);
   assert.equal(policies[0].Statement[0].Action, ["s3:GetObject"]);
   assert.is(policies[0].Statement[0].Resource, `${fixtureArtifact.bucketArn}/${fixtureArtifact.objectKey}`);
-  assert.match(resourcesOf(json, "aws_iam_role_policy_attachment")[0]![1].policy_arn, /AmazonSSMManagedInstanceCore$/);
+  // The default network has no NAT and no SSM endpoints: Session Manager cannot reach the servers.
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
   assert.is(resourceNamed(json, "aws_iam_role", "web_role").name_prefix, "seedstack-web-");
+});
+
+test("SSM core is attached exactly where Session Manager can reach the servers: NAT, or the three SSM endpoints", () => {
+  const ssmCore = (extra: Extra) =>
+    resourcesOf(build(extra).json, "aws_iam_role_policy_attachment").map(([, a]) => String(a.policy_arn).replace(/^.*:policy\//, ""));
+  assert.equal(ssmCore({ networkProps: { ssmEndpoints: true } }), ["AmazonSSMManagedInstanceCore"]);
+  assert.equal(ssmCore({ networkProps: { natGateways: "single" } }), ["AmazonSSMManagedInstanceCore"]);
+  assert.equal(ssmCore({ networkProps: { natGateways: "none", ssmEndpoints: false } }), []);
+  // One endpoint of the three is not enough for Session Manager.
+  const onlySsm = synthStack((stack) => {
+    const network = new Network(stack, "network");
+    network.addInterfaceEndpoint("ssm");
+    new WebServerPair(stack, "web", { network, artifact: fixtureArtifact });
+  });
+  assert.is(resourcesOf(onlySsm.json, "aws_iam_role_policy_attachment").length, 0);
 });
 
 test("security group: described, no ingress, HTTPS egress only to the S3 prefix list and the VPC", () => {
@@ -193,7 +209,7 @@ test("database: allowFrom(pair), secret read, PostgreSQL egress to the database 
     ...resourcesOf(json, "aws_iam_role_policy").map(([n]) => `aws_iam_role_policy.${n}`),
     ...resourcesOf(json, "aws_iam_role_policy_attachment").map(([n]) => `aws_iam_role_policy_attachment.${n}`),
   ];
-  assert.is(permissions.length, 3, "bundle read, secret read, SSM core");
+  assert.is(permissions.length, 2, "bundle read, secret read (no SSM core without NAT or SSM endpoints)");
   for (const i of instances(json)) {
     assert.ok(i.depends_on.includes(`aws_vpc_endpoint.${endpoint![0]}`));
     for (const p of permissions) assert.ok(i.depends_on.includes(p), p);

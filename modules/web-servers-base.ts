@@ -185,7 +185,12 @@ export abstract class WebServersBase extends Construct implements ILoadBalancerT
     // Boot only after the bundle is uploaded.
     if (props.artifact.object) this.bootDependencies.push(props.artifact.object);
 
-    this.role = new InstanceRole(this, "role", { namePrefix: this.namePrefix, nameSuffix });
+    // Systems Manager's policy only where Session Manager can reach the servers (issue 8, item 12).
+    this.role = new InstanceRole(this, "role", {
+      namePrefix: this.namePrefix,
+      nameSuffix,
+      ssmManagedInstanceCore: props.network.systemsManagerReachable,
+    });
     this.role.grantObjectRead(props.artifact.bucketArn, props.artifact.objectKey);
 
     this.securityGroup = new SecurityGroup(this, "sg", {
