@@ -229,7 +229,7 @@ export class ConfigError extends Error {
 
   /** @param problems one sentence per problem, each naming the setting, the value and what is allowed */
   constructor(problems: readonly string[]) {
-    super(`seedstack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+    super(`the configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"} (SEEDSTACK_* environment variables, cdktf.json "context"):\n` +
       problems.map((p) => `  - ${p}`).join("\n"));
     this.name = "ConfigError";
     this.problems = problems;
