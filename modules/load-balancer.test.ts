@@ -49,7 +49,7 @@ test("ALB defaults: internet-facing application LB in both public subnets, inval
   assert.is(publicSubnets.length, 2);
   const sg = named(json, "aws_security_group", "lb_sg");
   assert.equal(alb.security_groups, [ref("aws_security_group", sg.name)]);
-  assert.ok(sg.attrs.description.length > 0);
+  assert.is(sg.attrs.description, "Load balancer seedstack-alb: clients on 443 and 80; to web servers on their port only");
 });
 
 test("ALB depends on the internet gateway, the public route and its associations (no 'VPC has no internet gateway' race)", () => {
@@ -120,7 +120,9 @@ test("security groups: clients to 443/80; ALB to the targets' group on the app p
     egress.map((r) => [r.security_group_id, r.from_port, r.to_port, r.ip_protocol, r.referenced_security_group_id]),
     [[lbSg, 8080, 8080, "tcp", targetSg]],
   );
-  for (const rule of [...toLb, ...toTargets, ...egress]) assert.ok(rule.description?.length > 0, JSON.stringify(rule));
+  assert.equal(toLb.map((r) => r.description).sort(), ["HTTP from clients (redirected to HTTPS) 0.0.0.0/0", "HTTPS from clients 0.0.0.0/0"]);
+  assert.equal(toTargets.map((r) => r.description), ["App port 8080 from load balancer seedstack-alb only"]);
+  assert.equal(egress.map((r) => r.description), ["To web servers on app port 8080"]);
   assert.is(named(json, "aws_security_group", "lb_sg").attrs.ingress, undefined, "no inline rules mixed with rule resources");
 });
 

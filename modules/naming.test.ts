@@ -15,8 +15,10 @@ test("physicalName shortens with a stable hash and respects the limit", () => {
   assert.not.ok(a.includes("--"));
 });
 
-test("validateNamePrefix accepts simple prefixes", () => {
-  for (const ok of ["a", "pr-1", "seedstack", "classic2"]) validateNamePrefix(ok, "T");
+test("validateNamePrefix accepts simple prefixes, up to 20 characters", () => {
+  for (const ok of ["a", "pr-1", "seedstack", "classic2", "x".repeat(20)]) {
+    assert.not.throws(() => validateNamePrefix(ok, "T"), ok);
+  }
 });
 
 test("validateNamePrefix names the bad prefix", () => {

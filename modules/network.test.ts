@@ -168,13 +168,13 @@ test("ssmEndpoints: ssm, ssmmessages and ec2messages interface endpoints with pr
     assert.equal(endpoint.subnet_ids, [refTo(json, "aws_subnet", "private-0"), refTo(json, "aws_subnet", "private-1")]);
     assert.equal(endpoint.security_group_ids, [refTo(json, "aws_security_group", "endpoints-sg")]);
   }
-  assert.ok(sg.description.length > 0);
+  assert.is(sg.description, "Interface VPC endpoints: HTTPS from inside the VPC only");
   const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
   assert.is(rules.length, 1);
   const rule = rules[0]![1];
   assert.equal([rule.from_port, rule.to_port, rule.ip_protocol, rule.cidr_ipv4], [443, 443, "tcp", "10.0.0.0/16"]);
   assert.is(rule.security_group_id, refTo(json, "aws_security_group", "endpoints-sg"));
-  assert.ok(rule.description.length > 0);
+  assert.is(rule.description, "HTTPS from the VPC to AWS API interface endpoints");
   assert.is(resourcesOf(json, "aws_vpc_security_group_egress_rule").length, 0);
 });
 
