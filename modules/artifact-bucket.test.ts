@@ -1,12 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformOutput, Testing } from "cdktf";
 import { ArtifactBucket, BUNDLE_KEY_PREFIX } from "./artifact-bucket.js";
 import type { IGrantable } from "./contracts.js";
-import { seedServerBundlePath } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../seed-server/bundle-path.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
 import { testTempDir } from "../test/temp-dirs.js";
 
@@ -145,15 +146,59 @@ test("grantRead grants exactly the bundle object to the grantee", () => {
   assert.equal(calls, [[artifacts.bucketArn, artifacts.objectKey]]);
 });
 
-test("default bundle is the built seed-server bundle (or a clear error when it is not built)", () => {
-  const defaultPath = seedServerBundlePath();
-  if (existsSync(defaultPath)) {
-    const { artifacts } = synthBucket({});
-    assert.is(artifacts.bundlePath, defaultPath);
-    assert.is(artifacts.contentHash, sha256(defaultPath));
-  } else {
-    assert.throws(() => synthBucket({}), (e: Error) => e.message.includes(defaultPath) && e.message.includes("npm run build:bundle"));
+/**
+ * A copy of the package (package.json named seedstack, modules/, the bundle locator, the real
+ * node_modules linked in) in a temp folder, so whether its dist/ bundle exists is up to the test,
+ * not to whether this checkout was built. Returns its root.
+ */
+function packageCopy(withBundle: string | undefined): string {
+  const copy = testTempDir("package-copy-");
+  const here = findPackageRoot();
+  writeFileSync(join(copy, "package.json"), JSON.stringify({ name: "seedstack", type: "module" }));
+  cpSync(join(here, "modules"), join(copy, "modules"), { recursive: true });
+  mkdirSync(join(copy, "seed-server"));
+  cpSync(join(here, "seed-server", "bundle-path.ts"), join(copy, "seed-server", "bundle-path.ts"));
+  symlinkSync(join(here, "node_modules"), join(copy, "node_modules"));
+  if (withBundle !== undefined) {
+    mkdirSync(join(copy, "dist", "bundle"), { recursive: true });
+    writeFileSync(join(copy, "dist", "bundle", "seed-server.mjs"), withBundle);
   }
+  return copy;
+}
+
+/** In package copy `root`: an ArtifactBucket without bundlePath; prints its bundlePath and hash, or its error. */
+function defaultBundleIn(root: string): { status: number | null; stdout: string; stderr: string } {
+  const program = `
+    import { Testing, TerraformStack } from "cdktf";
+    import { ArtifactBucket } from "./modules/artifact-bucket.ts";
+    try {
+      const bucket = new ArtifactBucket(new TerraformStack(Testing.app({ outdir: process.argv[1] }), "s"), "artifacts");
+      console.log(JSON.stringify({ bundlePath: bucket.bundlePath, contentHash: bucket.contentHash }));
+    } catch (error) {
+      console.log(JSON.stringify({ error: error.message }));
+    }`;
+  return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", program, testTempDir("copy-out-")], { cwd: root, encoding: "utf8" });
+}
+
+test("default bundle: the package's built seed-server bundle", () => {
+  const content = "// the built bundle\n";
+  const root = packageCopy(content);
+  const run = defaultBundleIn(root);
+  assert.is(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout), {
+    bundlePath: join(root, "dist", "bundle", "seed-server.mjs"),
+    contentHash: createHash("sha256").update(content).digest("hex"),
+  });
+});
+
+test("default bundle not built: a clear error naming where it was looked for and how to build it", () => {
+  const root = packageCopy(undefined);
+  const run = defaultBundleIn(root);
+  assert.is(run.status, 0, run.stderr);
+  const path = join(root, "dist", "bundle", "seed-server.mjs");
+  assert.equal(JSON.parse(run.stdout), {
+    error: `ArtifactBucket: server bundle not found at ${path} (seed-server.mjs); build it with \`npm run build:bundle\`, or pass bundlePath`,
+  });
 });
 
 test("missing bundle file: error names the path", () => {
