@@ -7,7 +7,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -267,60 +267,85 @@ function environmentForCommand(unit: Map<string, string[]>, command: string): Re
   return env;
 }
 
-async function waitForStatus(port: number, deadlineMs: number): Promise<Response> {
-  let lastError: unknown;
+/**
+ * Poll `GET /status` on `port` until `server` (identified by its X-Served-By) answers, or it exits,
+ * or the deadline passes. The port was free when chosen but released before the server could bind
+ * it, so another process may take it meanwhile; then the server exits ("address already in use")
+ * or someone else answers, and the caller tries another port.
+ */
+async function waitForServer(server: ChildProcess, instanceId: string, port: number, deadlineMs: number): Promise<Response | "port taken"> {
+  let last = "no attempt";
   while (Date.now() < deadlineMs) {
+    if (server.exitCode !== null || server.signalCode !== null) return "port taken";
     try {
-      return await fetch(`http://127.0.0.1:${port}/status`);
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.headers.get("x-served-by") === instanceId) return response;
+      last = `answered by ${response.headers.get("x-served-by") ?? "another process"}`;
     } catch (error) {
-      lastError = error;
-      await new Promise((r) => setTimeout(r, 100));
+      last = String(error);
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`server did not answer on port ${port}: ${String(lastError)}`);
+  throw new Error(`the seed server (instance ${instanceId}) did not answer GET /status on port ${port} within the deadline; last: ${last}`);
 }
+
+/** Stop `child` and wait until it has exited (at once when it already has). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Ports tried before the sandboxed start gives up (each lost only if another process grabs it in between). */
+const PORT_ATTEMPTS = 5;
 
 test("sandboxed run: the script installs a unit whose server answers /status on the configured port", async () => {
   const bundle = readSeedServerBundle();
-  const port = await freePort();
   const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
-  const box = runInSandbox({ ...base, artifact, port, drainSeconds: 0 }, bundle, {});
-  try {
-    assert.is(box.status, 0, box.output);
-    const calls = readFileSync(box.log, "utf8");
-    assert.match(calls, /dnf install -y nodejs22/);
-    assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
-    assert.match(calls, /useradd --system .* seedserver/);
-    assert.match(calls, /systemctl enable --now seed-server\.service/);
-    assert.ok(readFileSync(box.path(SERVER_PATHS.bundle)).equals(bundle));
-
-    const envPath = box.path(SERVER_PATHS.environmentFile);
-    assert.is(statSync(envPath).mode & 0o777, 0o600);
-    const env = envFile(readFileSync(envPath, "utf8"));
-    assert.is(env.PORT, String(port));
-    assert.is(env.SEED_INSTANCE_ID, "i-0123456789abcdef0");
-    assert.is(env.SEED_STORE, "memory");
-
-    const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
-    assert.equal(unit.get("User"), ["seedserver"]);
-    assert.equal(unit.get("TimeoutStopSec"), ["30"]);
-    assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
-    const [execStart] = unit.get("ExecStart")!;
-    const [nodeBin, bundlePath] = execStart!.split(" ");
-    assert.ok(nodeBin!.endsWith("/node-22"), execStart);
-
-    // Start what systemd would start, with the environment file systemd would read.
-    const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const box = runInSandbox({ ...base, artifact, port, drainSeconds: 0 }, bundle, {});
     try {
-      const response = await waitForStatus(port, Date.now() + 10_000);
-      assert.is(response.status, 200);
-      assert.is(response.headers.get("x-served-by"), "i-0123456789abcdef0");
+      assert.is(box.status, 0, box.output);
+      const calls = readFileSync(box.log, "utf8");
+      assert.match(calls, /dnf install -y nodejs22/);
+      assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
+      assert.match(calls, /useradd --system .* seedserver/);
+      assert.match(calls, /systemctl enable --now seed-server\.service/);
+      assert.ok(readFileSync(box.path(SERVER_PATHS.bundle)).equals(bundle));
+
+      const envPath = box.path(SERVER_PATHS.environmentFile);
+      assert.is(statSync(envPath).mode & 0o777, 0o600);
+      const env = envFile(readFileSync(envPath, "utf8"));
+      assert.is(env.PORT, String(port));
+      assert.is(env.SEED_INSTANCE_ID, "i-0123456789abcdef0");
+      assert.is(env.SEED_STORE, "memory");
+
+      const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
+      assert.equal(unit.get("User"), ["seedserver"]);
+      assert.equal(unit.get("TimeoutStopSec"), ["30"]);
+      assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
+      const [execStart] = unit.get("ExecStart")!;
+      const [nodeBin, bundlePath] = execStart!.split(" ");
+      assert.ok(nodeBin!.endsWith("/node-22"), execStart);
+
+      // Start what systemd would start, with the environment file systemd would read.
+      const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
+      try {
+        const response = await waitForServer(server, "i-0123456789abcdef0", port, Date.now() + 10_000);
+        if (response === "port taken") {
+          assert.ok(attempt < PORT_ATTEMPTS, `port taken by another process on each of ${PORT_ATTEMPTS} tries`);
+          continue;
+        }
+        assert.is(response.status, 200);
+        return;
+      } finally {
+        await stop(server);
+      }
     } finally {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
+      rmSync(box.root, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(box.root, { recursive: true, force: true });
   }
 });
 
