@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformOutput, Testing } from "cdktf";
-import { ArtifactBucket, BUNDLE_KEY_PREFIX } from "./artifact-bucket.js";
+import { ArtifactBucket } from "./artifact-bucket.js";
 import type { IGrantable } from "./contracts.js";
 import { findPackageRoot } from "../seed-server/bundle-path.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
@@ -77,7 +77,7 @@ test("bundle object: content-addressed key, SHA-256 of the file, asset copied in
   const { json, artifacts, bucketRef } = synthBucket();
   const hash = sha256(bundleA);
   assert.is(artifacts.contentHash, hash);
-  assert.is(artifacts.objectKey, `${BUNDLE_KEY_PREFIX}${hash.slice(0, 12)}.mjs`);
+  assert.is(artifacts.objectKey, `seed-server/${hash.slice(0, 12)}.mjs`);
   const object = onlyResource(json, "aws_s3_object").attrs;
   assert.is(object.bucket, bucketRef);
   assert.is(object.key, artifacts.objectKey);

@@ -13,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { postgresConnectionFromEnv, postgresPoolConfig } from "../seed-server/stores/postgres-connection.js";
-import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, PASSWORD_REFRESH_MINUTES, type UserDataOptions } from "./user-data.js";
+import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, type UserDataOptions } from "./user-data.js";
 import { fixtureArtifact } from "../test/compute-fixtures.js";
 import { readSeedServerBundle } from "../seed-server/bundle-path.js";
 import { testTempDir } from "../test/temp-dirs.js";
@@ -79,7 +79,8 @@ test("with a database: postgres store, PG* connection, TLS required, password fi
   // RDS rotates the password: the timer re-fetches it while the server runs.
   assert.equal(heredoc(script, SERVER_PATHS.refreshUnit).filter((l) => l.startsWith("ExecStart=")), [`ExecStart=${SERVER_PATHS.credentialsScript}`]);
   const timer = heredoc(script, SERVER_PATHS.refreshTimer);
-  assert.ok(timer.includes(`OnUnitActiveSec=${PASSWORD_REFRESH_MINUTES}min`));
+  // Every 2 minutes (docs/modules-compute.md): after a rotation new connections fail until then.
+  assert.ok(timer.includes("OnUnitActiveSec=2min"), timer.join("\n"));
   assert.match(script, /^systemctl enable --now seed-server-db-credentials\.timer$/m);
   assert.not.match(renderUserData(base), /db-credentials\.timer/, "no timer without a database");
 });
