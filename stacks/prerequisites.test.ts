@@ -15,7 +15,9 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageRoot } from "../seed-server/bundle-path.js";
 import { testTempDir } from "../test/temp-dirs.js";
-import { awsCredentialsReport, findExecutable, prerequisiteReport, terraformProblem, versionAtLeast } from "./prerequisites.js";
+import { prerequisiteReport } from "./prerequisites.js";
+import { findExecutable, terraformProblem, versionAtLeast } from "./terraform-version.js";
+import { awsCredentialsReport } from "./aws-credentials.js";
 
 const root = findPackageRoot();
 
