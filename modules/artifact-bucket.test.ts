@@ -1,16 +1,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformOutput, Testing } from "cdktf";
-import { ArtifactBucket, BUNDLE_KEY_PREFIX } from "./artifact-bucket.js";
+import { ArtifactBucket } from "./artifact-bucket.js";
 import type { IGrantable } from "./contracts.js";
-import { seedServerBundlePath } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../seed-server/bundle-path.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
+import { testTempDir } from "../test/temp-dirs.js";
 
-const dir = mkdtempSync(join(tmpdir(), "artifact-bucket-test-"));
+const dir = testTempDir("artifact-bucket-");
 function bundleFile(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -76,7 +77,7 @@ test("bundle object: content-addressed key, SHA-256 of the file, asset copied in
   const { json, artifacts, bucketRef } = synthBucket();
   const hash = sha256(bundleA);
   assert.is(artifacts.contentHash, hash);
-  assert.is(artifacts.objectKey, `${BUNDLE_KEY_PREFIX}${hash.slice(0, 12)}.mjs`);
+  assert.is(artifacts.objectKey, `seed-server/${hash.slice(0, 12)}.mjs`);
   const object = onlyResource(json, "aws_s3_object").attrs;
   assert.is(object.bucket, bucketRef);
   assert.is(object.key, artifacts.objectKey);
@@ -89,11 +90,16 @@ test("bundle object: content-addressed key, SHA-256 of the file, asset copied in
 
 test("full synth copies the bundle to where the object's source points", () => {
   const { json, stack } = synthBucket();
+  // cdktf's fullSynth writes into a fresh cdktf.outdir.* folder of the system temp dir; removed here.
   const outdir = Testing.fullSynth(stack);
-  const source = onlyResource(json, "aws_s3_object").attrs.source as string;
-  const copied = join(outdir, "stacks", "test", source);
-  assert.ok(existsSync(copied), copied);
-  assert.is(readFileSync(copied, "utf8"), readFileSync(bundleA, "utf8"));
+  try {
+    const source = onlyResource(json, "aws_s3_object").attrs.source as string;
+    const copied = join(outdir, "stacks", "test", source);
+    assert.ok(existsSync(copied), copied);
+    assert.is(readFileSync(copied, "utf8"), readFileSync(bundleA, "utf8"));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
 
 test("a different bundle gives a different key and hash", () => {
@@ -140,15 +146,59 @@ test("grantRead grants exactly the bundle object to the grantee", () => {
   assert.equal(calls, [[artifacts.bucketArn, artifacts.objectKey]]);
 });
 
-test("default bundle is the built seed-server bundle (or a clear error when it is not built)", () => {
-  const defaultPath = seedServerBundlePath();
-  if (existsSync(defaultPath)) {
-    const { artifacts } = synthBucket({});
-    assert.is(artifacts.bundlePath, defaultPath);
-    assert.is(artifacts.contentHash, sha256(defaultPath));
-  } else {
-    assert.throws(() => synthBucket({}), (e: Error) => e.message.includes(defaultPath) && e.message.includes("npm run build:bundle"));
+/**
+ * A copy of the package (package.json named seedstack, modules/, the bundle locator, the real
+ * node_modules linked in) in a temp folder, so whether its dist/ bundle exists is up to the test,
+ * not to whether this checkout was built. Returns its root.
+ */
+function packageCopy(withBundle: string | undefined): string {
+  const copy = testTempDir("package-copy-");
+  const here = findPackageRoot();
+  writeFileSync(join(copy, "package.json"), JSON.stringify({ name: "seedstack", type: "module" }));
+  cpSync(join(here, "modules"), join(copy, "modules"), { recursive: true });
+  mkdirSync(join(copy, "seed-server"));
+  cpSync(join(here, "seed-server", "bundle-path.ts"), join(copy, "seed-server", "bundle-path.ts"));
+  symlinkSync(join(here, "node_modules"), join(copy, "node_modules"));
+  if (withBundle !== undefined) {
+    mkdirSync(join(copy, "dist", "bundle"), { recursive: true });
+    writeFileSync(join(copy, "dist", "bundle", "seed-server.mjs"), withBundle);
   }
+  return copy;
+}
+
+/** In package copy `root`: an ArtifactBucket without bundlePath; prints its bundlePath and hash, or its error. */
+function defaultBundleIn(root: string): { status: number | null; stdout: string; stderr: string } {
+  const program = `
+    import { Testing, TerraformStack } from "cdktf";
+    import { ArtifactBucket } from "./modules/artifact-bucket.ts";
+    try {
+      const bucket = new ArtifactBucket(new TerraformStack(Testing.app({ outdir: process.argv[1] }), "s"), "artifacts");
+      console.log(JSON.stringify({ bundlePath: bucket.bundlePath, contentHash: bucket.contentHash }));
+    } catch (error) {
+      console.log(JSON.stringify({ error: error.message }));
+    }`;
+  return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", program, testTempDir("copy-out-")], { cwd: root, encoding: "utf8" });
+}
+
+test("default bundle: the package's built seed-server bundle", () => {
+  const content = "// the built bundle\n";
+  const root = packageCopy(content);
+  const run = defaultBundleIn(root);
+  assert.is(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout), {
+    bundlePath: join(root, "dist", "bundle", "seed-server.mjs"),
+    contentHash: createHash("sha256").update(content).digest("hex"),
+  });
+});
+
+test("default bundle not built: a clear error naming where it was looked for and how to build it", () => {
+  const root = packageCopy(undefined);
+  const run = defaultBundleIn(root);
+  assert.is(run.status, 0, run.stderr);
+  const path = join(root, "dist", "bundle", "seed-server.mjs");
+  assert.equal(JSON.parse(run.stdout), {
+    error: `ArtifactBucket: server bundle not found at ${path} (seed-server.mjs); build it with \`npm run build:bundle\`, or pass bundlePath`,
+  });
 });
 
 test("missing bundle file: error names the path", () => {
@@ -166,6 +216,16 @@ test("bad options: error names what was given and what is allowed", () => {
     assert.throws(
       () => synthBucket({ bundlePath: bundleA, noncurrentVersionDays: days }),
       (e: Error) => e.message.includes("noncurrentVersionDays") && e.message.includes(`got ${days}`) && e.message.includes("at least 1"),
+    );
+  }
+});
+
+test("a namePrefix that gives a bucket name S3 refuses is rejected at synth", () => {
+  for (const [prefix, start] of [["sthree", "sthree-"], ["amzn-s3-demo", "amzn-s3-demo-"]] as const) {
+    assert.throws(
+      () => synthBucket({ bundlePath: bundleA, namePrefix: prefix }),
+      (e: Error) => e.message === `ArtifactBucket: namePrefix "${prefix}" gives the S3 bucket name "${prefix}-artifacts-"; AWS does not allow S3 bucket names that start with "${start}"; choose another namePrefix`,
+      prefix,
     );
   }
 });

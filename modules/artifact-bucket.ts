@@ -20,7 +20,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.j
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object/index.js";
 import type { IGrantable, IServerArtifact } from "./contracts.js";
-import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.js";
+import { DEFAULT_NAME_PREFIX, physicalName, validateGeneratedName, validateNamePrefix } from "./naming.js";
 import { seedServerBundlePath } from "../seed-server/bundle-path.js";
 import { tlsOnlyBucketPolicy } from "./tls-only-bucket-policy.js";
 
@@ -104,7 +104,7 @@ export class ArtifactBucket extends Construct implements IServerArtifact {
     // S3 bucket names are global across every AWS account, so a deterministic name could already
     // be taken by a stranger; a Terraform-generated suffix avoids that. bucket_prefix allows 37
     // characters; the longest namePrefix (20) gives 31.
-    const bucketPrefix = `${physicalName(namePrefix, "artifacts", 36)}-`;
+    const bucketPrefix = validateGeneratedName("ArtifactBucket", namePrefix, "S3 bucket", `${physicalName(namePrefix, "artifacts", 36)}-`);
     this.bucket = new S3Bucket(this, "bucket", {
       bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,

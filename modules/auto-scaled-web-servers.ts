@@ -13,6 +13,7 @@ import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/inde
 import { physicalName } from "./naming.js";
 import { IMDSV2_METADATA_OPTIONS, isEbsOptimizedByDefault, launchTemplateRootVolume } from "./instance-hardening.js";
 import { base64UserData } from "./user-data.js";
+import { DEFAULT_HEALTH_CHECK_GRACE_SECONDS } from "./boot-budget.js";
 import { WebServersBase, type WebServersProps } from "./web-servers-base.js";
 
 /** AWS limits on names. */
@@ -38,9 +39,11 @@ export interface AutoScaledWebServersProps extends WebServersProps {
    */
   readonly desiredCapacity?: number;
   /**
-   * Seconds after launch before failed load balancer health checks count (boot installs Node and
-   * fetches the bundle, which takes about a minute). Also the instance warm-up for scaling.
-   * @default 120 seconds
+   * Seconds after launch before failed load balancer health checks count, and the instance warm-up
+   * for scaling and instance refresh. A cold boot installs Node.js from the AL2023 repositories and
+   * fetches the bundle; modules/boot-budget.ts budgets it step by step at 284 s, including one
+   * retry of the package install. Lower it only with an AMI that has Node.js already.
+   * @default 300 seconds (the cold-boot budget rounded up to whole minutes)
    */
   readonly healthCheckGracePeriod?: number;
   /**
@@ -98,7 +101,7 @@ export class AutoScaledWebServers extends WebServersBase {
         `${where}: sizes must satisfy minSize <= desiredCapacity <= maxSize; got minSize ${this.minSize}, desiredCapacity ${this.desiredCapacity}, maxSize ${this.maxSize}`,
       );
     }
-    const gracePeriod = wholeNumber(where, "healthCheckGracePeriod", props.healthCheckGracePeriod ?? 120, 0, 7200);
+    const gracePeriod = wholeNumber(where, "healthCheckGracePeriod", props.healthCheckGracePeriod ?? DEFAULT_HEALTH_CHECK_GRACE_SECONDS, 0, 7200);
     const targetCpu = props.targetCpuUtilization ?? 50;
     if (typeof targetCpu !== "number" || !(targetCpu >= 1 && targetCpu <= 100)) {
       throw new Error(`${where}: targetCpuUtilization must be a percentage from 1 to 100; got ${targetCpu}`);

@@ -27,6 +27,14 @@ export interface INetwork {
   readonly availabilityZones: readonly string[];
   /** Whether private subnets reach the internet through a NAT gateway (then public AWS APIs are reachable). */
   readonly hasNatGateway: boolean;
+  /**
+   * Whether instances in the private subnets can reach AWS Systems Manager, so Session Manager
+   * works: through a NAT gateway, or through interface endpoints for ssm, ssmmessages and
+   * ec2messages. Servers get the AmazonSSMManagedInstanceCore policy only when this is true
+   * (otherwise it would grant ssm:GetParameter(s) on * for nothing). Read when the servers are
+   * created: add the endpoints before.
+   */
+  readonly systemsManagerReachable: boolean;
   /** The region's S3 prefix list, routed through the VPC's S3 gateway endpoint (for egress rules). */
   readonly s3PrefixListId: string;
   /** The S3 gateway endpoint: instances that fetch from S3 at boot depend on it. */
@@ -49,7 +57,7 @@ export interface INetwork {
 
 /** An IAM principal that can be granted read access. Implemented by `InstanceRole`. */
 export interface IGrantable {
-  /** Allow reading one Secrets Manager secret (GetSecretValue, DescribeSecret) and nothing else. */
+  /** Allow reading one Secrets Manager secret (GetSecretValue) and nothing else. */
   grantSecretRead(secretArn: string): void;
   /** Allow reading one S3 object (GetObject on exactly that key) and nothing else. */
   grantObjectRead(bucketArn: string, objectKey: string): void;

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { TerraformOutput } from "cdktf";
 import { Network } from "./network.js";
-import { Database, DEFAULT_POSTGRES_MAJOR_VERSION, type DatabaseProps } from "./database.js";
+import { Database, DEFAULT_POSTGRES_MAJOR_VERSION, POSTGRES_MAJOR_VERSIONS, type DatabaseProps } from "./database.js";
 import { FixtureTarget } from "../test/fixture-target.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
 import type { Attributes, SynthJson } from "../test/synth-json.js";
@@ -47,10 +47,12 @@ test("defaults: PostgreSQL 17 on db.t4g.micro, 20 GiB gp3 encrypted, private, ma
       name: db.db_name,
       user: db.username,
       id: db.identifier,
+      idPrefix: db.identifier_prefix,
+      nameTag: db.tags.Name,
     },
     {
       engine: "postgres",
-      version: String(DEFAULT_POSTGRES_MAJOR_VERSION),
+      version: "17",
       cls: "db.t4g.micro",
       storage: 20,
       type: "gp3",
@@ -66,7 +68,9 @@ test("defaults: PostgreSQL 17 on db.t4g.micro, 20 GiB gp3 encrypted, private, ma
       port: 5432,
       name: "seed",
       user: "seedadmin",
-      id: "seedstack-db",
+      id: undefined,
+      idPrefix: "seedstack-db-",
+      nameTag: "seedstack-db",
     },
   );
 });
@@ -98,16 +102,16 @@ test("private subnets, its own group, TLS forced by the parameter group of the m
   assert.equal(subnets.attrs.subnet_ids, privateSubnets);
   assert.is(db.db_subnet_group_name, ref("aws_db_subnet_group", subnets.name, "name"));
   const pg = onlyResource(json, "aws_db_parameter_group");
-  assert.is(pg.attrs.family, `postgres${DEFAULT_POSTGRES_MAJOR_VERSION}`);
+  assert.is(pg.attrs.family, "postgres17");
   assert.equal(pg.attrs.parameter, [{ name: "rds.force_ssl", value: "1", apply_method: "immediate" }]);
   assert.is(db.parameter_group_name, ref("aws_db_parameter_group", pg.name, "name"));
   const sg = all(json, "aws_security_group").find(([n]) => n.startsWith("db_"))!;
   assert.equal(db.vpc_security_group_ids, [ref("aws_security_group", sg[0])]);
-  assert.ok(sg[1].description.length > 0);
+  assert.is(sg[1].description, "Database seedstack-db: PostgreSQL from the web servers security group only");
 });
 
 test("a new engineMajorVersion is an upgrade RDS accepts: allow_major_version_upgrade, with the new family's parameter group", () => {
-  for (const engineMajorVersion of [DEFAULT_POSTGRES_MAJOR_VERSION, 18]) {
+  for (const engineMajorVersion of [17, 18]) {
     const { json } = dbStack({ engineMajorVersion });
     const db = onlyResource(json, "aws_db_instance").attrs;
     assert.is(db.engine_version, String(engineMajorVersion));
@@ -129,7 +133,7 @@ test("no ingress until allowFrom; then exactly one rule from the servers' group 
     rules.map((r) => [r.ip_protocol, r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]),
     [["tcp", 5432, 5432, serversSg, undefined]],
   );
-  assert.ok(rules[0]!.description.length > 0);
+  assert.is(rules[0]!.description, "PostgreSQL 5432 from the web servers in test/servers/sg only");
   assert.equal(result.servers.role.grants, [{ kind: "secret", args: [result.db.secretArn] }]);
   assert.equal(all(json, "aws_vpc_security_group_egress_rule").filter(([, r]) => r.security_group_id === dbSg), []);
 });
@@ -173,12 +177,12 @@ test("options: version, class, storage, multi-AZ, backups, IAM auth, namePrefix"
   });
   const db = onlyResource(json, "aws_db_instance").attrs;
   assert.equal(
-    [db.engine_version, db.instance_class, db.allocated_storage, db.multi_az, db.backup_retention_period, db.iam_database_authentication_enabled, db.identifier],
-    ["16", "db.m7g.large", 100, true, 14, true, "pr-9-db"],
+    [db.engine_version, db.instance_class, db.allocated_storage, db.multi_az, db.backup_retention_period, db.iam_database_authentication_enabled, db.identifier_prefix],
+    ["16", "db.m7g.large", 100, true, 14, true, "pr-9-db-"],
   );
   const pg = onlyResource(json, "aws_db_parameter_group").attrs;
-  assert.equal([pg.family, pg.name], ["postgres16", "pr-9-db-pg16"]);
-  assert.is(onlyResource(json, "aws_db_subnet_group").attrs.name, "pr-9-db");
+  assert.equal([pg.family, pg.name, pg.name_prefix], ["postgres16", undefined, "pr-9-db-pg16-"]);
+  assert.is(onlyResource(json, "aws_db_subnet_group").attrs.name_prefix, "pr-9-db-");
 });
 
 test("fewer than two availability zones: error lists them", () => {
@@ -203,6 +207,11 @@ test("validation errors name what was given and what is allowed", () => {
   for (const [extra, check] of cases) {
     assert.throws(() => dbStack(extra), (e: Error) => check(e.message), JSON.stringify(extra));
   }
+});
+
+test("the exported version facts are the documented ones: default 17, offered 14 to 18", () => {
+  assert.is(DEFAULT_POSTGRES_MAJOR_VERSION, 17);
+  assert.equal([...POSTGRES_MAJOR_VERSIONS], [14, 15, 16, 17, 18]);
 });
 
 test.run();

@@ -11,10 +11,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import type { DatabaseConnection, IDatabase, INetwork, IWebServers } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.js";
-import { securityGroupName } from "./security-group-name.js";
+import { securityGroupNamePrefix } from "./security-group-name.js";
 
 /** PostgreSQL major versions offered (RDS standard support); the parameter group family follows. */
 export const POSTGRES_MAJOR_VERSIONS: readonly number[] = [14, 15, 16, 17, 18];
+
+/** The provider's limit on `identifier_prefix`: RDS's 63 characters minus its 26-character unique suffix. */
+const DB_IDENTIFIER_PREFIX_MAX = 37;
 
 /** The default PostgreSQL major version. */
 export const DEFAULT_POSTGRES_MAJOR_VERSION = 17;
@@ -155,25 +158,30 @@ export class Database extends Construct implements IDatabase {
     const skipFinalSnapshot = props.skipFinalSnapshot ?? ephemeral;
     validatePrivateSubnets(props.network);
 
-    const identifier = physicalName(this.namePrefix, "db", 63);
+    // Generated names (identifier_prefix, name_prefix) throughout: the web servers are
+    // create-before-destroy and depend on the database, so Terraform replaces the database, its
+    // security group, subnet group and parameter group create-before-destroy too, and a fixed
+    // name would make AWS refuse the new one (DBInstanceAlreadyExists). The label is the Name tag.
+    const label = physicalName(this.namePrefix, "db", DB_IDENTIFIER_PREFIX_MAX - 1);
     const tags = (suffix: string) => ({ Name: `${this.namePrefix}-${suffix}` });
 
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: securityGroupName(this.namePrefix, "db"),
+      namePrefix: securityGroupNamePrefix(this.namePrefix, "db"),
       // EC2 allows only a-z A-Z 0-9 space and ._-:/()#,@[]+=&;{}!$* in descriptions (no apostrophe).
-      description: `Database ${identifier}: PostgreSQL from the web servers security group only`,
+      description: `Database ${label}: PostgreSQL from the web servers security group only`,
       vpcId: props.network.vpc.id,
       tags: tags("db"),
     });
     this.subnetGroup = new DbSubnetGroup(this, "subnets", {
-      name: physicalName(this.namePrefix, "db", 255),
+      namePrefix: `${physicalName(this.namePrefix, "db", 200)}-`,
       description: "Private subnets of the database",
       subnetIds: props.network.privateSubnets.map((s) => s.id),
       tags: tags("db"),
     });
     this.parameterGroup = new DbParameterGroup(this, "parameters", {
-      // The major version is in the name so an upgrade can create the new group first.
-      name: physicalName(this.namePrefix, `db-pg${this.engineMajorVersion}`, 255),
+      // The major version is in the name for readers; the generated suffix lets an upgrade create
+      // the new group before the old one is deleted.
+      namePrefix: `${physicalName(this.namePrefix, `db-pg${this.engineMajorVersion}`, 200)}-`,
       family: `postgres${this.engineMajorVersion}`,
       description: "seedstack: require TLS for every connection",
       parameter: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
@@ -182,7 +190,7 @@ export class Database extends Construct implements IDatabase {
     });
 
     this.instance = new DbInstance(this, "instance", {
-      identifier,
+      identifierPrefix: `${label}-`,
       engine: "postgres",
       engineVersion: String(this.engineMajorVersion),
       // Changing engineMajorVersion is an upgrade RDS refuses without this flag ("The
@@ -212,9 +220,9 @@ export class Database extends Construct implements IDatabase {
       // timestamp() on every plan, so the first value is kept (ignore_changes).
       ...(skipFinalSnapshot
         ? {}
-        : { finalSnapshotIdentifier: Fn.join("-", [`${identifier}-final`, Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())]) }),
+        : { finalSnapshotIdentifier: Fn.join("-", [`${label}-final`, Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())]) }),
       lifecycle: skipFinalSnapshot ? undefined : { ignoreChanges: ["final_snapshot_identifier"] },
-      tags: { Name: identifier },
+      tags: { Name: label },
     });
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.connection = {

@@ -13,7 +13,7 @@ const build = (props: ConstructorParameters<typeof InstanceRole>[2] = {}, grants
 test("defaults: role trusted by the EC2 service only, with the default name prefix", () => {
   const { json } = build();
   const role = resourceNamed(json, "aws_iam_role", "role");
-  assert.is(role.name, "seedstack-web");
+  assert.equal([role.name, role.name_prefix, role.tags.Name], [undefined, "seedstack-web-", "seedstack-web"]);
   const trust = JSON.parse(role.assume_role_policy);
   assert.is(trust.Statement.length, 1);
   assert.is(trust.Statement[0].Effect, "Allow");
@@ -22,8 +22,15 @@ test("defaults: role trusted by the EC2 service only, with the default name pref
   assert.match(trust.Statement[0].Principal.Service, /^ec2\.\$\{data\.aws_partition\.[^.]+\.dns_suffix\}$/);
 });
 
-test("defaults: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
+test("defaults: nothing attached, no inline policy", () => {
   const { json } = build();
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
+  assert.is(resourcesOf(json, "aws_iam_role_policy").length, 0);
+  assert.is(resourceNamed(json, "aws_iam_role", "role").managed_policy_arns, undefined);
+});
+
+test("ssmManagedInstanceCore: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
+  const { json } = build({ ssmManagedInstanceCore: true });
   const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
   assert.is(attachments.length, 1);
   assert.match(attachments[0]![1].policy_arn, /^arn:\$\{data\.aws_partition\.[^.]+\.partition\}:iam::aws:policy\/AmazonSSMManagedInstanceCore$/);
@@ -36,7 +43,7 @@ test("defaults: an instance profile carrying the role", () => {
   const { json } = build();
   const profile = resourceNamed(json, "aws_iam_instance_profile", "profile");
   assert.is(profile.role, refTo(json, "aws_iam_role", "role", "name"));
-  assert.is(profile.name, "seedstack-web");
+  assert.equal([profile.name, profile.name_prefix], [undefined, "seedstack-web-"]);
 });
 
 test("ssmManagedInstanceCore false attaches nothing", () => {
@@ -44,14 +51,16 @@ test("ssmManagedInstanceCore false attaches nothing", () => {
   assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
 });
 
-test("namePrefix and nameSuffix name the role and profile; long names are shortened to IAM's 64", () => {
+test("namePrefix and nameSuffix start the role's and profile's generated names; long ones fit IAM's 38-character name_prefix", () => {
   const { json } = build({ namePrefix: "pr-42", nameSuffix: "asg" });
-  assert.is(resourceNamed(json, "aws_iam_role", "role").name, "pr-42-asg");
+  assert.is(resourceNamed(json, "aws_iam_role", "role").name_prefix, "pr-42-asg-");
+  assert.is(resourceNamed(json, "aws_iam_instance_profile", "profile").name_prefix, "pr-42-asg-");
   const long = build({ namePrefix: "a-twenty-char-prefix", nameSuffix: "x".repeat(60) }).json;
-  const name = resourceNamed(long, "aws_iam_role", "role").name as string;
-  assert.is(name.length, 64);
-  assert.ok(name.startsWith("a-twenty-char-prefix-x"));
-  assert.is((resourceNamed(long, "aws_iam_instance_profile", "profile").name as string).length, "a-twenty-char-prefix-".length + 60);
+  for (const [type, name] of [["aws_iam_role", "role"], ["aws_iam_instance_profile", "profile"]] as const) {
+    const prefix = resourceNamed(long, type, name).name_prefix as string;
+    assert.is(prefix.length, 38, prefix);
+    assert.ok(prefix.startsWith("a-twenty-char-prefix-x") && prefix.endsWith("-"), prefix);
+  }
 });
 
 test("grantObjectRead: s3:GetObject on exactly bucketArn/key, once per distinct object", () => {
@@ -66,7 +75,7 @@ test("grantObjectRead: s3:GetObject on exactly bucketArn/key, once per distinct 
   assert.is(policies[0]![1].role, refTo(json, "aws_iam_role", "role", "name"));
 });
 
-test("grantSecretRead: GetSecretValue and DescribeSecret on exactly one secret", () => {
+test("grantSecretRead: GetSecretValue only, on exactly one secret", () => {
   const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf";
   const { json, result } = build({}, (role) => {
     role.grantSecretRead(arn);
@@ -75,7 +84,7 @@ test("grantSecretRead: GetSecretValue and DescribeSecret on exactly one secret",
   const policies = resourcesOf(json, "aws_iam_role_policy");
   assert.is(policies.length, 1);
   const policy = JSON.parse(policies[0]![1].policy);
-  assert.equal(policy.Statement, [{ Sid: "ReadOneSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: arn }]);
+  assert.equal(policy.Statement, [{ Sid: "ReadOneSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arn }]);
   assert.equal(result.secretReadArns, [arn]);
 });
 

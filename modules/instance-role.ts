@@ -1,6 +1,6 @@
 /**
  * InstanceRole: the IAM role and instance profile web servers run as, granting nothing by default
- * except what Systems Manager needs, and then exactly one resource per grant.
+ * (Systems Manager's policy only when asked for), and then exactly one resource per grant.
  */
 import { Construct } from "constructs";
 import { Token, type ITerraformDependable } from "cdktf";
@@ -14,8 +14,8 @@ import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.
 
 /** AWS limit on IAM role names. */
 const ROLE_NAME_MAX = 64;
-/** AWS limit on instance profile names. */
-const PROFILE_NAME_MAX = 128;
+/** The provider's limit on an IAM role's `name_prefix` (64 minus its 26-character unique suffix). */
+const ROLE_NAME_PREFIX_MAX = 38;
 
 /** Properties of an {@link InstanceRole}. */
 export interface InstanceRoleProps {
@@ -32,8 +32,11 @@ export interface InstanceRoleProps {
   readonly nameSuffix?: string;
   /**
    * Attach the AWS-managed AmazonSSMManagedInstanceCore policy so Session Manager (shell access
-   * without SSH or open ports) and patching work.
-   * @default attached
+   * without SSH or open ports) and patching work. Turn it on only where the instances can reach
+   * Systems Manager (a NAT gateway, or the ssm, ssmmessages and ec2messages endpoints); elsewhere
+   * it grants `ssm:GetParameter(s)` on every parameter for nothing. The web server constructs
+   * decide it from `INetwork.systemsManagerReachable`.
+   * @default not attached
    */
   readonly ssmManagedInstanceCore?: boolean;
 }
@@ -73,7 +76,9 @@ export class InstanceRole extends Construct implements IGrantable {
     const partition = new DataAwsPartition(this, "partition");
 
     this.role = new IamRole(this, "role", {
-      name: physicalName(prefix, suffix, ROLE_NAME_MAX),
+      // Generated names (name_prefix) for the role, its profile and its policies: instances are
+      // create-before-destroy, so these are too, and a replacement must not reuse the old name.
+      namePrefix: `${physicalName(prefix, suffix, ROLE_NAME_PREFIX_MAX - 1)}-`,
       description: "seedstack web server instances: read their bundle (and database secret), Systems Manager",
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
@@ -90,7 +95,7 @@ export class InstanceRole extends Construct implements IGrantable {
       tags: { Name: physicalName(prefix, suffix, ROLE_NAME_MAX) },
     });
 
-    if (props.ssmManagedInstanceCore ?? true) {
+    if (props.ssmManagedInstanceCore ?? false) {
       const ssmCore = new IamRolePolicyAttachment(this, "ssm-core", {
         role: this.role.name,
         policyArn: `arn:${partition.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
@@ -99,14 +104,15 @@ export class InstanceRole extends Construct implements IGrantable {
     }
 
     this.instanceProfile = new IamInstanceProfile(this, "profile", {
-      name: physicalName(prefix, suffix, PROFILE_NAME_MAX),
+      namePrefix: `${physicalName(prefix, suffix, ROLE_NAME_PREFIX_MAX - 1)}-`,
       role: this.role.name,
-      tags: { Name: physicalName(prefix, suffix, PROFILE_NAME_MAX) },
+      tags: { Name: physicalName(prefix, suffix, ROLE_NAME_MAX) },
     });
   }
 
   /**
-   * Allow `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on this one secret.
+   * Allow `secretsmanager:GetSecretValue` on this one secret: all the boot script and its refresh
+   * timer call (no DescribeSecret, no listing).
    * Enough for RDS-managed master secrets, which use the AWS-managed `aws/secretsmanager` KMS key
    * (a customer-managed key would also need kms:Decrypt on that key). Repeating a grant is a no-op.
    */
@@ -116,7 +122,7 @@ export class InstanceRole extends Construct implements IGrantable {
     }
     if (this.secretReadArns.includes(secretArn)) return;
     this.secretReadArns.push(secretArn);
-    this.addInlinePolicy(`read-secret-${this.secretReadArns.length - 1}`, "ReadOneSecret", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], secretArn);
+    this.addInlinePolicy(`read-secret-${this.secretReadArns.length - 1}`, "ReadOneSecret", ["secretsmanager:GetSecretValue"], secretArn);
   }
 
   /**
@@ -138,7 +144,7 @@ export class InstanceRole extends Construct implements IGrantable {
 
   private addInlinePolicy(id: string, sid: string, actions: string[], resource: string): void {
     const policy = new IamRolePolicy(this, id, {
-      name: id,
+      namePrefix: `${id}-`,
       role: this.role.name,
       policy: JSON.stringify({
         Version: "2012-10-17",

@@ -9,6 +9,7 @@ import { FixtureTarget } from "../test/fixture-target.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
 import type { Attributes, SynthJson } from "../test/synth-json.js";
 import { networkInZones } from "../test/fixture-network.js";
+import { testApp } from "../test/temp-dirs.js";
 
 type Extra = Partial<LoadBalancerProps>;
 
@@ -36,7 +37,8 @@ const outputs = (json: SynthJson) => (json as unknown as { output: Record<string
 test("ALB defaults: internet-facing application LB in both public subnets, invalid headers dropped", () => {
   const { json } = lbStack();
   const alb = onlyResource(json, "aws_lb").attrs;
-  assert.is(alb.name, "seedstack-alb");
+  // A generated name (AWS's 6-character name_prefix); the readable one is the Name tag.
+  assert.equal([alb.name, alb.name_prefix, alb.tags.Name], [undefined, "seeds-", "seedstack-alb"]);
   assert.is(alb.load_balancer_type, "application");
   assert.is(alb.internal, false);
   assert.is(alb.drop_invalid_header_fields, true);
@@ -47,7 +49,7 @@ test("ALB defaults: internet-facing application LB in both public subnets, inval
   assert.is(publicSubnets.length, 2);
   const sg = named(json, "aws_security_group", "lb_sg");
   assert.equal(alb.security_groups, [ref("aws_security_group", sg.name)]);
-  assert.ok(sg.attrs.description.length > 0);
+  assert.is(sg.attrs.description, "Load balancer seedstack-alb: clients on 443 and 80; to web servers on their port only");
 });
 
 test("ALB depends on the internet gateway, the public route and its associations (no 'VPC has no internet gateway' race)", () => {
@@ -83,7 +85,8 @@ test("target group: target's port and health path, fast-failover check, 30 s der
   const { json, result } = lbStack();
   const tg = onlyResource(json, "aws_lb_target_group");
   assert.equal([tg.attrs.port, tg.attrs.protocol, tg.attrs.target_type], [8080, "HTTP", "instance"]);
-  assert.is(tg.attrs.name, "seedstack-tg-8080");
+  assert.equal([tg.attrs.name, tg.attrs.name_prefix, tg.attrs.tags.Name], [undefined, "seeds-", "seedstack-targets"]);
+  assert.equal(tg.attrs.lifecycle, { create_before_destroy: true });
   assert.is(tg.attrs.vpc_id, ref("aws_vpc", onlyResource(json, "aws_vpc").name));
   assert.is(tg.attrs.deregistration_delay, "30");
   assert.is(tg.attrs.stickiness, undefined);
@@ -117,7 +120,9 @@ test("security groups: clients to 443/80; ALB to the targets' group on the app p
     egress.map((r) => [r.security_group_id, r.from_port, r.to_port, r.ip_protocol, r.referenced_security_group_id]),
     [[lbSg, 8080, 8080, "tcp", targetSg]],
   );
-  for (const rule of [...toLb, ...toTargets, ...egress]) assert.ok(rule.description?.length > 0, JSON.stringify(rule));
+  assert.equal(toLb.map((r) => r.description).sort(), ["HTTP from clients (redirected to HTTPS) 0.0.0.0/0", "HTTPS from clients 0.0.0.0/0"]);
+  assert.equal(toTargets.map((r) => r.description), ["App port 8080 from load balancer seedstack-alb only"]);
+  assert.equal(egress.map((r) => r.description), ["To web servers on app port 8080"]);
   assert.is(named(json, "aws_security_group", "lb_sg").attrs.ingress, undefined, "no inline rules mixed with rule resources");
 });
 
@@ -163,7 +168,7 @@ test("TLS provider: an existing one is reused; two load balancers share one", ()
 });
 
 test("TLS provider declared after the LoadBalancer: synth validation says to declare it first", () => {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new TerraformStack(app, "late");
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   const network = new Network(stack, "network", { availabilityZones: ["us-east-1a", "us-east-1b"] });
@@ -265,18 +270,19 @@ test("options: sslPolicy, allowedCidrs (IPv4 and IPv6), deregistrationDelay, sti
     [10, 5, 3, 4],
   );
   assert.is(result.lb.failureDetectionSeconds, 40);
-  assert.is(tg.name, "pr-7-tg-8080");
+  assert.equal([tg.name, tg.name_prefix], [undefined, "pr-7-"]);
   const alb = onlyResource(json, "aws_lb").attrs;
-  assert.equal([alb.name, alb.idle_timeout, alb.enable_deletion_protection], ["custom-alb", 120, true]);
-  assert.is(named(json, "aws_security_group", "lb_sg").attrs.name, "pr-7-alb");
+  assert.equal([alb.name, alb.name_prefix, alb.idle_timeout, alb.enable_deletion_protection], ["custom-alb", undefined, 120, true]);
+  assert.equal([named(json, "aws_security_group", "lb_sg").attrs.name, named(json, "aws_security_group", "lb_sg").attrs.name_prefix], [undefined, "pr-7-alb-"]);
 });
 
-test("the longest namePrefix (20) still fits ALB and target group names in 32 characters", () => {
-  const prefix = "pr-123456789-abcdefg";
-  assert.is(prefix.length, 20);
-  const { json } = lbStack({ namePrefix: prefix });
-  assert.is(onlyResource(json, "aws_lb").attrs.name, `${prefix}-alb`);
-  assert.is(onlyResource(json, "aws_lb_target_group").attrs.name, `${prefix}-tg-8080`);
+test("name prefixes fit AWS's 6 characters for every namePrefix, and keep its start", () => {
+  for (const [prefix, expected] of [["pr-123456789-abcdefg", "pr-12-"], ["a", "a-"], ["ab-c", "ab-c-"], ["abcd-e", "abcd-"], ["seedstack-classic", "seeds-"]]) {
+    const { json } = lbStack({ namePrefix: prefix });
+    assert.is(onlyResource(json, "aws_lb").attrs.name_prefix, expected, prefix);
+    assert.is(onlyResource(json, "aws_lb_target_group").attrs.name_prefix, expected, prefix);
+    assert.is(onlyResource(json, "aws_lb").attrs.tags.Name, `${prefix}-alb`);
+  }
 });
 
 test("no targets yet: 503 from the listener; addTargets later switches to forward", () => {
@@ -409,6 +415,17 @@ test("switching protocol keeps the security group and the port-80 listener (upda
   const port80 = (json: SynthJson) => Object.entries(json.resource?.aws_lb_listener ?? {}).filter(([, l]) => l.port === 80).map(([name]) => name);
   assert.equal(port80(https), port80(http));
   assert.is(port80(http).length, 1);
+});
+
+test("namePrefix internal: the generated load balancer name cannot start with internal-; an explicit one is refused", () => {
+  // The generated name starts with at most 6 characters of the prefix, so "internal-" cannot
+  // occur; the prefix is still checked by the same rule (validateGeneratedName, naming.test.ts).
+  const { json } = synthStack((s) => new LoadBalancer(s, "lb", { network: networkInZones(s, ["us-east-1a", "us-east-1b"]), namePrefix: "internal" }));
+  assert.is(onlyResource(json, "aws_lb").attrs.name_prefix, "inter-");
+  assert.throws(
+    () => synthStack((s) => new LoadBalancer(s, "lb", { network: networkInZones(s, ["us-east-1a", "us-east-1b"]), name: "internal-web" })),
+    /ALB name "internal-web" is not allowed/,
+  );
 });
 
 test.run();

@@ -12,12 +12,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js";
 import type { ILoadBalancerTarget, INetwork } from "./contracts.js";
-import { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.js";
-import { securityGroupName } from "./security-group-name.js";
+import { DEFAULT_NAME_PREFIX, lbNamePrefix, validateGeneratedName, validateNamePrefix } from "./naming.js";
+import { securityGroupNamePrefix } from "./security-group-name.js";
 import { LoadBalancerCertificate, type CertificateSource } from "./certificate.js";
 import {
   DEFAULT_TLS_POLICY,
-  LB_NAME_MAX_LENGTH,
   resolveHealthCheck,
   splitAllowedCidrs,
   validateDeregistrationDelay,
@@ -89,8 +88,12 @@ export interface LoadBalancerProps {
    */
   readonly idleTimeout?: number;
   /**
-   * Explicit ALB name, at most 32 characters.
-   * @default "<namePrefix>-alb", shortened with a hash to fit 32 characters
+   * Explicit ALB name, at most 32 characters. A fixed name cannot be replaced in place: Terraform
+   * creates the replacement first (the self-signed certificate is create-before-destroy, and that
+   * reaches the ALB), and AWS refuses a second ALB of the same name. Leave it unset unless
+   * something outside the stack needs the name.
+   * @default a name AWS-unique by construction: the first 5 characters of `namePrefix`, a hyphen
+   * and a suffix Terraform generates (`name_prefix`); the Name tag is "<namePrefix>-alb"
    */
   readonly name?: string;
   /**
@@ -131,8 +134,10 @@ export class LoadBalancer extends Construct {
   public readonly redirectListener?: LbListener;
   /** The listener protocol in use. */
   public readonly protocol: LoadBalancerProtocol;
-  /** The ALB's name (AWS limit 32 characters). */
+  /** The ALB's name (AWS limit 32 characters): the explicit `name`, or a token for the generated one. */
   public readonly name: string;
+  /** The readable name of the load balancer, "<namePrefix>-alb": its Name tag and how descriptions refer to it. */
+  public readonly label: string;
   /** The load balancer's DNS name (a token). */
   public readonly dnsName: string;
   /** Where clients connect: `https://<domain or DNS name>` or `http://<DNS name>` (a token). */
@@ -190,15 +195,16 @@ export class LoadBalancer extends Construct {
     this.deregistrationDelay = validateDeregistrationDelay(props.deregistrationDelay ?? 30);
     this.stickiness = props.stickiness === undefined ? undefined : validateStickiness(props.stickiness);
     const idleTimeout = validateIdleTimeout(props.idleTimeout ?? 60);
-    const name = (this.name =
-      props.name === undefined ? physicalName(this.namePrefix, "alb", LB_NAME_MAX_LENGTH) : validateLbName("ALB name", props.name));
+    const explicitName = props.name === undefined ? undefined : validateLbName("ALB name", props.name);
+    const generatedPrefix = validateGeneratedName("LoadBalancer", this.namePrefix, "load balancer", lbNamePrefix(this.namePrefix));
+    const label = (this.label = `${this.namePrefix}-alb`);
     validatePublicSubnets(props.network);
 
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: securityGroupName(this.namePrefix, "alb"),
+      namePrefix: securityGroupNamePrefix(this.namePrefix, "alb"),
       // The same in both protocols: a new description replaces the group, which the ALB still uses,
       // so switching a running stack between "http" and "https" would hang on DependencyViolation.
-      description: `Load balancer ${name}: clients on 443 and 80; to web servers on their port only`,
+      description: `Load balancer ${label}: clients on 443 and 80; to web servers on their port only`,
       vpcId: props.network.vpc.id,
       tags: { Name: `${this.namePrefix}-alb` },
     });
@@ -220,7 +226,7 @@ export class LoadBalancer extends Construct {
     }
 
     this.alb = new Lb(this, "alb", {
-      name,
+      ...(explicitName !== undefined ? { name: explicitName } : { namePrefix: generatedPrefix }),
       loadBalancerType: "application",
       internal: false,
       subnets: props.network.publicSubnets.map((s) => s.id),
@@ -228,7 +234,7 @@ export class LoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       idleTimeout,
       enableDeletionProtection: props.deletionProtection ?? false,
-      tags: { Name: name },
+      tags: { Name: explicitName ?? label },
       // An internet-facing ALB can only be created once the VPC's internet gateway is attached
       // (otherwise "InvalidSubnet: VPC ... has no internet gateway"), and must be gone before the
       // gateway is detached on destroy. Nothing else orders the two.
@@ -237,6 +243,7 @@ export class LoadBalancer extends Construct {
         : {}),
     });
     this.dnsName = this.alb.dnsName;
+    this.name = explicitName ?? this.alb.name;
 
     // Until a target is registered the listener answers 503; addTargets switches it to forward.
     const noTargets = [
@@ -325,7 +332,7 @@ export class LoadBalancer extends Construct {
     this.wiredGroups.add(groupKey);
     new VpcSecurityGroupIngressRule(this, `target-${index}-in`, {
       securityGroupId: target.securityGroup.id,
-      description: `App port ${target.port} from load balancer ${this.name} only`,
+      description: `App port ${target.port} from load balancer ${this.label} only`,
       ipProtocol: "tcp",
       fromPort: target.port,
       toPort: target.port,
@@ -347,8 +354,9 @@ export class LoadBalancer extends Construct {
     const hc = this.healthCheck;
     this.groupTarget = { port: target.port, path: target.healthCheckPath };
     this.group = new LbTargetGroup(this, "targets", {
-      // The port is in the name so a port change can create the new group before deleting the old.
-      name: physicalName(this.namePrefix, `tg-${target.port}`, LB_NAME_MAX_LENGTH),
+      // A generated name: a replacement (a new port, a new VPC) is created before the old group is
+      // deleted, which a fixed name would make impossible (DuplicateTargetGroupName).
+      namePrefix: lbNamePrefix(this.namePrefix),
       port: target.port,
       protocol: "HTTP",
       targetType: "instance",

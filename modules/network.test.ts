@@ -98,6 +98,7 @@ test("defaults: a free S3 gateway endpoint routed from every private route table
   assert.match(s3.service_name, /^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.name\}\.s3$/);
   assert.equal(s3.route_table_ids, [refTo(json, "aws_route_table", "private-rt-0"), refTo(json, "aws_route_table", "private-rt-1")]);
   assert.is(result.hasNatGateway, false);
+  assert.is(result.systemsManagerReachable, false, "no NAT, no SSM endpoints: Session Manager cannot reach the servers");
   assert.equal(result.interfaceEndpointServices, []);
   assert.is(result.endpointSecurityGroup, undefined);
   assert.is(resourcesOf(json, "aws_security_group").length, 0);
@@ -141,6 +142,7 @@ test("natGateways single: one NAT in the first public subnet, every private rout
     assert.is(route.route_table_id, refTo(json, "aws_route_table", `private-rt-${i}`));
   }
   assert.is(result.hasNatGateway, true);
+  assert.is(result.systemsManagerReachable, true, "Session Manager through the NAT gateway");
   assert.is(result.natGatewayMode, "single");
 });
 
@@ -155,6 +157,7 @@ test("natGateways perAz: each AZ routes to the NAT in its own public subnet", ()
 
 test("ssmEndpoints: ssm, ssmmessages and ec2messages interface endpoints with private DNS in the private subnets", () => {
   const { json, result } = build({ ssmEndpoints: true });
+  assert.is(result.systemsManagerReachable, true, "Session Manager through its three endpoints");
   assert.equal(result.interfaceEndpointServices, ["ssm", "ssmmessages", "ec2messages"]);
   const sg = resourceNamed(json, "aws_security_group", "endpoints-sg");
   for (const service of ["ssm", "ssmmessages", "ec2messages"]) {
@@ -165,13 +168,13 @@ test("ssmEndpoints: ssm, ssmmessages and ec2messages interface endpoints with pr
     assert.equal(endpoint.subnet_ids, [refTo(json, "aws_subnet", "private-0"), refTo(json, "aws_subnet", "private-1")]);
     assert.equal(endpoint.security_group_ids, [refTo(json, "aws_security_group", "endpoints-sg")]);
   }
-  assert.ok(sg.description.length > 0);
+  assert.is(sg.description, "Interface VPC endpoints: HTTPS from inside the VPC only");
   const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
   assert.is(rules.length, 1);
   const rule = rules[0]![1];
   assert.equal([rule.from_port, rule.to_port, rule.ip_protocol, rule.cidr_ipv4], [443, 443, "tcp", "10.0.0.0/16"]);
   assert.is(rule.security_group_id, refTo(json, "aws_security_group", "endpoints-sg"));
-  assert.ok(rule.description.length > 0);
+  assert.is(rule.description, "HTTPS from the VPC to AWS API interface endpoints");
   assert.is(resourcesOf(json, "aws_vpc_security_group_egress_rule").length, 0);
 });
 
@@ -187,7 +190,7 @@ test("addInterfaceEndpoint is idempotent and shares one endpoint security group"
   assert.equal(result.network.interfaceEndpointServices, ["secretsmanager", "ssm"]);
   assert.is(resourcesOf(json, "aws_vpc_endpoint").length, 3);
   assert.is(resourcesOf(json, "aws_security_group").length, 1);
-  assert.is(resourceNamed(json, "aws_security_group", "endpoints-sg").name, "pr-7-endpoints");
+  assert.is(resourceNamed(json, "aws_security_group", "endpoints-sg").name_prefix, "pr-7-endpoints-");
   assert.is(resourceNamed(json, "aws_vpc_endpoint", "endpoint-secretsmanager").tags.Name, "pr-7-secretsmanager");
 });
 

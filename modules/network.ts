@@ -31,7 +31,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js"
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import { formatIpv4Cidr, parseIpv4Cidr, subBlock } from "./cidr.js";
-import { securityGroupName } from "./security-group-name.js";
+import { securityGroupNamePrefix } from "./security-group-name.js";
 
 /**
  * How private subnets reach the internet.
@@ -264,6 +264,14 @@ export class Network extends Construct implements INetwork {
     return this.natGateways.length > 0;
   }
 
+  /**
+   * True when Session Manager can reach the private subnets' instances: a NAT gateway, or interface
+   * endpoints for every one of {@link SSM_ENDPOINT_SERVICES} (`ssmEndpoints: true`).
+   */
+  public get systemsManagerReachable(): boolean {
+    return this.hasNatGateway || SSM_ENDPOINT_SERVICES.every((service) => this.interfaceEndpoints.has(service));
+  }
+
   /** ID of the S3 prefix list, for security-group egress rules to S3 through the gateway endpoint. */
   public get s3PrefixListId(): string {
     return this.s3Endpoint.prefixListId;
@@ -312,7 +320,7 @@ export class Network extends Construct implements INetwork {
   private ensureEndpointGroup(): SecurityGroup {
     if (!this.endpointGroup) {
       this.endpointGroup = new SecurityGroup(this, "endpoints-sg", {
-        name: securityGroupName(this.namePrefix, "endpoints"),
+        namePrefix: securityGroupNamePrefix(this.namePrefix, "endpoints"),
         description: "Interface VPC endpoints: HTTPS from inside the VPC only",
         vpcId: this.vpc.id,
         tags: { Name: `${this.namePrefix}-endpoints` },

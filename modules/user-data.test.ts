@@ -7,16 +7,16 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresConnectionFromEnv, postgresPoolConfig } from "../seed-server/stores/postgres-connection.js";
-import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, PASSWORD_REFRESH_MINUTES, type UserDataOptions } from "./user-data.js";
+import { renderUserData, SECRET_TO_PASSWORD_PROGRAM, SERVER_PATHS, type UserDataOptions } from "./user-data.js";
 import { fixtureArtifact } from "../test/compute-fixtures.js";
 import { readSeedServerBundle } from "../seed-server/bundle-path.js";
+import { testTempDir } from "../test/temp-dirs.js";
 
 const database = {
   host: "seed-db.abc123.us-east-1.rds.amazonaws.com",
@@ -79,7 +79,8 @@ test("with a database: postgres store, PG* connection, TLS required, password fi
   // RDS rotates the password: the timer re-fetches it while the server runs.
   assert.equal(heredoc(script, SERVER_PATHS.refreshUnit).filter((l) => l.startsWith("ExecStart=")), [`ExecStart=${SERVER_PATHS.credentialsScript}`]);
   const timer = heredoc(script, SERVER_PATHS.refreshTimer);
-  assert.ok(timer.includes(`OnUnitActiveSec=${PASSWORD_REFRESH_MINUTES}min`));
+  // Every 2 minutes (docs/modules-compute.md): after a rotation new connections fail until then.
+  assert.ok(timer.includes("OnUnitActiveSec=2min"), timer.join("\n"));
   assert.match(script, /^systemctl enable --now seed-server-db-credentials\.timer$/m);
   assert.not.match(renderUserData(base), /db-credentials\.timer/, "no timer without a database");
 });
@@ -169,9 +170,13 @@ interface Sandbox {
   readonly output: string;
 }
 
-/** Run the script with its absolute paths moved under a temp root and AWS/root commands stubbed. */
-function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), "seedstack-userdata-"));
+/**
+ * Run the script with its absolute paths moved under a temp root and AWS/root commands replaced by
+ * stand-ins. With `secretUnreadable`, the stand-in `aws secretsmanager get-secret-value` fails the
+ * way the AWS CLI does when the secret cannot be read yet (exit 254, the service's error on stderr).
+ */
+function runInSandbox(options: UserDataOptions, bundle: Buffer, secret: object, secretUnreadable = false): Sandbox {
+  const root = testTempDir("userdata-sandbox-");
   const bin = join(root, "bin");
   const log = join(root, "calls.log");
   mkdirSync(bin);
@@ -194,11 +199,24 @@ esac`);
   stub(bin, "id", `exit 1`);
   stub(bin, "useradd", `echo "useradd $*" >> ${log}`);
   stub(bin, "chgrp", `echo "chgrp $*" >> ${log}`);
-  stub(bin, "systemctl", `echo "systemctl $*" >> ${log}`);
+  // Stand-in for systemctl: `start` (and `enable --now`) of a unit with ExecStartPre=+<script> runs
+  // that script first, as systemd does, and fails the way systemctl does when it fails.
+  stub(bin, "systemctl", `echo "systemctl $*" >> ${log}
+if [ "$1" = start ] || { [ "$1" = enable ] && [ "$2" = --now ]; }; then
+  unit="$\{@: -1}"
+  pre=$(sed -n 's/^ExecStartPre=+//p' "${path("/etc/systemd/system")}/$unit")
+  if [ -n "$pre" ] && ! "$pre" >/dev/null 2>&1; then
+    echo "Job for $unit failed because the control process exited with error code." >&2
+    echo "systemctl: $unit failed" >> ${log}
+    exit 1
+  fi
+fi`.replace("$\\{", "${"));
   stub(bin, "aws", `echo "aws $*" >> ${log}
 case "$1 $2" in
   "s3 cp") cp ${join(root, "bundle.mjs")} "$\{@: -1}" ;;
-  "secretsmanager get-secret-value") cat ${join(root, "secret.json")} ;;
+  "secretsmanager get-secret-value") ${secretUnreadable
+    ? `echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: not authorized" >&2; exit 254`
+    : `cat ${join(root, "secret.json")}`} ;;
   *) exit 1 ;;
 esac`.replace("$\\{", "${"));
   // node-22 is what AL2023's nodejs22 package installs.
@@ -250,60 +268,85 @@ function environmentForCommand(unit: Map<string, string[]>, command: string): Re
   return env;
 }
 
-async function waitForStatus(port: number, deadlineMs: number): Promise<Response> {
-  let lastError: unknown;
+/**
+ * Poll `GET /status` on `port` until `server` (identified by its X-Served-By) answers, or it exits,
+ * or the deadline passes. The port was free when chosen but released before the server could bind
+ * it, so another process may take it meanwhile; then the server exits ("address already in use")
+ * or someone else answers, and the caller tries another port.
+ */
+async function waitForServer(server: ChildProcess, instanceId: string, port: number, deadlineMs: number): Promise<Response | "port taken"> {
+  let last = "no attempt";
   while (Date.now() < deadlineMs) {
+    if (server.exitCode !== null || server.signalCode !== null) return "port taken";
     try {
-      return await fetch(`http://127.0.0.1:${port}/status`);
+      const response = await fetch(`http://127.0.0.1:${port}/status`);
+      if (response.headers.get("x-served-by") === instanceId) return response;
+      last = `answered by ${response.headers.get("x-served-by") ?? "another process"}`;
     } catch (error) {
-      lastError = error;
-      await new Promise((r) => setTimeout(r, 100));
+      last = String(error);
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`server did not answer on port ${port}: ${String(lastError)}`);
+  throw new Error(`the seed server (instance ${instanceId}) did not answer GET /status on port ${port} within the deadline; last: ${last}`);
 }
+
+/** Stop `child` and wait until it has exited (at once when it already has). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Ports tried before the sandboxed start gives up (each lost only if another process grabs it in between). */
+const PORT_ATTEMPTS = 5;
 
 test("sandboxed run: the script installs a unit whose server answers /status on the configured port", async () => {
   const bundle = readSeedServerBundle();
-  const port = await freePort();
   const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
-  const box = runInSandbox({ ...base, artifact, port, drainSeconds: 0 }, bundle, {});
-  try {
-    assert.is(box.status, 0, box.output);
-    const calls = readFileSync(box.log, "utf8");
-    assert.match(calls, /dnf install -y nodejs22/);
-    assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
-    assert.match(calls, /useradd --system .* seedserver/);
-    assert.match(calls, /systemctl enable --now seed-server\.service/);
-    assert.ok(readFileSync(box.path(SERVER_PATHS.bundle)).equals(bundle));
-
-    const envPath = box.path(SERVER_PATHS.environmentFile);
-    assert.is(statSync(envPath).mode & 0o777, 0o600);
-    const env = envFile(readFileSync(envPath, "utf8"));
-    assert.is(env.PORT, String(port));
-    assert.is(env.SEED_INSTANCE_ID, "i-0123456789abcdef0");
-    assert.is(env.SEED_STORE, "memory");
-
-    const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
-    assert.equal(unit.get("User"), ["seedserver"]);
-    assert.equal(unit.get("TimeoutStopSec"), ["30"]);
-    assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
-    const [execStart] = unit.get("ExecStart")!;
-    const [nodeBin, bundlePath] = execStart!.split(" ");
-    assert.ok(nodeBin!.endsWith("/node-22"), execStart);
-
-    // Start what systemd would start, with the environment file systemd would read.
-    const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const box = runInSandbox({ ...base, artifact, port, drainSeconds: 0 }, bundle, {});
     try {
-      const response = await waitForStatus(port, Date.now() + 10_000);
-      assert.is(response.status, 200);
-      assert.is(response.headers.get("x-served-by"), "i-0123456789abcdef0");
+      assert.is(box.status, 0, box.output);
+      const calls = readFileSync(box.log, "utf8");
+      assert.match(calls, /dnf install -y nodejs22/);
+      assert.match(calls, /aws s3 cp --only-show-errors --region us-east-1 s3:\/\/fixture-artifacts\/seed-server\/0123456789ab\.mjs /);
+      assert.match(calls, /useradd --system .* seedserver/);
+      assert.match(calls, /systemctl enable --now seed-server\.service/);
+      assert.ok(readFileSync(box.path(SERVER_PATHS.bundle)).equals(bundle));
+
+      const envPath = box.path(SERVER_PATHS.environmentFile);
+      assert.is(statSync(envPath).mode & 0o777, 0o600);
+      const env = envFile(readFileSync(envPath, "utf8"));
+      assert.is(env.PORT, String(port));
+      assert.is(env.SEED_INSTANCE_ID, "i-0123456789abcdef0");
+      assert.is(env.SEED_STORE, "memory");
+
+      const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
+      assert.equal(unit.get("User"), ["seedserver"]);
+      assert.equal(unit.get("TimeoutStopSec"), ["30"]);
+      assert.is(unit.get("AmbientCapabilities"), undefined, "no extra capability above port 1024");
+      const [execStart] = unit.get("ExecStart")!;
+      const [nodeBin, bundlePath] = execStart!.split(" ");
+      assert.ok(nodeBin!.endsWith("/node-22"), execStart);
+
+      // Start what systemd would start, with the environment file systemd would read.
+      const server = spawn(nodeBin!, [bundlePath!], { env: { PATH: process.env.PATH, ...env, HOST: "127.0.0.1", QUIET: "1" }, stdio: "ignore" });
+      try {
+        const response = await waitForServer(server, "i-0123456789abcdef0", port, Date.now() + 10_000);
+        if (response === "port taken") {
+          assert.ok(attempt < PORT_ATTEMPTS, `port taken by another process on each of ${PORT_ATTEMPTS} tries`);
+          continue;
+        }
+        assert.is(response.status, 200);
+        return;
+      } finally {
+        await stop(server);
+      }
     } finally {
-      server.kill("SIGTERM");
-      await new Promise((r) => server.once("exit", r));
+      rmSync(box.root, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(box.root, { recursive: true, force: true });
   }
 });
 
@@ -323,8 +366,10 @@ test("sandboxed run with a database: connection settings, and the credentials sc
     assert.is(env.PGPASSWORD_FILE, passwordPath);
     const unit = unitSettings(readFileSync(box.path(SERVER_PATHS.unit), "utf8"));
     assert.equal(unit.get("AmbientCapabilities"), ["CAP_NET_BIND_SERVICE"], "port 80 needs the bind capability");
-    // The first start, as systemd does it: ExecStartPre (as root, "+") with the unit's environment.
-    assert.not.ok(existsSync(passwordPath));
+    // The boot's start (the stand-in systemctl runs ExecStartPre) wrote the password file; remove it
+    // and start again as systemd does: ExecStartPre (as root, "+") with the unit's environment.
+    assert.ok(existsSync(passwordPath), "the first start fetched the password");
+    rmSync(passwordPath);
     const [pre] = unit.get("ExecStartPre")!;
     const preEnv = environmentForCommand(unit, "ExecStartPre");
     const run = spawnSync("bash", [pre!.slice(1)], { encoding: "utf8", env: { ...preEnv, PATH: `${join(box.root, "bin")}:${process.env.PATH}` } });
@@ -338,6 +383,26 @@ test("sandboxed run with a database: connection settings, and the credentials sc
     assert.is(await readPassword(), password);
     assert.match(readFileSync(box.log, "utf8"), /aws secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf --query SecretString --output text/);
     assert.not.ok(box.output.includes(password), "the password never reaches the boot log");
+  } finally {
+    rmSync(box.root, { recursive: true, force: true });
+  }
+});
+
+test("sandboxed run with a database whose secret cannot be read at first boot: the refresh timer is still enabled, the service left to systemd's retries", () => {
+  const bundle = Buffer.from("console.log('stand-in bundle');\n");
+  const artifact = { ...fixtureArtifact, contentHash: createHash("sha256").update(bundle).digest("hex") };
+  const box = runInSandbox({ ...base, artifact, database }, bundle, { username: "seedadmin", password: "unused" }, true);
+  try {
+    const calls = readFileSync(box.log, "utf8").split("\n").filter((l) => l.startsWith("systemctl"));
+    // The first start really failed (the stand-in ran ExecStartPre, which could not fetch the secret)...
+    assert.ok(calls.includes("systemctl: seed-server.service failed"), calls.join("\n"));
+    // ...yet the timer that keeps the password fresh was enabled, before that start, and the boot finished.
+    const timer = calls.indexOf("systemctl enable --now seed-server-db-credentials.timer");
+    assert.ok(timer >= 0, `timer enabled: ${calls.join("\n")}`);
+    assert.ok(timer < calls.indexOf("systemctl enable --now seed-server.service"), calls.join("\n"));
+    assert.is(box.status, 0, box.output);
+    assert.match(box.output, /seed-server did not start yet; systemd retries it/);
+    assert.not.ok(existsSync(box.path(SERVER_PATHS.passwordFile)));
   } finally {
     rmSync(box.root, { recursive: true, force: true });
   }

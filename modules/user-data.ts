@@ -266,10 +266,20 @@ export function renderUserData(options: UserDataOptions): string {
     "EOF",
     "",
     "systemctl daemon-reload",
-    "systemctl enable --now seed-server.service",
   );
+  // The refresh timer first: starting the service fetches the password (ExecStartPre), and if that
+  // fails (the secret or its endpoint not reachable yet) `systemctl start` fails; under `set -e`
+  // the timer would then never be enabled and the server would break at the next rotation.
   if (database) add("systemctl enable --now seed-server-db-credentials.timer");
-  add('echo "seed-server started on port $PORT (instance $INSTANCE_ID)"');
+  add(
+    "# A failed first start is not the end of the boot: the unit is enabled and systemd keeps",
+    "# restarting it (Restart=always, no start limit) until the password can be fetched.",
+    "if systemctl enable --now seed-server.service; then",
+    '  echo "seed-server started on port $PORT (instance $INSTANCE_ID)"',
+    "else",
+    '  echo "seed-server did not start yet; systemd retries it every 2 s (journalctl -u seed-server)" >&2',
+    "fi",
+  );
   return lines.join("\n") + "\n";
 }
 

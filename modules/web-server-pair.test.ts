@@ -79,28 +79,47 @@ test("user data: valid bash that starts the server on the pair's port (default 8
   }
 });
 
-test("role: reads exactly the artifact object, has SSM core, nothing else without a database", () => {
+test("role: reads exactly the artifact object, nothing else without a database; no SSM core where SSM cannot be reached", () => {
   const { json } = build();
   const policies = resourcesOf(json, "aws_iam_role_policy").map(([, p]) => JSON.parse(p.policy));
   assert.is(policies.length, 1);
   assert.equal(policies[0].Statement[0].Action, ["s3:GetObject"]);
   assert.is(policies[0].Statement[0].Resource, `${fixtureArtifact.bucketArn}/${fixtureArtifact.objectKey}`);
-  assert.match(resourcesOf(json, "aws_iam_role_policy_attachment")[0]![1].policy_arn, /AmazonSSMManagedInstanceCore$/);
-  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name, "seedstack-web");
+  // The default network has no NAT and no SSM endpoints: Session Manager cannot reach the servers.
+  assert.is(resourcesOf(json, "aws_iam_role_policy_attachment").length, 0);
+  assert.is(resourceNamed(json, "aws_iam_role", "web_role").name_prefix, "seedstack-web-");
+});
+
+test("SSM core is attached exactly where Session Manager can reach the servers: NAT, or the three SSM endpoints", () => {
+  const ssmCore = (extra: Extra) =>
+    resourcesOf(build(extra).json, "aws_iam_role_policy_attachment").map(([, a]) => String(a.policy_arn).replace(/^.*:policy\//, ""));
+  assert.equal(ssmCore({ networkProps: { ssmEndpoints: true } }), ["AmazonSSMManagedInstanceCore"]);
+  assert.equal(ssmCore({ networkProps: { natGateways: "single" } }), ["AmazonSSMManagedInstanceCore"]);
+  assert.equal(ssmCore({ networkProps: { natGateways: "none", ssmEndpoints: false } }), []);
+  // One endpoint of the three is not enough for Session Manager.
+  const onlySsm = synthStack((stack) => {
+    const network = new Network(stack, "network");
+    network.addInterfaceEndpoint("ssm");
+    new WebServerPair(stack, "web", { network, artifact: fixtureArtifact });
+  });
+  assert.is(resourcesOf(onlySsm.json, "aws_iam_role_policy_attachment").length, 0);
 });
 
 test("security group: described, no ingress, HTTPS egress only to the S3 prefix list and the VPC", () => {
   const { json } = build();
   const sg = resourceNamed(json, "aws_security_group", "web_sg");
-  assert.is(sg.name, "seedstack-web");
-  assert.ok(sg.description.length > 0);
+  assert.equal([sg.name, sg.name_prefix, sg.tags.Name], [undefined, "seedstack-web-", "seedstack-web"]);
+  assert.is(sg.description, "seedstack web servers: ingress only from the load balancer; HTTPS egress to S3 and VPC endpoints");
   assert.is(sg.ingress, undefined);
   assert.is(sg.egress, undefined);
   assert.is(resourcesOf(json, "aws_vpc_security_group_ingress_rule").length, 0);
   const rules = egressRules(json);
   assert.is(rules.length, 2);
+  assert.equal(rules.map((r) => r.description).sort(), [
+    "HTTPS to S3 (seed-server bundle, AL2023 package repositories) via the gateway endpoint",
+    "HTTPS to interface VPC endpoints (Systems Manager, Secrets Manager) inside the VPC",
+  ]);
   rules.forEach((r) => {
-    assert.ok(r.description.length > 0);
     assert.equal([r.ip_protocol, r.from_port, r.to_port], ["tcp", 443, 443]);
     assert.is(r.security_group_id, refTo(json, "aws_security_group", "web_sg"));
   });
@@ -140,8 +159,8 @@ test("options: Graviton type picks the arm64 image; explicit AMI skips the looku
     assert.match(i.user_data, /^LOG_LEVEL='debug'$/m);
   }
   assert.equal(instances(pinned).map((i) => i.tags.Name), ["pr-9-web-0", "pr-9-web-1"]);
-  assert.is(resourceNamed(pinned, "aws_security_group", "web_sg").name, "pr-9-web");
-  assert.is(resourceNamed(pinned, "aws_iam_role", "web_role").name, "pr-9-web");
+  assert.is(resourceNamed(pinned, "aws_security_group", "web_sg").name_prefix, "pr-9-web-");
+  assert.is(resourceNamed(pinned, "aws_iam_role", "web_role").name_prefix, "pr-9-web-");
 });
 
 test("ebs_optimized only on types that are EBS-optimized by default: a t2.micro (no EBS optimization) still launches", () => {
@@ -185,7 +204,7 @@ test("database: allowFrom(pair), secret read, PostgreSQL egress to the database 
   assert.is(secretPolicy.Resource, db!.connection.secretArn);
   const dbRules = egressRules(json).filter((r) => r.from_port === 5432);
   assert.equal(dbRules.map((r) => r.referenced_security_group_id), [refTo(json, "aws_security_group", "db_sg")]);
-  dbRules.forEach((r) => assert.ok(r.description.includes("PostgreSQL")));
+  assert.equal(dbRules.map((r) => r.description), ["PostgreSQL to the database security group"]);
   const endpoint = resourcesOf(json, "aws_vpc_endpoint").find(([n]) => n.includes("endpoint-secretsmanager"));
   assert.ok(endpoint, "secretsmanager interface endpoint");
   // Booting needs the bundle and the secret: the role's policies exist before the instances do.
@@ -193,7 +212,7 @@ test("database: allowFrom(pair), secret read, PostgreSQL egress to the database 
     ...resourcesOf(json, "aws_iam_role_policy").map(([n]) => `aws_iam_role_policy.${n}`),
     ...resourcesOf(json, "aws_iam_role_policy_attachment").map(([n]) => `aws_iam_role_policy_attachment.${n}`),
   ];
-  assert.is(permissions.length, 3, "bundle read, secret read, SSM core");
+  assert.is(permissions.length, 2, "bundle read, secret read (no SSM core without NAT or SSM endpoints)");
   for (const i of instances(json)) {
     assert.ok(i.depends_on.includes(`aws_vpc_endpoint.${endpoint![0]}`));
     for (const p of permissions) assert.ok(i.depends_on.includes(p), p);

@@ -13,7 +13,7 @@ import type { IDatabase, ILoadBalancerTarget, INetwork, IServerArtifact } from "
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import { InstanceRole } from "./instance-role.js";
 import { LOG_LEVELS, renderUserData, type LogLevel } from "./user-data.js";
-import { securityGroupName } from "./security-group-name.js";
+import { securityGroupName, securityGroupNamePrefix } from "./security-group-name.js";
 import {
   DEFAULT_INSTANCE_TYPE,
   DEFAULT_ROOT_VOLUME_GIB,
@@ -185,11 +185,16 @@ export abstract class WebServersBase extends Construct implements ILoadBalancerT
     // Boot only after the bundle is uploaded.
     if (props.artifact.object) this.bootDependencies.push(props.artifact.object);
 
-    this.role = new InstanceRole(this, "role", { namePrefix: this.namePrefix, nameSuffix });
+    // Systems Manager's policy only where Session Manager can reach the servers (issue 8, item 12).
+    this.role = new InstanceRole(this, "role", {
+      namePrefix: this.namePrefix,
+      nameSuffix,
+      ssmManagedInstanceCore: props.network.systemsManagerReachable,
+    });
     this.role.grantObjectRead(props.artifact.bucketArn, props.artifact.objectKey);
 
     this.securityGroup = new SecurityGroup(this, "sg", {
-      name: securityGroupName(this.namePrefix, nameSuffix),
+      namePrefix: securityGroupNamePrefix(this.namePrefix, nameSuffix),
       description: "seedstack web servers: ingress only from the load balancer; HTTPS egress to S3 and VPC endpoints",
       vpcId: props.network.vpc.id,
       tags: { Name: securityGroupName(this.namePrefix, nameSuffix) },

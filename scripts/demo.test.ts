@@ -33,4 +33,23 @@ test("npm start synthesizes both default stacks, checks them, and walks the seed
   }
 });
 
+test("npm start with a bad configuration: the problems once, one verdict, no contract walk", () => {
+  const home = mkdtempSync(join(tmpdir(), "seedstack-demo-"));
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(root, "scripts", "demo.ts")], {
+      cwd: root,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: home, NO_COLOR: "1", SEEDSTACK_TLS: "https", SEEDSTACK_PR_NUMBER: "abc" },
+    });
+    const output = run.stdout + run.stderr;
+    assert.is(run.status, 1, output);
+    assert.is(output.split('SEEDSTACK_TLS (context "tls") is "https"').length - 1, 1, output);
+    assert.is(output.split('SEEDSTACK_PR_NUMBER (context "prNumber") is "abc"').length - 1, 1, output);
+    assert.not.match(output, /steps behaved|steps misbehaved/, "no contract walk after a failed synth");
+    assert.ok(run.stdout.trimEnd().endsWith("Stopped: the stacks failed to synthesize or broke the security baseline (see above); the seed server was not started."), run.stdout);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test.run();

@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { ConfigError, loadConfig, MAX_PR_NUMBER, SETTINGS, type SeedstackConfig } from "./config.js";
+import { ConfigError, loadConfig, SETTINGS, type SeedstackConfig } from "./config.js";
 
 const FIXED_NOW = () => new Date("2025-03-04T05:06:07.890Z");
 
@@ -184,15 +184,19 @@ test("the ConfigError message lists every problem", () => {
   } catch (error) {
     assert.instance(error, ConfigError);
     const message = (error as Error).message;
-    assert.match(message, /has 2 problems:/);
-    assert.match(message, /SEEDSTACK_TLS \(context "tls"\) is "https"/);
-    assert.match(message, /SEEDSTACK_TTL_HOURS \(context "ttlHours"\) is "-1"/);
+    // Read after "seedstack: " by the app and the CLI wrapper, so it does not name seedstack again.
+    assert.equal(message.split("\n"), [
+      'the configuration has 2 problems (SEEDSTACK_* environment variables, cdktf.json "context"):',
+      `  - SEEDSTACK_TLS (context "tls") is "https"; allowed: one of self-signed, acm-arn, acm-dns, http.`,
+      `  - SEEDSTACK_TTL_HOURS (context "ttlHours") is "-1"; allowed: a whole number of hours from 1 to 720.`,
+    ]);
   }
 });
 
 test("limits: PR number, TTL, name prefix length, and leftovers of an S3 backend", () => {
-  assert.is(load({ SEEDSTACK_PR_NUMBER: String(MAX_PR_NUMBER) }).prNumber, MAX_PR_NUMBER);
-  assert.is(problemsOf({ SEEDSTACK_PR_NUMBER: String(MAX_PR_NUMBER + 1) }).length, 1);
+  // 7 digits: `seedstack-pr-<n>` stays within the constructs' 20-character name prefix.
+  assert.is(load({ SEEDSTACK_PR_NUMBER: "9999999" }).prNumber, 9_999_999);
+  assert.is(problemsOf({ SEEDSTACK_PR_NUMBER: "10000000" }).length, 1);
   assert.is(problemsOf({ SEEDSTACK_PR_NUMBER: "007" }).length, 1);
   assert.is(load({ SEEDSTACK_TTL_HOURS: "720" }).ttlHours, 720);
   assert.is(problemsOf({ SEEDSTACK_TTL_HOURS: "721" }).length, 1);
@@ -201,6 +205,21 @@ test("limits: PR number, TTL, name prefix length, and leftovers of an S3 backend
   assert.is(problemsOf({ SEEDSTACK_NAME_PREFIX: "a--b" }).length, 1);
   const [leftover] = problemsOf({ SEEDSTACK_STATE_LOCK_TABLE: "tf-locks" });
   assert.match(leftover!, /SEEDSTACK_STATE_LOCK_TABLE is set but SEEDSTACK_STATE_BUCKET is not/);
+});
+
+test("name prefixes whose resource names AWS refuses are rejected, naming the rule", () => {
+  const cases: Array<[string, string]> = [
+    ["internal", 'AWS does not allow load balancer names that start with "internal-"'],
+    ["sg", 'AWS does not allow security group names that start with "sg-"'],
+    ["sg-web", 'AWS does not allow security group names that start with "sg-"'],
+    ["sthree", 'AWS does not allow S3 bucket names that start with "sthree-"'],
+  ];
+  for (const [prefix, rule] of cases) {
+    const problems = problemsOf({ SEEDSTACK_NAME_PREFIX: prefix });
+    assert.is(problems.length, 1, prefix);
+    assert.ok(problems[0]!.startsWith(`SEEDSTACK_NAME_PREFIX (context "namePrefix") is "${prefix}" (${rule}); allowed: `), problems[0]);
+  }
+  for (const fine of ["internals", "sgx", "sthreex", "inter"]) assert.is(load({ SEEDSTACK_NAME_PREFIX: fine }).namePrefix, fine);
 });
 
 test.run();

@@ -8,6 +8,7 @@
  * given and what is allowed, so a user fixes their settings in one round trip.
  */
 import { parseIpv4Cidr } from "../modules/cidr.js";
+import { reservedStartProblem } from "../modules/naming.js";
 
 /** How the load balancer serves clients. */
 export type TlsMode = "self-signed" | "acm-arn" | "acm-dns" | "http";
@@ -101,8 +102,8 @@ export const SETTINGS = {
     env: "SEEDSTACK_NAME_PREFIX",
     context: "namePrefix",
     default: "seedstack",
-    allowed: "1-9 lowercase letters, digits and single hyphens, starting with a letter",
-    description: "Start of every resource name (`seedstack-classic-alb`, `seedstack-pr-12-alb`); change it to run two copies in one account.",
+    allowed: "1-9 lowercase letters, digits and single hyphens, starting with a letter; not internal, sg or sthree, nor starting with sg- or sthree- (AWS refuses names that start with internal-, sg- or sthree-)",
+    description: "Start of every resource name and Name tag (`seedstack-classic-alb`, `seedstack-pr-12-alb`); change it to run two copies in one account.",
   },
   prNumber: {
     env: "SEEDSTACK_PR_NUMBER",
@@ -228,7 +229,7 @@ export class ConfigError extends Error {
 
   /** @param problems one sentence per problem, each naming the setting, the value and what is allowed */
   constructor(problems: readonly string[]) {
-    super(`seedstack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+    super(`the configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"} (SEEDSTACK_* environment variables, cdktf.json "context"):\n` +
       problems.map((p) => `  - ${p}`).join("\n"));
     this.name = "ConfigError";
     this.problems = problems;
@@ -307,8 +308,11 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
   const namePrefixRaw = raw("namePrefix");
   let namePrefix = "seedstack";
   if (namePrefixRaw !== undefined) {
-    if (namePrefixRaw.length <= MAX_APP_NAME_PREFIX_LENGTH && NAME_PREFIX.test(namePrefixRaw)) namePrefix = namePrefixRaw;
-    else bad("namePrefix", namePrefixRaw);
+    // Every resource name starts with "<prefix>-"; some starts are refused by AWS for some kinds.
+    const reserved = reservedStartProblem(`${namePrefixRaw}-`);
+    if (namePrefixRaw.length > MAX_APP_NAME_PREFIX_LENGTH || !NAME_PREFIX.test(namePrefixRaw)) bad("namePrefix", namePrefixRaw);
+    else if (reserved !== undefined) bad("namePrefix", namePrefixRaw, ` (${reserved})`);
+    else namePrefix = namePrefixRaw;
   }
 
   const prNumber = wholeNumber("prNumber", MAX_PR_NUMBER);

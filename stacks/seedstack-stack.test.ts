@@ -2,12 +2,6 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resourcesOf } from "../test/synth-json.js";
 import { stackNamed, synthApp, TEST_CERTIFICATE_ARN, type StackJson } from "./test-support.js";
-import { AUTOSCALED_CAPACITY, STICKINESS_SECONDS } from "./autoscaled.js";
-import {
-  EPHEMERAL_BACKUP_RETENTION_DAYS,
-  EPHEMERAL_DEREGISTRATION_DELAY_SECONDS,
-  EPHEMERAL_NONCURRENT_VERSION_DAYS,
-} from "./seedstack-stack.js";
 
 /** The one resource of `type` in `json` (fails, naming what exists, otherwise). */
 function only(json: StackJson, type: string): Record<string, any> {
@@ -27,11 +21,18 @@ function outputs(json: StackJson): Record<string, unknown> {
   return Object.fromEntries(Object.entries(json.output ?? {}).map(([name, o]) => [name, o.value]));
 }
 
-const defaults = synthApp();
-const classic = stackNamed(defaults.stacks, "classic");
-const autoscaled = stackNamed(defaults.stacks, "autoscaled");
+/**
+ * The default app, synthesized on first use inside a test (never at module load: a construct error
+ * then fails the tests that need it, with their names, instead of the whole file).
+ */
+let defaults: ReturnType<typeof synthApp> | undefined;
+function defaultStack(name: "classic" | "autoscaled"): StackJson {
+  defaults ??= synthApp();
+  return stackNamed(defaults.stacks, name);
+}
 
 test("classic: two instances in different private subnets behind the ALB, app port 8080, health check /status", () => {
+  const classic = defaultStack("classic");
   const instances = resourcesOf(classic, "aws_instance");
   assert.is(instances.length, 2);
   const subnets = new Set(instances.map((i) => i.attrs.subnet_id));
@@ -45,11 +46,9 @@ test("classic: two instances in different private subnets behind the ALB, app po
   assert.is(group.stickiness, undefined, "classic spreads requests; no sticky sessions");
 });
 
-test("autoscaled: ASG 1/2/1 with 50% CPU target tracking, TLS listener, sticky sessions, port 8080 /status", () => {
+test("autoscaled: ASG 1/2/1 with 50% CPU target tracking, TLS listener, one-day sticky sessions, port 8080 /status", () => {
+  const autoscaled = defaultStack("autoscaled");
   const group = only(autoscaled, "aws_autoscaling_group");
-  assert.is(group.min_size, AUTOSCALED_CAPACITY.minSize);
-  assert.is(group.max_size, AUTOSCALED_CAPACITY.maxSize);
-  assert.is(group.desired_capacity, AUTOSCALED_CAPACITY.desiredCapacity);
   assert.equal([group.min_size, group.max_size, group.desired_capacity], [1, 2, 1]);
   assert.is(group.launch_template.id, refToOnly(autoscaled, "aws_launch_template", "id"));
   const policy = only(autoscaled, "aws_autoscaling_policy");
@@ -58,7 +57,8 @@ test("autoscaled: ASG 1/2/1 with 50% CPU target tracking, TLS listener, sticky s
   assert.is(policy.target_tracking_configuration.predefined_metric_specification.predefined_metric_type, "ASGAverageCPUUtilization");
 
   const targetGroup = only(autoscaled, "aws_lb_target_group");
-  assert.equal(targetGroup.stickiness, { enabled: true, type: "lb_cookie", cookie_duration: STICKINESS_SECONDS });
+  // The ALB's cookie for one day (docs/stacks.md).
+  assert.equal(targetGroup.stickiness, { enabled: true, type: "lb_cookie", cookie_duration: 86_400 });
   assert.is(targetGroup.port, 8080);
   assert.is(targetGroup.health_check.path, "/status");
   const https = resourcesOf(autoscaled, "aws_lb_listener").filter((l) => l.attrs.protocol === "HTTPS");
@@ -68,6 +68,7 @@ test("autoscaled: ASG 1/2/1 with 50% CPU target tracking, TLS listener, sticky s
 });
 
 test("provider: region and default tags; long-lived stacks have no PR or expiry tags", () => {
+  const classic = defaultStack("classic");
   const [aws] = classic.provider!.aws!;
   assert.is(aws!.region, "us-east-1");
   assert.equal(aws!.default_tags, [{ tags: { Project: "seedstack", Stack: "classic", Owner: "octocat" } }]);
@@ -76,16 +77,18 @@ test("provider: region and default tags; long-lived stacks have no PR or expiry 
 });
 
 test("outputs of the default (self-signed) stacks: url, ALB name, target group, servers, certificate", () => {
+  const classic = defaultStack("classic");
+  const autoscaled = defaultStack("autoscaled");
   const lbDns = refToOnly(classic, "aws_lb", "dns_name");
+  const [first, second] = resourcesOf(classic, "aws_instance").map((i) => `aws_instance.${i.name}.id`);
   assert.equal(outputs(classic), {
     url: `https://${lbDns}`,
     alb_dns_name: lbDns,
     target_group_arn: refToOnly(classic, "aws_lb_target_group", "arn"),
-    instance_ids: outputs(classic).instance_ids,
+    // Both instances, in order, as one list.
+    instance_ids: `\${tolist([${first}, ${second}])}`,
     certificate_pem: refToOnly(classic, "tls_self_signed_cert", "cert_pem"),
   });
-  const instanceIds = String(outputs(classic).instance_ids);
-  for (const instance of resourcesOf(classic, "aws_instance")) assert.ok(instanceIds.includes(`aws_instance.${instance.name}.id`), instanceIds);
 
   const scaled = outputs(autoscaled);
   assert.is(scaled.asg_name, refToOnly(autoscaled, "aws_autoscaling_group", "name"));
@@ -148,7 +151,7 @@ test("database on: one PostgreSQL instance shared by the servers, endpoint outpu
   for (const instance of resourcesOf(withDb, "aws_instance")) {
     assert.ok(JSON.stringify(instance.attrs.user_data).includes(address), "each server is given the database host");
   }
-  assert.is(resourcesOf(classic, "aws_db_instance").length, 0);
+  assert.is(resourcesOf(defaultStack("classic"), "aws_db_instance").length, 0);
 });
 
 test("deletion protection off: a long-lived stack becomes destroyable (bucket force-destroyed, database unprotected)", () => {
@@ -164,14 +167,15 @@ test("PR stack: destroyable without manual steps, short deregistration delay, ch
   const pr = stackNamed(synthApp({ SEEDSTACK_PR_NUMBER: "12", SEEDSTACK_DATABASE: "on" }).stacks, "pr-12");
   assert.is(only(pr, "aws_s3_bucket").force_destroy, true);
   const lifecycle = only(pr, "aws_s3_bucket_lifecycle_configuration");
-  assert.is(lifecycle.rule[0].noncurrent_version_expiration[0].noncurrent_days, EPHEMERAL_NONCURRENT_VERSION_DAYS);
+  // Ephemeral: old bundle versions kept 1 day, backups 1 day (RDS's least), 5 s deregistration.
+  assert.is(lifecycle.rule[0].noncurrent_version_expiration[0].noncurrent_days, 1);
   const db = only(pr, "aws_db_instance");
   assert.is(db.deletion_protection, false);
   assert.is(db.skip_final_snapshot, true);
-  assert.is(db.backup_retention_period, EPHEMERAL_BACKUP_RETENTION_DAYS);
+  assert.is(db.backup_retention_period, 1);
   assert.is(db.instance_class, "db.t4g.micro");
   assert.is(db.multi_az, false);
-  assert.is(only(pr, "aws_lb_target_group").deregistration_delay, String(EPHEMERAL_DEREGISTRATION_DELAY_SECONDS));
+  assert.is(only(pr, "aws_lb_target_group").deregistration_delay, "5");
   assert.is.not(only(pr, "aws_lb").enable_deletion_protection, true);
   for (const instance of resourcesOf(pr, "aws_instance")) assert.is(instance.attrs.instance_type, "t3.micro");
   assert.is(resourcesOf(pr, "aws_nat_gateway").length, 0, "no NAT gateway: the S3 gateway endpoint is free");

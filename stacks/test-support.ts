@@ -3,14 +3,14 @@
  * fixed creation time and owner (synth must be deterministic) and a small fixture bundle (so the
  * tests do not depend on `npm run build:bundle` having run).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig, type SeedstackConfig } from "./config.js";
 import { buildApp } from "./app.js";
 import type { SeedstackStack } from "./seedstack-stack.js";
 import { toSynthJson, type SynthJson } from "../test/synth-json.js";
+import { testApp, testTempDir } from "../test/temp-dirs.js";
 
 /** The fixed settings every test configuration starts from. */
 export const TEST_BASE_ENV: Readonly<Record<string, string>> = {
@@ -26,7 +26,7 @@ let fixtureBundle: string | undefined;
 /** A tiny stand-in for the seed-server bundle, written once per test process. */
 export function fixtureBundlePath(): string {
   if (fixtureBundle === undefined) {
-    fixtureBundle = join(mkdtempSync(join(tmpdir(), "seedstack-stacks-test-")), "seed-server.mjs");
+    fixtureBundle = join(testTempDir("stacks-bundle-"), "seed-server.mjs");
     writeFileSync(fixtureBundle, "// fixture bundle for stack tests\nconsole.log('seed');\n");
   }
   return fixtureBundle;
@@ -51,7 +51,7 @@ export interface SynthesizedStack {
 /** The app synthesized under `env` (on top of {@link TEST_BASE_ENV}), stack name -> stack. */
 export function synthApp(env: Record<string, string> = {}): { config: SeedstackConfig; stacks: Map<string, SynthesizedStack> } {
   const config = loadConfig({ env: { ...TEST_BASE_ENV, ...env } });
-  const app = Testing.app();
+  const app = testApp();
   const stacks = new Map<string, SynthesizedStack>();
   for (const stack of buildApp(app, config, { bundlePath: fixtureBundlePath() })) {
     stacks.set(stack.environment.stackName, { stack, json: toSynthJson(Testing.synth(stack)) as StackJson });

@@ -18,6 +18,7 @@ export function networkInZones(stack: TerraformStack, zones: string[]): INetwork
     privateSubnets: subnets,
     availabilityZones: zones,
     hasNatGateway: false,
+    systemsManagerReachable: false,
     s3PrefixListId: "pl-fixture",
     s3Endpoint: vpc,
     addInterfaceEndpoint: () => vpc,

@@ -8,10 +8,10 @@
  * provider and stack name. A tiny stand-in bundle is used unless a `bundlePath` is given, so the
  * builders work before `npm run build:bundle`.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Construct } from "constructs";
+import { testTempDir } from "./temp-dirs.js";
 import { Network, type NetworkProps } from "../modules/network.js";
 import { ArtifactBucket } from "../modules/artifact-bucket.js";
 import { WebServerPair } from "../modules/web-server-pair.js";
@@ -21,10 +21,10 @@ import { Database, type DatabaseProps } from "../modules/database.js";
 
 let fixtureBundle: string | undefined;
 
-/** Path of a small stand-in seed-server bundle (written once per process to a temp directory). */
+/** Path of a small stand-in seed-server bundle (written once per process to a temp directory, removed at exit). */
 export function fixtureBundlePath(): string {
   if (!fixtureBundle) {
-    fixtureBundle = join(mkdtempSync(join(tmpdir(), "seedstack-fixture-")), "seed-server.mjs");
+    fixtureBundle = join(testTempDir("fixture-bundle-"), "seed-server.mjs");
     writeFileSync(fixtureBundle, "// stand-in seed-server bundle for synth tests\nexport {};\n");
   }
   return fixtureBundle;

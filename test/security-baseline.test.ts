@@ -30,8 +30,8 @@ import { checkSecurityBaseline, type Violation } from "./security-baseline.js";
 import { assertSecurityBaseline, plainHttpCourseModeWaivers, unacceptedViolations } from "./security-exceptions.js";
 import { synthStack } from "./synth-stack.js";
 import type { SynthJson } from "./synth-json.js";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { testTempDir } from "./temp-dirs.js";
 import { join } from "node:path";
 import { ArtifactBucket } from "../modules/artifact-bucket.js";
 
@@ -94,9 +94,13 @@ test("ALB: a compliant load balancer only trips the accepted internet-facing fin
   assert.equal(found(albStack({ lb: { internal: true } })), []);
 });
 
+// Each weakened stack below trips exactly its rule, next to the compliant stack's accepted
+// internet-facing finding (AVD-AWS-0053): nothing less, nothing else.
+const INTERNET_FACING = "AVD-AWS-0053 aws_lb";
+
 test("ALB: CKV_AWS_131 when invalid header fields are not dropped", () => {
-  assert.ok(found(albStack({ lb: { dropInvalidHeaderFields: false } })).includes("CKV_AWS_131 aws_lb"));
-  assert.ok(found(albStack({ lb: { dropInvalidHeaderFields: undefined } })).includes("CKV_AWS_131 aws_lb"));
+  assert.equal(found(albStack({ lb: { dropInvalidHeaderFields: false } })), [INTERNET_FACING, "CKV_AWS_131 aws_lb"]);
+  assert.equal(found(albStack({ lb: { dropInvalidHeaderFields: undefined } })), [INTERNET_FACING, "CKV_AWS_131 aws_lb"]);
 });
 
 test("ALB: CKV_AWS_2 and CKV2_AWS_20 when HTTP forwards instead of redirecting", () => {
@@ -109,23 +113,24 @@ test("ALB: CKV_AWS_2 and CKV2_AWS_20 when HTTP forwards instead of redirecting",
   assert.equal(found(json), ["CKV2_AWS_20 aws_lb", "CKV_AWS_2 aws_lb_listener"]);
   // A redirect to plain HTTP elsewhere is not a redirect to HTTPS.
   const toHttp = albStack({ http: { defaultAction: [{ type: "redirect", redirect: { protocol: "HTTP", port: "8080", statusCode: "HTTP_301" } }] } });
-  assert.ok(found(toHttp).includes("CKV_AWS_2 aws_lb_listener"));
+  assert.equal(found(toHttp), [INTERNET_FACING, "CKV2_AWS_20 aws_lb", "CKV_AWS_2 aws_lb_listener"]);
 });
 
 test("ALB: CKV_AWS_103 for an old or missing TLS policy, not for newer TLS 1.3 ones", () => {
-  assert.ok(rules(albStack({ https: { sslPolicy: "ELBSecurityPolicy-2016-08" } })).includes("CKV_AWS_103"));
-  assert.ok(rules(albStack({ https: { sslPolicy: "ELBSecurityPolicy-TLS13-1-1-2021-06" } })).includes("CKV_AWS_103"));
+  for (const old of ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS13-1-1-2021-06", undefined]) {
+    assert.equal(found(albStack({ https: { sslPolicy: old } })), [INTERNET_FACING, "CKV_AWS_103 aws_lb_listener"], String(old));
+  }
   const missing = checkSecurityBaseline(albStack({ https: { sslPolicy: undefined } })).find((v) => v.rule === "CKV_AWS_103");
   assert.ok(missing?.message.includes("ELBSecurityPolicy-2016-08"), missing?.message);
   for (const newer of ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04"]) {
-    assert.not.ok(rules(albStack({ https: { sslPolicy: newer } })).includes("CKV_AWS_103"), newer);
+    assert.equal(found(albStack({ https: { sslPolicy: newer } })), [INTERNET_FACING], newer);
   }
 });
 
 test("ALB: CKV_AWS_261 for a target group without a health-check path or with the check off", () => {
-  assert.ok(found(albStack({ tg: { healthCheck: { enabled: true } } })).includes("CKV_AWS_261 aws_lb_target_group"));
-  assert.ok(found(albStack({ tg: { healthCheck: { path: "/status", enabled: false } } })).includes("CKV_AWS_261 aws_lb_target_group"));
-  assert.ok(found(albStack({ tg: { healthCheck: undefined } })).includes("CKV_AWS_261 aws_lb_target_group"));
+  for (const healthCheck of [{ enabled: true }, { path: "/status", enabled: false }, undefined]) {
+    assert.equal(found(albStack({ tg: { healthCheck } })), [INTERNET_FACING, "CKV_AWS_261 aws_lb_target_group"], JSON.stringify(healthCheck));
+  }
 });
 
 // ---------- compute ----------
@@ -300,8 +305,7 @@ test("SG: descriptions with characters EC2 rejects at apply time are reported", 
   });
   const found = checkSecurityBaseline(json).filter((v) => v.rule === "SEEDSTACK_SG_DESCRIPTION_CHARS");
   assert.equal(found.map((v) => v.resource.split(".")[0]).sort(), ["aws_security_group", "aws_vpc_security_group_ingress_rule"]);
-  assert.ok(found.some((v) => v.message.includes(`uses "'"`)), found.map((v) => v.message).join("\n"));
-  assert.ok(found.some((v) => v.message.includes(`uses "&"`)));
+  assert.equal(found.map((v) => /uses "(.)"/.exec(v.message)?.[1]).sort(), ["&", "'"], found.map((v) => v.message).join("\n"));
 });
 
 test("SG: admin ports open to the world are found whichever way the rule is written", () => {
@@ -420,7 +424,7 @@ test("RDS: each missing control is its own violation", () => {
 
 // ---------- S3 ----------
 
-const bundleDir = mkdtempSync(join(tmpdir(), "baseline-test-"));
+const bundleDir = testTempDir("baseline-bundle-");
 const bundle = join(bundleDir, "bundle.mjs");
 writeFileSync(bundle, "export {};\n");
 
@@ -444,7 +448,8 @@ test("S3: the ArtifactBucket passes; one weakened control is reported alone", ()
     const b = new S3Bucket(s, "bucket", {});
     new S3BucketPolicy(s, "policy", { bucket: b.id, policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [b.arn, `${b.arn}/*`] }) });
   });
-  assert.ok(rules(noCondition).includes("SEEDSTACK_S3_TLS_ONLY"));
+  // A deny without the aws:SecureTransport condition is no TLS-only policy: the same findings as a bare bucket.
+  assert.equal(rules(noCondition), ["CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "SEEDSTACK_S3_TLS_ONLY"]);
 });
 
 // ---------- exceptions and waivers ----------

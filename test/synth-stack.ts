@@ -2,6 +2,7 @@
  * Build and synthesize a throwaway stack in a test.
  */
 import { Testing, TerraformStack } from "cdktf";
+import { testApp } from "./temp-dirs.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { toSynthJson, type SynthJson } from "./synth-json.js";
 
@@ -20,7 +21,7 @@ export interface Synthesized<T> {
  * constructs to it, and synthesize it.
  */
 export function synthStack<T>(build: (stack: TerraformStack) => T, name = "test"): Synthesized<T> {
-  const app = Testing.app();
+  const app = testApp();
   const stack = new TerraformStack(app, name);
   new AwsProvider(stack, "aws", { region: "us-east-1" });
   const result = build(stack);
