@@ -73,4 +73,14 @@ test("output is not coloured when it does not go to a terminal", () => {
   assert.not.match(output, /\u001b\[/);
 });
 
+test("temp files and processes a test leaves behind fail the run, named, and are cleaned up", () => {
+  const { code, output } = runFixture("leaves-behind");
+  assert.is(code, 1, output);
+  assert.match(output, /Passed:\s+2/);
+  assert.match(output, /1 process\(es\) started by tests were still running \(killed now\)/);
+  assert.match(output, /forgotten-fixture-process/);
+  assert.match(output, /tests left 1 entry in the temp directory/);
+  assert.match(output, /forgotten-fixture-dir-/);
+});
+
 test.run();

@@ -16,6 +16,8 @@
  * - A hung test would hang CI. A watchdog ends the run after `SEEDSTACK_TEST_TIMEOUT_S` seconds
  *   (default 1200, 20 minutes) with a message and exit code 1.
  * - Colour only on a terminal: uvu's CLI forces colour on (`FORCE_COLOR=1`) even into a file.
+ * - A run leaves nothing behind (leak-check.ts): tests get a private TMPDIR, and whatever is still in
+ *   it, or still running under the runner, when the tests end fails the run, named.
  *
  * Usage: `tsx test/runner/run-tests.ts [path-prefix ...] [--dir D] [--pattern RE]`. Path prefixes
  * (relative to the repository root) narrow the run, e.g. `npm test -- seed-server modules/network`.
@@ -24,6 +26,7 @@ import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "uvu/parse";
+import { createRunTempRoot, liveDescendants, type LiveProcess } from "./leak-check.js";
 
 /** What uvu's runner expects on globalThis while collecting suites (see uvu/run). */
 interface UvuGlobals {
@@ -35,6 +38,8 @@ interface UvuGlobals {
 const DEFAULT_PATTERN = "\\.test\\.ts$";
 const IGNORED = ["node_modules", "dist", "cdktf.out", "^\\.tmp", "^\\.git"];
 const DEFAULT_TIMEOUT_S = 1200;
+/** A test may have signalled a child without awaiting its exit; give it this long to go. */
+const PROCESS_EXIT_GRACE_MS = 3000;
 
 /** What uvu's per-suite runner resolves to: [errors or true, ran, skipped, total]. */
 type SuiteResult = [string | true, number, number, number];
@@ -70,8 +75,9 @@ function parseTimeout(raw: string | undefined): number {
   return seconds;
 }
 
-function startWatchdog(seconds: number): void {
+function startWatchdog(seconds: number, onExpiry: () => void): void {
   const timer = setTimeout(() => {
+    onExpiry();
     console.error(
       `\ntest run: still running after ${seconds} s (SEEDSTACK_TEST_TIMEOUT_S); a test is hanging. ` +
         "The last suite name printed above is the one that did not finish. Exiting with code 1.",
@@ -81,12 +87,46 @@ function startWatchdog(seconds: number): void {
   timer.unref(); // never keeps an otherwise finished run alive
 }
 
+async function processesLeftRunning(): Promise<LiveProcess[]> {
+  const deadline = Date.now() + PROCESS_EXIT_GRACE_MS;
+  let live = liveDescendants(process.pid);
+  while (live.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    live = liveDescendants(process.pid);
+  }
+  return live;
+}
+
+/** Report and clear what the tests left behind; true when they left nothing. */
+async function checkNothingLeftBehind(temp: ReturnType<typeof createRunTempRoot>): Promise<boolean> {
+  const processes = await processesLeftRunning();
+  for (const { pid } of processes) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  const files = temp.leftovers();
+  temp.remove();
+  if (processes.length > 0) {
+    console.error(`\n✘ ${processes.length} process(es) started by tests were still running (killed now):`);
+    for (const p of processes) console.error(`    pid ${p.pid}: ${p.command.slice(0, 200)}`);
+  }
+  if (files.length > 0) {
+    console.error(`\n✘ tests left ${files.length} entr${files.length === 1 ? "y" : "ies"} in the temp directory (deleted now):`);
+    for (const name of files.slice(0, 20)) console.error(`    ${name}`);
+    if (files.length > 20) console.error(`    ... and ${files.length - 20} more`);
+  }
+  return processes.length === 0 && files.length === 0;
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: { dir: { type: "string", default: "." }, pattern: { type: "string", default: DEFAULT_PATTERN } },
   });
-  startWatchdog(parseTimeout(process.env.SEEDSTACK_TEST_TIMEOUT_S));
+  const timeoutSeconds = parseTimeout(process.env.SEEDSTACK_TEST_TIMEOUT_S);
 
   const root = resolve(values.dir);
   const { suites } = await parse(root, values.pattern, { ignore: IGNORED });
@@ -96,6 +136,11 @@ async function main(): Promise<number> {
     console.error(`test run: no test files match ${values.pattern} under ${root}${positionals.length ? ` and ${positionals.join(", ")}` : ""}`);
     return 1;
   }
+
+  // Before any test module loads: os.tmpdir() reads TMPDIR on every call, and children inherit it.
+  const temp = createRunTempRoot();
+  process.env.TMPDIR = temp.path;
+  startWatchdog(timeoutSeconds, () => temp.remove());
 
   const globals = globalThis as UvuGlobals;
   globals.UVU_DEFER = 1;
@@ -128,7 +173,8 @@ async function main(): Promise<number> {
     console.error(`\n✘ ${file} could not be loaded; none of its tests ran:\n${(error as Error)?.stack ?? String(error)}`);
   }
   if (failures.length > 0) console.error(`\n  Files that failed to load: ${failures.length}`);
-  return uvuCode !== 0 || failures.length > 0 ? 1 : 0;
+  const clean = await checkNothingLeftBehind(temp);
+  return uvuCode !== 0 || failures.length > 0 || !clean ? 1 : 0;
 }
 
 main().then(
