@@ -41,7 +41,7 @@ export interface AutoScaledWebServersProps extends WebServersProps {
   /**
    * Seconds after launch before failed load balancer health checks count, and the instance warm-up
    * for scaling and instance refresh. A cold boot installs Node.js from the AL2023 repositories and
-   * fetches the bundle; modules/boot-budget.ts budgets it step by step at 284 s, including one
+   * fetches the bundle; the boot budget (docs/modules-compute.md) puts it at 284 s, including one
    * retry of the package install. Lower it only with an AMI that has Node.js already.
    * @default 300 seconds (the cold-boot budget rounded up to whole minutes)
    */

@@ -1,6 +1,6 @@
 /**
  * How long a web server's cold boot takes until the load balancer calls it healthy, step by step
- * as modules/user-data.ts runs it. The Auto Scaling health-check grace period (and instance
+ * as the user data script runs it. The Auto Scaling health-check grace period (and instance
  * warm-up) is sized from this: shorter, and the group terminates instances that are still
  * installing Node.js, relaunches them, and loops; an instance refresh at 100% minimum healthy
  * stalls waiting for a replacement that never counts as healthy.

@@ -20,7 +20,7 @@ export function securityGroupName(prefix: string, suffix: string): string {
 
 /**
  * `<prefix>-<suffix>-`, the `name_prefix` of a security group: Terraform appends a unique suffix, so
- * a replacement group (created before the old one is deleted, see naming.ts) never collides with
+ * a replacement group (created before the old one is deleted) never collides with
  * the group it replaces. Same `sg-` rule as {@link securityGroupName}.
  */
 export function securityGroupNamePrefix(prefix: string, suffix: string): string {

@@ -26,7 +26,7 @@ import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "uvu/parse";
-import { createRunTempRoot, liveDescendants, type LiveProcess } from "./leak-check.js";
+import { createRunTempRoot, liveDescendants, type LiveProcess, type RunTempRoot } from "./leak-check.js";
 
 /** What uvu's runner expects on globalThis while collecting suites (see uvu/run). */
 interface UvuGlobals {
@@ -97,8 +97,8 @@ async function processesLeftRunning(): Promise<LiveProcess[]> {
   return live;
 }
 
-/** Report and clear what the tests left behind; true when they left nothing. */
-async function checkNothingLeftBehind(temp: ReturnType<typeof createRunTempRoot>): Promise<boolean> {
+/** Report and stop the processes tests left running; true when there were none. */
+async function checkNoProcessLeft(): Promise<boolean> {
   const processes = await processesLeftRunning();
   for (const { pid } of processes) {
     try {
@@ -107,18 +107,27 @@ async function checkNothingLeftBehind(temp: ReturnType<typeof createRunTempRoot>
       // already gone
     }
   }
-  const files = temp.leftovers();
-  temp.remove();
   if (processes.length > 0) {
     console.error(`\n✘ ${processes.length} process(es) started by tests were still running (killed now):`);
     for (const p of processes) console.error(`    pid ${p.pid}: ${p.command.slice(0, 200)}`);
   }
-  if (files.length > 0) {
+  return processes.length === 0;
+}
+
+/**
+ * Checked in the `exit` event, after the exit hooks the tests registered (registered later, it runs
+ * later): test helpers may remove their folders at exit, and that counts as cleaning up.
+ */
+function checkNoTempLeftAtExit(temp: RunTempRoot): void {
+  process.once("exit", () => {
+    const files = temp.leftovers();
+    temp.remove();
+    if (files.length === 0) return;
     console.error(`\n✘ tests left ${files.length} entr${files.length === 1 ? "y" : "ies"} in the temp directory (deleted now):`);
     for (const name of files.slice(0, 20)) console.error(`    ${name}`);
     if (files.length > 20) console.error(`    ... and ${files.length - 20} more`);
-  }
-  return processes.length === 0 && files.length === 0;
+    process.exitCode = 1;
+  });
 }
 
 async function main(): Promise<number> {
@@ -173,8 +182,9 @@ async function main(): Promise<number> {
     console.error(`\n✘ ${file} could not be loaded; none of its tests ran:\n${(error as Error)?.stack ?? String(error)}`);
   }
   if (failures.length > 0) console.error(`\n  Files that failed to load: ${failures.length}`);
-  const clean = await checkNothingLeftBehind(temp);
-  return uvuCode !== 0 || failures.length > 0 || !clean ? 1 : 0;
+  const noProcessLeft = await checkNoProcessLeft();
+  checkNoTempLeftAtExit(temp);
+  return uvuCode !== 0 || failures.length > 0 || !noProcessLeft ? 1 : 0;
 }
 
 main().then(
