@@ -35,7 +35,10 @@ export function providerExecutable(installedDir: string): string {
 export function startSharedProvider(executable: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<SharedProvider> {
   // `exec` would lose the watcher; instead: provider in the background, `read` blocks on our pipe,
   // and whatever ends the read (EOF when we exit or close stdin) kills the provider.
-  const script = 'provider="$1"; "$provider" -debug & pid=$!; trap "kill $pid 2>/dev/null" EXIT; while read -r _; do :; done; kill $pid 2>/dev/null; wait $pid';
+  // Signals too: a shell killed by Ctrl-C does not run its EXIT trap.
+  const script =
+    'provider="$1"; "$provider" -debug & pid=$!; trap "kill $pid 2>/dev/null" EXIT; trap "kill $pid 2>/dev/null; exit 130" INT TERM HUP; ' +
+    "while read -r _; do :; done; kill $pid 2>/dev/null; wait $pid";
   const child: ChildProcess = spawn("/bin/sh", ["-c", script, "sh", executable], { env, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
