@@ -75,12 +75,17 @@ if (!availability.ok) {
   if (terraformRequired()) test("terraform and the provider mirror are present (SEEDSTACK_REQUIRE_TERRAFORM=1)", () => assert.unreachable(availability.reason));
   else announceSkip(availability.reason);
 } else {
-  test("npm run plan -- classic: synthesizes, inits, plans with the real provider and prints terraform's summary; the stand-in answered every AWS call", async () => {
+  // A PR stack nobody deploys from a checkout: its local state path (terraform.<stack>.tfstate in the
+  // project directory, as for a user) holds no one's real state, and plan must not create it.
+  const STACK = "pr-9876543";
+
+  test(`npm run plan -- ${STACK}: synthesizes, inits, plans with the real provider and prints terraform's summary; the stand-in answered every AWS call`, async () => {
     const standIn = await startAwsStandIn();
     const outdir = mkdtempSync(join(tmpdir(), "seedstack-plan-out-"));
     try {
       const env = cleanEnv({
         CDKTF_OUTDIR: outdir,
+        SEEDSTACK_PR_NUMBER: STACK.slice(3),
         SEEDSTACK_TLS: "http", // no hashicorp/tls in the local mirror, and no network to fetch it
         AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
         AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -90,14 +95,15 @@ if (!availability.ok) {
         AWS_ENDPOINT_URL_STS: standIn.url,
         ...(process.env.SEEDSTACK_TF_PROVIDER_MIRROR ? { SEEDSTACK_TF_PROVIDER_MIRROR: process.env.SEEDSTACK_TF_PROVIDER_MIRROR } : {}),
       });
-      const result = await runPlan(["classic"], env);
+      const result = await runPlan([STACK], env);
       assert.is(result.code, 0, result.stdout + result.stderr);
-      const stackJson = JSON.parse(readFileSync(join(outdir, "stacks", "classic", "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
+      const stackJson = JSON.parse(readFileSync(join(outdir, "stacks", STACK, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
       const resources = Object.values(stackJson.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
-      assert.match(result.stdout, `seedstack plan: classic: Plan: ${resources} to add, 0 to change, 0 to destroy.`);
+      assert.match(result.stdout, `seedstack plan: ${STACK}: Plan: ${resources} to add, 0 to change, 0 to destroy.`);
       assert.match(result.stdout, "Installed hashicorp/aws v5.100.0");
       assert.match(result.stdout, "providers from the local mirror");
-      assert.ok(existsSync(join(outdir, "stacks", "classic", "plan.tfplan")), "the saved plan");
+      assert.ok(existsSync(join(outdir, "stacks", STACK, "plan.tfplan")), "the saved plan");
+      assert.ok(!existsSync(join(root, `terraform.${STACK}.tfstate`)), "plan wrote no state");
       assert.equal(standIn.requests.map((r) => `${r.service}:${r.action}:${r.status}`).sort(), [
         "ec2:DescribeAvailabilityZones:200",
         "ssm:GetParameter:200",
