@@ -16,7 +16,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";
@@ -39,11 +39,14 @@ console.log(`plan benchmark: ${runs} round${runs === 1 ? "" : "s"}, ${STACKS.len
 console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim() || "?"} cores\n`);
 
 const times = { synth: [] as number[], init: [] as number[], ownProviders: [] as number[], sharedProviders: [] as number[] };
+/** CPU time (user + system) of terraform and its providers per round and mode: less load-dependent than wall time. */
+const cpu = { ownProviders: [] as number[], sharedProviders: [] as number[] };
 for (let round = 0; round < runs; round++) {
   const outdir = mkdtempSync(join(tmpdir(), "seedstack-bench-plan-"));
   try {
     times.synth.push(synthesize(outdir));
     for (const shared of [false, true]) {
+      const cpuBefore = childrenCpuMs();
       let started = performance.now();
       const rig = await startTerraformRig(availability.terraform, availability.mirror, { sharedProviders: shared ? 2 : 0 });
       times.init.push(performance.now() - started);
@@ -54,6 +57,8 @@ for (let round = 0; round < runs; round++) {
       } finally {
         await rig.close();
       }
+      // After close: the shared providers have exited and been reaped, so their CPU is counted too.
+      (shared ? cpu.sharedProviders : cpu.ownProviders).push(childrenCpuMs() - cpuBefore);
     }
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -76,6 +81,13 @@ console.log(
   `\nall ${STACKS.length} stacks validated and planned in ${(user / 1000).toFixed(1)} s as a user runs terraform (target < ${TARGET_S} s: ${user / 1000 < TARGET_S ? "met" : "NOT met"} on this machine now), ` +
     `${(tests / 1000).toFixed(1)} s with shared provider processes (${(user / tests).toFixed(2)}x faster); synth takes ${(synth / 1000).toFixed(2)} s.`,
 );
+if (cpu.ownProviders.every(Number.isFinite)) {
+  const [own, shared] = [median(cpu.ownProviders), median(cpu.sharedProviders)];
+  console.log(
+    `CPU time of terraform and providers (init included): ${(own / 1000).toFixed(1)} s with a provider per command, ${(shared / 1000).toFixed(1)} s shared; ` +
+      `on ${availableParallelism()} otherwise idle cores that is at least ${(own / 1000 / availableParallelism()).toFixed(1)} s / ${(shared / 1000 / availableParallelism()).toFixed(1)} s of wall time.`,
+  );
+}
 console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 
 /** One cold synth of all stacks into `outdir`; returns milliseconds. */
@@ -101,6 +113,26 @@ async function planAll(rig: TerraformRig, outdir: string): Promise<void> {
     }
   });
   await Promise.all(pooled(2, jobs));
+}
+
+/**
+ * User + system CPU of every child process this process has waited for, in ms (Linux: cutime and
+ * cstime of /proc/self/stat); NaN elsewhere.
+ */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After "pid (comm) ", field 3 (state) is index 0, so cutime (16) and cstime (17) are 13 and 14.
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return (ticks * 1000) / clockTicksPerSecond();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function clockTicksPerSecond(): number {
+  return Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 }
 
 function median(values: readonly number[]): number {
