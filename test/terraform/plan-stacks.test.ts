@@ -196,6 +196,22 @@ if (!availability.ok) {
     }
   });
 
+  test("a plan whose commands start their own provider (as npm run plan does) matches the plan attached to a shared provider", async () => {
+    const own = await startTerraformRig(terraform, mirror, { sharedProviders: 0 });
+    try {
+      const alone = await own.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic, own provider");
+      const shared = await plans.get(defaultsClassic)!;
+      assert.is(alone.validate.code, 0);
+      assert.is(alone.plan.code, 2, alone.plan.stdout.slice(-2000));
+      const byAddr = (changes: readonly { addr: string }[]) => [...changes].sort((a, b) => a.addr.localeCompare(b.addr));
+      assert.equal(byAddr(alone.plan.stream.changes), byAddr(shared.plan.stream.changes));
+      assert.equal(alone.plan.stream.summary, shared.plan.stream.summary);
+      assert.equal(alone.plan.stream.diagnostics, []);
+    } finally {
+      await own.close();
+    }
+  });
+
   test("a name the provider rejects fails validate with the provider's own message (the rung is not vacuous)", async () => {
     const broken = await rig!.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic with a 33-character ALB name", (json) => {
       const [alb] = Object.values(json.resource.aws_lb as Record<string, any>);

@@ -11,6 +11,8 @@
  *   record and a link to its installed providers: what a second `init` would write, without
  *   re-hashing the 675 MB provider binary forty times.
  * - Each plan gets its own stand-in, so a test can assert exactly which AWS calls that plan made.
+ * - Optionally (`sharedProviders`), the commands attach to long-running provider processes
+ *   (provider-process.ts) instead of each starting the provider: same binary, less CPU.
  */
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
