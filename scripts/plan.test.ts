@@ -75,6 +75,29 @@ if (!availability.ok) {
   if (terraformRequired()) test("terraform and the provider mirror are present (SEEDSTACK_REQUIRE_TERRAFORM=1)", () => assert.unreachable(availability.reason));
   else announceSkip(availability.reason);
 } else {
+  test("a self-signed stack when hashicorp/tls cannot be fetched: init fails, and the message names the way around it", async () => {
+    const outdir = mkdtempSync(join(tmpdir(), "seedstack-plan-out-"));
+    try {
+      const result = await runPlan(
+        ["classic"],
+        cleanEnv({
+          CDKTF_OUTDIR: outdir,
+          AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+          AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+          // The registry unreachable on any machine: every HTTPS request goes to a closed loopback port.
+          HTTPS_PROXY: "http://127.0.0.1:9",
+          ...(process.env.SEEDSTACK_TF_PROVIDER_MIRROR ? { SEEDSTACK_TF_PROVIDER_MIRROR: process.env.SEEDSTACK_TF_PROVIDER_MIRROR } : {}),
+        }),
+      );
+      assert.is(result.code, 1);
+      assert.match(result.stdout + result.stderr, "hashicorp/tls");
+      assert.match(result.stderr, "seedstack plan: terraform init failed (exit 1); its output is above");
+      assert.match(result.stderr, "plan with SEEDSTACK_TLS=acm-arn, acm-dns or http");
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   // A PR stack nobody deploys from a checkout: its local state path (terraform.<stack>.tfstate in the
   // project directory, as for a user) holds no one's real state, and plan must not create it.
   const STACK = "pr-9876543";

@@ -15,7 +15,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { terraformEnv, writeCliConfig } from "../lifecycle/terraform/cli-config.js";
 import { findProviderMirror } from "../lifecycle/terraform/provider-mirror.js";
@@ -51,7 +51,7 @@ async function main(): Promise<number> {
 
   const root = findPackageRoot();
   const outdir = resolve(root, process.env.CDKTF_OUTDIR || "cdktf.out");
-  console.log(`seedstack plan: synthesizing into ${relative(process.cwd(), outdir) || "."} ...`);
+  console.log(`seedstack plan: synthesizing into ${shown(outdir)} ...`);
   const app = String((JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string }).app);
   const synth = spawnSync("/bin/sh", ["-c", app], { cwd: root, encoding: "utf8", env: { ...OFFLINE_ENV, ...process.env, CDKTF_OUTDIR: outdir } });
   if (synth.status !== 0) return fail([`synthesis (${app}) failed with exit code ${synth.status}:\n${(synth.stderr || synth.stdout).trim()}`]);
@@ -72,16 +72,28 @@ async function main(): Promise<number> {
   const env = terraformEnv(process.env, cliConfig);
   const options = { cwd: stackDir, env, timeoutMs: TERRAFORM_TIMEOUT_MS, terraform: terraform!, echo: true };
 
-  console.log(`seedstack plan: terraform init in ${relative(process.cwd(), stackDir)}`);
+  console.log(`seedstack plan: terraform init in ${shown(stackDir)}`);
   const init = await runTerraform(["init", "-input=false", "-no-color"], options);
-  if (init.code !== 0) return fail([`terraform init failed (exit ${init.code}); its output is above`]);
+  if (init.code !== 0) {
+    // The one provider a default stack needs besides aws; name the way around it when it cannot be fetched.
+    const tls = /provider hashicorp\/tls/.test(init.stdout + init.stderr)
+      ? [`the self-signed certificate (SEEDSTACK_TLS=self-signed, the default) needs the hashicorp/tls provider from the registry or your mirror; without either, plan with SEEDSTACK_TLS=acm-arn, acm-dns or http`]
+      : [];
+    return fail([`terraform init failed (exit ${init.code}); its output is above`, ...tls]);
+  }
   console.log(`seedstack plan: terraform plan of ${stack}`);
   const plan = await runTerraform(["plan", "-input=false", "-no-color", "-detailed-exitcode", `-out=${PLAN_FILE}`], options);
   if (plan.code !== 0 && plan.code !== 2) return fail([`terraform plan failed (exit ${plan.code}); its output is above`]);
   const summary = /^(Plan: .*|No changes\..*)$/m.exec(plan.stdout)?.[1] ?? "(terraform printed no summary line)";
   console.log(`\nseedstack plan: ${stack}: ${summary}`);
-  if (plan.code === 2) console.log(`seedstack plan: saved to ${relative(process.cwd(), join(stackDir, PLAN_FILE))}; apply exactly this plan with \`terraform -chdir=${relative(process.cwd(), stackDir)} apply ${PLAN_FILE}\``);
+  if (plan.code === 2) console.log(`seedstack plan: saved to ${shown(join(stackDir, PLAN_FILE))}; apply exactly this plan with \`terraform -chdir=${shown(stackDir)} apply ${PLAN_FILE}\``);
   return 0;
+}
+
+/** A path as the user can type it: relative when under the current directory, else absolute. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
 function fail(lines: string[]): number {
