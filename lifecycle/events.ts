@@ -4,6 +4,8 @@
  * never prints.
  */
 
+import type { SummaryLine } from "./stack/stack-summary.js";
+
 /** The steps of a run, in order. */
 export type Phase = "synth" | "summary" | "up" | "wait-healthy" | "smoke" | "drill" | "down";
 
@@ -24,6 +26,7 @@ export interface Diagnosis {
 export type LifecycleEvent =
   | { readonly type: "phase"; readonly phase: Phase; readonly status: "start" | "done" | "failed"; readonly detail?: string }
   | { readonly type: "progress"; readonly phase: Phase; readonly message: string }
+  | { readonly type: "summary"; readonly stack: string; readonly lines: readonly SummaryLine[] }
   | { readonly type: "instance-started"; readonly instance: string; readonly name: string; readonly pid: number; readonly address: string }
   | { readonly type: "instance-exited"; readonly instance: string; readonly code: number | null; readonly signal: string | null; readonly lastLines: readonly string[] }
   | { readonly type: "listener"; readonly protocol: "HTTP" | "HTTPS"; readonly stackPort: number; readonly url: string }
