@@ -34,7 +34,7 @@ const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Pro
       projectDir: deps.projectDir,
       outdir: deps.options.outdir ?? join(deps.projectDir, "cdktf.out"),
       stack: deps.options.stack,
-      synth: true,
+      synth: !deps.options.skipSynth,
       engine: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}) },
       smoke: true,
       drills: deps.options.drills,

@@ -19,6 +19,8 @@ export interface CliOptions {
   readonly targets: number;
   readonly outdir?: string;
   readonly clientIp?: string;
+  /** Read what --outdir holds instead of synthesizing. */
+  readonly skipSynth: boolean;
   readonly help: boolean;
 }
 
@@ -33,6 +35,7 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--cacert <file>", "smoke --url: the certificate (PEM) to pin for HTTPS"],
   ["--targets <n>", "smoke --url: how many instances must answer (default 1)"],
   ["--outdir <dir>", "where stacks are synthesized (default: cdktf.out in the project)"],
+  ["--skip-synth", "use the stack already in --outdir (one synthesized elsewhere, or by another repo) instead of synthesizing"],
   ["--client-ip <ip>", "the address clients are taken to come from, for the load balancer's security groups (default: the real one, 127.0.0.1)"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
@@ -58,6 +61,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         targets: { type: "string" },
         outdir: { type: "string" },
         "client-ip": { type: "string" },
+        "skip-synth": { type: "boolean" },
         speedup: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -90,6 +94,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     targets,
     ...(values.outdir !== undefined ? { outdir: String(values.outdir) } : {}),
     ...(clientIp !== undefined ? { clientIp } : {}),
+    skipSynth: values["skip-synth"] === true,
     help: values.help === true,
   };
 }
