@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:local`: two numbers for the local engine, each next to a baseline from the same run.
+ *
+ * 1. The whole `npm start` (seedstack run on the default stack, the stack's real timing) wall time,
+ *    next to the minimum its health-check settings imply: healthy threshold x interval to come up;
+ *    per drill: unhealthy threshold x interval (+ timeout when the app hangs) to detect, healthy
+ *    threshold x interval to recover, plus the observation windows the drill holds on purpose
+ *    (one interval of warm-up, two after detection, one after recovery). Target: overhead < 5 s.
+ * 2. The local load balancer's throughput and p99 (autocannon, 64 connections, plain HTTP so both
+ *    paths do the same work) next to requests sent straight to one seed server, in alternating
+ *    rounds. The environment runs in its own process (`seedstack up`), so the load generator does
+ *    not share its event loop. Target: at least 0.7 of direct throughput.
+ */
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { readStack } from "../stack/read-stack.js";
+
+const root = findPackageRoot();
+const cli = join(root, "lifecycle", "cli", "main.ts");
+const ROUNDS = 3;
+const SECONDS = 5;
+
+function seedstack(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (c: Buffer) => (out += c));
+  child.stderr.on("data", (c: Buffer) => (out += c));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function wholeRun(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-bench-"));
+  try {
+    const t0 = performance.now();
+    const run = seedstack(["run", "--json", join(dir, "report.json")]);
+    const code = await run.exited;
+    const wallS = (performance.now() - t0) / 1000;
+    if (code !== 0) throw new Error(`npm start's run failed (exit ${code}):\n${run.output().slice(-3000)}`);
+    const report = JSON.parse(readFileSync(join(dir, "report.json"), "utf8")) as { phases: Array<{ phase: string; ms: number }>; drills: Array<{ mode: string }> };
+    const hc = readStack(join(root, "cdktf.out"), "classic").targetGroup.healthCheck;
+    const up = hc.healthyThreshold * hc.intervalSeconds;
+    const windows = 4 * hc.intervalSeconds;
+    const drills = report.drills.map((d) => hc.unhealthyThreshold * hc.intervalSeconds + (d.mode === "health-fails" ? hc.timeoutSeconds : 0) + hc.healthyThreshold * hc.intervalSeconds + windows);
+    const implied = up + drills.reduce((a, b) => a + b, 0);
+    console.log("1. npm start (seedstack run on classic, the stack's own timing)\n");
+    console.log(`   health check: every ${hc.intervalSeconds} s, timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}`);
+    console.log(`   implied minimum: up ${up} s + drills ${drills.map((d) => `${d} s`).join(" + ")} (each: detect, recover, ${windows} s of observation) = ${implied} s`);
+    for (const p of report.phases) console.log(`     ${p.phase.padEnd(13)} ${(p.ms / 1000).toFixed(1).padStart(6)} s`);
+    console.log(`   wall time ${wallS.toFixed(1)} s (process start to exit); overhead beyond the implied minimum ${(wallS - implied).toFixed(1)} s (target < 5 s: ${wallS - implied < 5 ? "met" : "not met"})\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughput(): Promise<void> {
+  const up = seedstack(["up", "--drill", "none"], { SEEDSTACK_TLS: "http" });
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!/press Ctrl-C/.test(up.output())) {
+      if (Date.now() > deadline || up.child.exitCode !== null) throw new Error(`seedstack up did not come up:\n${up.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const alb = /listener HTTP:80 -> (http:\/\/127\.0\.0\.1:\d+)/.exec(up.output())![1]!;
+    const server = `http://${/listening on (127\.\d+\.\d+\.\d+:\d+)/.exec(up.output())![1]!}`;
+    const measure = async (url: string) => {
+      const r = await autocannon({ url: `${url}/`, connections: 64, duration: SECONDS });
+      return { rps: r.requests.average, p99: r.latency.p99, failures: r.errors + r.timeouts + r.non2xx };
+    };
+    await measure(alb); // warm-up: pools, JIT
+    const rows: Array<{ direct: Awaited<ReturnType<typeof measure>>; balanced: Awaited<ReturnType<typeof measure>> }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const direct = await measure(server);
+      const balanced = await measure(alb);
+      rows.push({ direct, balanced });
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = median(rows.map((r) => r.balanced.rps / r.direct.rps));
+    console.log(`2. the local load balancer vs one seed server directly (GET /, 64 connections, ${ROUNDS} alternating rounds of ${SECONDS} s)\n`);
+    console.log("   round  direct req/s  p99 ms   balancer req/s  p99 ms   ratio");
+    rows.forEach((r, i) =>
+      console.log(`   ${String(i + 1).padStart(5)}  ${r.direct.rps.toFixed(0).padStart(12)}  ${String(r.direct.p99).padStart(6)}   ${r.balanced.rps.toFixed(0).padStart(14)}  ${String(r.balanced.p99).padStart(6)}   ${(r.balanced.rps / r.direct.rps).toFixed(2)}`),
+    );
+    const failures = rows.reduce((n, r) => n + r.direct.failures + r.balanced.failures, 0);
+    console.log(`\n   median ratio ${ratio.toFixed(2)} of direct throughput (target >= 0.7: ${ratio >= 0.7 ? "met" : "not met"}); p99 ${median(rows.map((r) => r.balanced.p99))} ms vs ${median(rows.map((r) => r.direct.p99))} ms; failed requests ${failures}`);
+  } finally {
+    up.child.kill("SIGINT");
+    await up.exited;
+  }
+}
+
+await wholeRun();
+await throughput();
