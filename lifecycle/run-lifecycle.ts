@@ -104,7 +104,14 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     if (options.smoke) {
       smoke = await phase("smoke", () => runSmokeTest(smokeTargetOf(up), ctx), (r) => (r.ok ? undefined : `${r.checks.filter((c) => !c.ok).length} check(s) failed`));
     }
-    for (const mode of options.drills) {
+    // The drill routes around one target: with a single one (an Auto Scaling group of 1) there is nothing to route to.
+    const runnableDrills = options.drills.length > 0 && env.instances().length < 2 ? [] : options.drills;
+    if (runnableDrills.length < options.drills.length) {
+      const detail = `skipped: the stack runs ${env.instances().length} target; the failover drill needs two`;
+      phases.push({ phase: "drill", ok: true, ms: 0, detail });
+      ctx.onEvent({ type: "progress", phase: "drill", message: detail });
+    }
+    for (const mode of runnableDrills) {
       const result = await phase(
         "drill",
         async () => {

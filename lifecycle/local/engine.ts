@@ -14,6 +14,7 @@ import { seedServerBundlePath } from "../../seed-server/bundle-path.js";
 import { LifecycleError, throwIfCancelled } from "../errors.js";
 import type { Diagnosis, RunContext } from "../events.js";
 import type { Stack, UserDataFacts } from "../stack/stack.js";
+import { startAutoScaling } from "./auto-scaling.js";
 import { startLoadBalancer, type LocalLoadBalancer, type RunningListener, type TargetView } from "./alb/load-balancer.js";
 import { generateCertificate } from "./certificate.js";
 import { diagnoseTarget, type InstanceFacts } from "./diagnose.js";
@@ -100,7 +101,7 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
   const cleanups: Array<() => Promise<void>> = []; // in start order; run in reverse
   let launched = 0;
   let disposed = false;
-  let asgTimer: NodeJS.Timeout | undefined;
+  let stopAutoScaling = (): void => undefined;
   let lb: LocalLoadBalancer | undefined;
 
   const servers = stack.servers;
@@ -114,7 +115,7 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
   const dispose = async (): Promise<void> => {
     if (disposed) return;
     disposed = true;
-    clearInterval(asgTimer);
+    stopAutoScaling();
     // Kill every process first (sync signal), then await the slow parts; keep going on errors.
     for (const i of instances) i.process?.signal("SIGKILL");
     const errors: unknown[] = [];
@@ -240,25 +241,22 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
       };
       ctx.onEvent({ type: "progress", phase: "up", message: `starting the Auto Scaling group's ${asg.desired} seed server(s) (min ${asg.min}, max ${asg.max})` });
       await Promise.all(Array.from({ length: asg.desired }, launchOne));
-      // The group replaces an instance that failed its health check once the grace period is over
-      // (ELB health checks), or whose process is gone (the instance is down), keeping `desired`.
-      const graceMs = scaleMs(asg.gracePeriodSeconds);
-      asgTimer = setInterval(() => {
-        if (disposed) return;
-        const states = new Map(alb.targets().map((t) => [t.id, t.state]));
-        for (const i of instances.filter((x) => !x.terminating)) {
-          const down = i.exit !== undefined;
-          const unhealthy = asg.healthCheckType === "ELB" && states.get(i.id) === "unhealthy";
-          if (!(down || unhealthy) || Date.now() - i.launchedAt < graceMs) continue;
-          const inService = instances.filter((x) => !x.terminating).length;
+      stopAutoScaling = startAutoScaling({
+        desired: asg.desired,
+        max: asg.max,
+        healthCheckType: asg.healthCheckType,
+        graceMs: scaleMs(asg.gracePeriodSeconds),
+        checkEveryMs: scaleMs(stack.targetGroup.healthCheck.intervalSeconds),
+        inService: () => instances.filter((x) => !x.terminating).map((x) => ({ id: x.id, launchedAt: x.launchedAt, down: x.exit !== undefined })),
+        targetState: (id) => alb.targets().find((t) => t.id === id)?.state,
+        terminate: (id) => {
+          const i = instances.find((x) => x.id === id)!;
           i.terminating = true;
-          ctx.onEvent({ type: "scaling", action: "terminate", instance: i.id, reason: down ? "the instance's server is down" : "it failed the load balancer's health checks after the grace period" });
-          void alb.deregister(i.id).then(() => i.process?.dispose());
-          if (inService - 1 < asg.desired && inService - 1 < asg.max) {
-            void launchOne().then((n) => ctx.onEvent({ type: "scaling", action: "launch", instance: n.id, reason: `replacing ${i.id} (desired capacity ${asg.desired})` }), () => undefined);
-          }
-        }
-      }, scaleMs(stack.targetGroup.healthCheck.intervalSeconds));
+          void alb.deregister(id).then(() => i.process?.dispose());
+        },
+        launch: async () => (await launchOne()).id,
+        onEvent: (e) => ctx.onEvent(e),
+      });
     }
   } catch (err) {
     await dispose().catch(() => undefined);

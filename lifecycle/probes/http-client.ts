@@ -18,7 +18,8 @@ export interface HttpResult {
 
 /** A client bound to one trust setting. */
 export interface HttpClient {
-  send(url: string, init?: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number; maxRedirections?: 0 }): Promise<HttpResult>;
+  /** Redirects are never followed: a 301 is an answer. */
+  send(url: string, init?: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<HttpResult>;
   close(): Promise<void>;
 }
 

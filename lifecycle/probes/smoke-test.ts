@@ -132,7 +132,7 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
     }
     if (target.redirectFromUrl) {
       await check("plain HTTP redirects to HTTPS (301, same path)", async (send) => {
-        const r = await send(`${target.redirectFromUrl!.replace(/\/$/, "")}/status?probe=1`, { maxRedirections: 0 });
+        const r = await send(`${target.redirectFromUrl!.replace(/\/$/, "")}/status?probe=1`);
         const location = header(r, "location") ?? "";
         return r.status === 301 && location.startsWith("https://") && location.endsWith("/status?probe=1") ? { ok: true, detail: `301 -> ${location}` } : { ok: false, detail: `${describe(r)} location ${location || "none"}` };
       });

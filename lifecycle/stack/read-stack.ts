@@ -316,7 +316,7 @@ function readCertificate(resources: ResourceSection, problems: Problems): Certif
       commonName: stringAt(subject, "common_name", `${address}.subject`, problems, "localhost"),
       ...(typeof subject.organization === "string" ? { organization: subject.organization } : {}),
       keyAlgorithm: algorithm,
-      ...(algorithm === "ECDSA" ? { ecdsaCurve: stringAt(key ?? {}, "ecdsa_curve", keyAddress, problems, "P224", ["P256", "P384", "P521"]) as "P256" } : {}),
+      ...(algorithm === "ECDSA" ? { ecdsaCurve: ecdsaCurve(key ?? {}, keyAddress, problems) } : {}),
       ...(algorithm === "RSA" ? { rsaBits: integerAt(key ?? {}, "rsa_bits", keyAddress, problems, { min: 1024, max: 8192 }, 2048) } : {}),
       validityHours: integerAt(cert, "validity_period_hours", address, problems, { min: 1, max: 876000 }),
       serverAuth: stringListAt(cert, "allowed_uses", address, problems).includes("server_auth"),
@@ -327,4 +327,12 @@ function readCertificate(resources: ResourceSection, problems: Problems): Certif
   const acm = resourcesOfType(resources, "aws_acm_certificate")[0];
   const domain = acm && typeof acm[1].domain_name === "string" ? acm[1].domain_name : "localhost";
   return { commonName: domain, keyAlgorithm: "ECDSA", ecdsaCurve: "P256", validityHours: 24, serverAuth: true };
+}
+
+/** The key's curve; terraform's default, P224, is one WebCrypto (and so the local certificate) cannot make. */
+function ecdsaCurve(key: Record<string, unknown>, address: string, problems: Problems): "P256" | "P384" | "P521" {
+  const curve = stringAt(key, "ecdsa_curve", address, problems, "P224");
+  if (curve === "P256" || curve === "P384" || curve === "P521") return curve;
+  problems.add(`${address}.ecdsa_curve`, `is ${curve}${key.ecdsa_curve === undefined ? " (terraform's default)" : ""}; the local engine generates P256, P384 or P521 certificates`);
+  return "P256";
 }

@@ -79,6 +79,8 @@ export interface LocalLoadBalancer {
 }
 
 interface LiveTarget extends TargetRegistration {
+  /** What routing reads: draining, or the health state (a getter, so routing allocates nothing per request). */
+  readonly state: TargetState;
   health: TargetHealth;
   draining: boolean;
   inFlight: number;
@@ -90,7 +92,7 @@ interface LiveTarget extends TargetRegistration {
   probing: boolean;
 }
 
-const stateOf = (t: LiveTarget): TargetState => (t.draining ? "draining" : t.health.state);
+const stateOf = (t: LiveTarget): TargetState => t.state;
 
 /** Start the listeners; targets are registered afterwards. */
 export async function startLoadBalancer(options: LoadBalancerOptions): Promise<LocalLoadBalancer> {
@@ -143,7 +145,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       return;
     }
     const sticky = cookies?.targetOf(req.headers.cookie);
-    const target = pickTarget(targets.map((t) => ({ ...t, state: stateOf(t), live: t })), cursor, sticky)?.live;
+    const target = pickTarget(targets, cursor, sticky);
     if (!target) {
       res.writeHead(503, { "content-type": "text/html" });
       res.end("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n");
@@ -222,6 +224,9 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       const hcPort = hc.port === "traffic-port" ? registration.port : hc.port;
       const t: LiveTarget = {
         ...registration,
+        get state(): TargetState {
+          return this.draining ? "draining" : this.health.state;
+        },
         health: INITIAL_HEALTH,
         draining: false,
         inFlight: 0,
