@@ -75,27 +75,28 @@ async function throughput(): Promise<void> {
       envProcess.stdout.once("data", (c: Buffer) => resolve(c.toString()));
       envProcess.once("close", (code) => reject(new Error(`the benchmark environment exited (${code}) before coming up`)));
     });
-    const { alb, server } = JSON.parse(line) as { alb: string; server: string };
+    const { alb, server, bareProxy } = JSON.parse(line) as { alb: string; server: string; bareProxy: string };
     const measure = async (url: string) => {
       const r = await autocannon({ url: `${url}/`, connections: 64, duration: SECONDS });
       return { rps: r.requests.average, p99: r.latency.p99, failures: r.errors + r.timeouts + r.non2xx };
     };
     await measure(alb); // warm-up: pools, JIT
-    const rows: Array<{ direct: Awaited<ReturnType<typeof measure>>; balanced: Awaited<ReturnType<typeof measure>> }> = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const direct = await measure(server);
-      const balanced = await measure(alb);
-      rows.push({ direct, balanced });
-    }
+    await measure(bareProxy);
+    const rows: Array<Record<"direct" | "bare" | "balancer", Awaited<ReturnType<typeof measure>>>> = [];
+    for (let i = 0; i < ROUNDS; i++) rows.push({ direct: await measure(server), bare: await measure(bareProxy), balancer: await measure(alb) });
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const ratio = median(rows.map((r) => r.balanced.rps / r.direct.rps));
-    console.log(`2. the local load balancer vs one seed server directly (GET /, 64 connections, ${ROUNDS} alternating rounds of ${SECONDS} s)\n`);
-    console.log("   round  direct req/s  p99 ms   balancer req/s  p99 ms   ratio");
+    const ratio = median(rows.map((r) => r.balancer.rps / r.direct.rps));
+    const floor = median(rows.map((r) => r.bare.rps / r.direct.rps));
+    console.log(`2. the local load balancer vs one seed server directly, and a bare proxy as the floor of any Node proxy (GET /, 64 connections, ${ROUNDS} alternating rounds of ${SECONDS} s)\n`);
+    console.log("   round   direct req/s  p99    bare proxy  p99    balancer  p99    balancer/direct  bare/direct");
     rows.forEach((r, i) =>
-      console.log(`   ${String(i + 1).padStart(5)}  ${r.direct.rps.toFixed(0).padStart(12)}  ${String(r.direct.p99).padStart(6)}   ${r.balanced.rps.toFixed(0).padStart(14)}  ${String(r.balanced.p99).padStart(6)}   ${(r.balanced.rps / r.direct.rps).toFixed(2)}`),
+      console.log(
+        `   ${String(i + 1).padStart(5)}  ${r.direct.rps.toFixed(0).padStart(12)} ${String(r.direct.p99).padStart(4)}  ${r.bare.rps.toFixed(0).padStart(11)} ${String(r.bare.p99).padStart(4)}  ${r.balancer.rps.toFixed(0).padStart(9)} ${String(r.balancer.p99).padStart(4)}  ${(r.balancer.rps / r.direct.rps).toFixed(2).padStart(15)}  ${(r.bare.rps / r.direct.rps).toFixed(2).padStart(11)}`,
+      ),
     );
-    const failures = rows.reduce((n, r) => n + r.direct.failures + r.balanced.failures, 0);
-    console.log(`\n   median ratio ${ratio.toFixed(2)} of direct throughput (target >= 0.7: ${ratio >= 0.7 ? "met" : "not met"}); p99 ${median(rows.map((r) => r.balanced.p99))} ms vs ${median(rows.map((r) => r.direct.p99))} ms; failed requests ${failures}`);
+    const failures = rows.reduce((n, r) => n + r.direct.failures + r.bare.failures + r.balancer.failures, 0);
+    console.log(`\n   median: balancer ${ratio.toFixed(2)} of direct throughput (target >= 0.7: ${ratio >= 0.7 ? "met" : "not met"}); a bare proxy reaches ${floor.toFixed(2)}, so the balancer keeps ${(ratio / floor).toFixed(2)} of what a Node proxy can`);
+    console.log(`   p99: balancer ${median(rows.map((r) => r.balancer.p99))} ms, bare proxy ${median(rows.map((r) => r.bare.p99))} ms, direct ${median(rows.map((r) => r.direct.p99))} ms; failed requests ${failures}`);
   } finally {
     envProcess.kill("SIGINT");
     await exited;

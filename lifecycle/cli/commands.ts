@@ -2,7 +2,7 @@
  * Every command, declared in one place (wrangler's createCommand): a name, what it does, and a
  * thin handler that calls the core with its collaborators and returns the report (or an exit code).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import type { RunContext } from "../events.js";
@@ -59,7 +59,19 @@ export const COMMANDS: readonly CommandDefinition[] = [
         smoke: false,
         drills: [],
         keep: true,
-        onUp: async (env) => writeUpState(stateFile(deps.projectDir, deps.options.stack), { pid: process.pid, stack: deps.options.stack, smoke: smokeTargetOf(env) }),
+        onUp: async (env) => {
+          const file = stateFile(deps.projectDir, deps.options.stack);
+          const removeState = writeUpState(file, { pid: process.pid, stack: deps.options.stack, smoke: smokeTargetOf(env) });
+          if (!env.certificatePem) return removeState;
+          // The certificate to pin, for curl and friends (never -k).
+          const pem = file.replace(/\.json$/, ".pem");
+          writeFileSync(pem, env.certificatePem);
+          deps.ctx.onEvent({ type: "progress", phase: "up", message: `try: curl --cacert ${pem} ${env.url}/` });
+          return () => {
+            removeState();
+            rmSync(pem, { force: true });
+          };
+        },
       }),
   },
   {

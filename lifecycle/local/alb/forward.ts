@@ -5,7 +5,6 @@
  * when it does not answer within the load balancer's idle timeout.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import type { Pool } from "undici";
 
 /** Request headers never passed on: hop-by-hop headers (RFC 9110 7.6.1), which undici also refuses. */
@@ -33,30 +32,32 @@ export async function forward(pool: Pool, req: IncomingMessage, res: ServerRespo
   headers["x-forwarded-proto"] = ctx.protocol;
   headers["x-forwarded-port"] = String(ctx.port);
   const hasBody = req.headers["content-length"] !== undefined ? req.headers["content-length"] !== "0" : req.headers["transfer-encoding"] !== undefined;
-  const abort = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once("close", onClose);
   try {
-    const answer = await pool.request({
-      method: req.method as "GET",
-      path: req.url ?? "/",
-      headers,
-      body: hasBody ? req : null,
-      headersTimeout: ctx.idleTimeoutMs,
-      bodyTimeout: ctx.idleTimeoutMs,
-      signal: abort.signal,
-    });
-    const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-    if (ctx.setCookies && ctx.setCookies.length > 0) {
-      const prior = out["set-cookie"];
-      out["set-cookie"] = [...(prior === undefined ? [] : Array.isArray(prior) ? prior : [prior]), ...ctx.setCookies];
-    }
-    res.writeHead(answer.statusCode, out);
-    await pipeline(answer.body, res);
-    return { ok: true, status: answer.statusCode };
+    // undici's stream(): the answer's body is written straight into our response (no intermediate
+    // Readable and pipeline), the fastest of its APIs for a proxy.
+    let status = 0;
+    await pool.stream(
+      {
+        method: req.method as "GET",
+        path: req.url ?? "/",
+        headers,
+        body: hasBody ? req : null,
+        headersTimeout: ctx.idleTimeoutMs,
+        bodyTimeout: ctx.idleTimeoutMs,
+      },
+      ({ statusCode, headers: answer }) => {
+        status = statusCode;
+        const out: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value as string | string[];
+        if (ctx.setCookies && ctx.setCookies.length > 0) {
+          const prior = out["set-cookie"];
+          out["set-cookie"] = [...(prior === undefined ? [] : Array.isArray(prior) ? prior : [prior]), ...ctx.setCookies];
+        }
+        res.writeHead(statusCode, out);
+        return res;
+      },
+    );
+    return { ok: true, status };
   } catch (err) {
     const code = (err as { code?: string }).code ?? "";
     const timedOut = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "UND_ERR_CONNECT_TIMEOUT";
@@ -66,7 +67,5 @@ export async function forward(pool: Pool, req: IncomingMessage, res: ServerRespo
       res.end(timedOut ? "<html><body><h1>504 Gateway Time-out</h1></body></html>\n" : "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
     } else res.destroy();
     return { ok: false, status, reason: code || (err as Error).message };
-  } finally {
-    res.off("close", onClose);
   }
 }
