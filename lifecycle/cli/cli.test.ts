@@ -1,0 +1,171 @@
+/**
+ * The `seedstack` command line as a user runs it: a real process (`node --import tsx main.ts`),
+ * real seed servers and load balancer, a 10x faster clock. Each test checks that nothing it
+ * started is left running or listening afterwards.
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { only } from "../test-support/environments.js";
+import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const main = join(root, "lifecycle", "cli", "main.ts");
+const test = suite("seedstack cli");
+const dirs: string[] = [];
+test.after(() => {
+  removeSynthFixtures();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Cli {
+  readonly child: ChildProcess;
+  output(): string;
+  waitForOutput(pattern: RegExp, what: string, deadlineMs?: number): Promise<RegExpMatchArray>;
+  exited(deadlineMs?: number): Promise<number | null>;
+}
+
+function seedstack(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once("close", (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return {
+    child,
+    output: () => out,
+    async waitForOutput(pattern, what, deadlineMs = 60_000) {
+      const deadline = Date.now() + deadlineMs;
+      for (;;) {
+        const m = out.match(pattern);
+        if (m) return m;
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${what} in the output (${child.exitCode !== null ? `exited ${child.exitCode}` : `after ${deadlineMs} ms`}):\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async exited(deadlineMs = 120_000) {
+      const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`seedstack still running after ${deadlineMs} ms:\n${out}`)), deadlineMs).unref());
+      try {
+        return await Promise.race([closed, timer]);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  };
+}
+
+/** Every PID the run reported starting, and every listener URL. */
+function started(output: string): { pids: number[]; ports: number[] } {
+  return {
+    pids: [...output.matchAll(/, pid (\d+), listening on/g)].map((m) => Number(m[1])),
+    ports: [...output.matchAll(/listener HTTPS?:\d+ -> https?:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
+  };
+}
+
+async function assertNothingLeft(output: string): Promise<void> {
+  const { pids, ports } = started(output);
+  assert.ok(pids.length > 0 && ports.length > 0, "the run reported what it started");
+  for (const pid of pids) {
+    const alive = (() => {
+      try {
+        return process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+    })();
+    assert.is(alive, false, `process ${pid} is still running`);
+  }
+  for (const port of ports) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => (s.destroy(), resolve(true)));
+      s.once("error", () => resolve(false));
+    });
+    assert.is(open, false, `port ${port} still accepts connections`);
+  }
+}
+
+test("run (the npm start path) on the TLS pair: passes, writes JSON and Markdown reports, leaves nothing behind", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-cli-"));
+  dirs.push(dir);
+  const cli = seedstack(["run", "--speedup", "10", "--drill", "process-dies", "--outdir", join(dir, "out"), "--json", join(dir, "r.json"), "--markdown", join(dir, "r.md")]);
+  const code = await cli.exited();
+  assert.is(code, 0, cli.output());
+  const out = cli.output();
+  assert.match(out, /health check +HTTP GET \/status on the traffic port every 5 s/);
+  assert.match(out, /✔ TLS: the listener presents the stack's certificate/);
+  assert.match(out, /Failover drill \(the process dies\): passed/);
+  assert.match(out, /seedstack: classic passed/);
+  const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+  assert.is(report.ok, true);
+  assert.equal(report.phases.map((p: { phase: string }) => p.phase), ["synth", "summary", "up", "wait-healthy", "smoke", "drill", "down"]);
+  assert.match(readFileSync(join(dir, "r.md"), "utf8"), /```mermaid\nxychart-beta/);
+  await assertNothingLeft(out);
+});
+
+test("a stack whose health path does not exist: exit 1 with the diagnosis in plain words", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-cli-"));
+  dirs.push(dir);
+  const json = await stackJson("classic", { SEEDSTACK_TLS: "http" });
+  only(json, "aws_lb_target_group").health_check.path = "/healthz";
+  mkdirSync(join(dir, "stacks", "broken"), { recursive: true });
+  writeFileSync(join(dir, "stacks", "broken", "cdk.tf.json"), JSON.stringify(json));
+  const cli = seedstack(["run", "--stack", "broken", "--outdir", dir, "--skip-synth", "--speedup", "10"]);
+  const code = await cli.exited();
+  assert.is(code, 1, cli.output());
+  assert.match(cli.output(), /⚠ seedstack-classic-web-\d \(i-0[0-9a-f]+\): the health check asks for GET \/healthz and the app answers 404/);
+  assert.match(cli.output(), /failed: ERR_TARGETS_UNHEALTHY/);
+  await assertNothingLeft(cli.output());
+});
+
+test("up keeps the environment; smoke finds it; down takes it down and the up process exits 0", async () => {
+  const up = seedstack(["up", "--stack", "autoscaled", "--speedup", "10"]);
+  try {
+    await up.waitForOutput(/press Ctrl-C to take it down/, "the 'up at' line");
+    const smoke = seedstack(["smoke", "--stack", "autoscaled"]);
+    assert.is(await smoke.exited(), 0, smoke.output());
+    assert.match(smoke.output(), /stickiness: the AWSALB cookie keeps a client on one instance/);
+    const down = seedstack(["down", "--stack", "autoscaled"]);
+    assert.is(await down.exited(), 0, down.output());
+    assert.is(await up.exited(30_000), 0, up.output());
+    await assertNothingLeft(up.output());
+    const again = seedstack(["down", "--stack", "autoscaled"]);
+    assert.is(await again.exited(), 0);
+    assert.match(again.output(), /nothing is up for stack autoscaled/);
+  } finally {
+    up.child.kill("SIGKILL");
+  }
+});
+
+test("Ctrl-C in the middle of a run: exit 130, every process stopped, every port closed", async () => {
+  const cli = seedstack(["run", "--speedup", "5", "--drill", "health-fails"], { SEEDSTACK_TLS: "http" });
+  try {
+    await cli.waitForOutput(/failure: i-0[0-9a-f]+ \(the app stops answering/, "the drill's failure mark");
+    cli.child.kill("SIGINT");
+    assert.is(await cli.exited(30_000), 130, cli.output());
+    assert.match(cli.output(), /SIGINT: stopping and taking everything down/);
+    await assertNothingLeft(cli.output());
+  } finally {
+    cli.child.kill("SIGKILL");
+  }
+});
+
+test("bad usage: exit 2, naming the problem", async () => {
+  const cli = seedstack(["run", "--speedup", "fast"]);
+  assert.is(await cli.exited(), 2);
+  assert.match(cli.output(), /--speedup is "fast"; allowed: a number from 1 to 100/);
+  const unknown = seedstack(["launch"]);
+  assert.is(await unknown.exited(), 2);
+  assert.match(unknown.output(), /unknown command "launch"; commands: run, up, smoke, drill, down/);
+});
+
+test.run();

@@ -1,0 +1,143 @@
+/**
+ * Every command, declared in one place (wrangler's createCommand): a name, what it does, and a
+ * thin handler that calls the core with its collaborators and returns the report (or an exit code).
+ */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LifecycleError } from "../errors.js";
+import type { RunContext } from "../events.js";
+import { runSmokeTest } from "../probes/smoke-test.js";
+import type { RunReport } from "../report/run-report.js";
+import { runLifecycle, smokeTargetOf, type LifecycleOptions } from "../run-lifecycle.js";
+import type { CliOptions } from "./options.js";
+import type { Renderer } from "./render.js";
+import { readUpState, stateFile, writeUpState } from "./state-file.js";
+
+/** What a handler gets. */
+export interface CommandDeps {
+  readonly projectDir: string;
+  readonly options: CliOptions;
+  readonly ctx: RunContext;
+  readonly render: Renderer;
+}
+
+/** A command: its name, its one-line description, its handler. */
+export interface CommandDefinition {
+  readonly name: string;
+  readonly summary: string;
+  handler(deps: CommandDeps): Promise<RunReport | number>;
+}
+
+const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Promise<RunReport> =>
+  runLifecycle(
+    {
+      projectDir: deps.projectDir,
+      outdir: deps.options.outdir ?? join(deps.projectDir, "cdktf.out"),
+      stack: deps.options.stack,
+      synth: !deps.options.skipSynth,
+      engine: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}) },
+      smoke: true,
+      drills: deps.options.drills,
+      keep: deps.options.keep,
+      ...overrides,
+    },
+    deps.ctx,
+  );
+
+/** The commands, in --help order. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  {
+    name: "run",
+    summary: "synth, summary, up, wait healthy, smoke test, failover drill, down (npm start)",
+    handler: (deps) => lifecycle(deps, {}),
+  },
+  {
+    name: "up",
+    summary: "synth and bring the stack up locally; stays up (printing its URL) until Ctrl-C or `seedstack down`",
+    handler: (deps) =>
+      lifecycle(deps, {
+        smoke: false,
+        drills: [],
+        keep: true,
+        onUp: async (env) => {
+          const file = stateFile(deps.projectDir, deps.options.stack);
+          const removeState = writeUpState(file, { pid: process.pid, stack: deps.options.stack, smoke: smokeTargetOf(env) });
+          if (!env.certificatePem) return removeState;
+          // The certificate to pin, for curl and friends (never -k).
+          const pem = file.replace(/\.json$/, ".pem");
+          writeFileSync(pem, env.certificatePem);
+          deps.ctx.onEvent({ type: "progress", phase: "up", message: `try: curl --cacert ${pem} ${env.url}/` });
+          return () => {
+            removeState();
+            rmSync(pem, { force: true });
+          };
+        },
+      }),
+  },
+  {
+    name: "smoke",
+    summary: "smoke-test --url, else the environment `seedstack up` keeps, else a fresh one (up, smoke, down)",
+    async handler(deps) {
+      const o = deps.options;
+      const up = o.url ? undefined : readUpState(stateFile(deps.projectDir, o.stack));
+      if (!o.url && !up) return lifecycle(deps, { drills: [], keep: false });
+      const target = o.url
+        ? { baseUrl: o.url, ...(o.cacert ? { certificatePem: readFileSync(o.cacert, "utf8") } : {}), expectedTargets: o.targets, sharedStore: false, stickiness: false }
+        : up!.smoke;
+      const started = Date.now();
+      deps.ctx.onEvent({ type: "phase", phase: "smoke", status: "start" });
+      const smoke = await runSmokeTest(target, deps.ctx);
+      deps.ctx.onEvent({ type: "phase", phase: "smoke", status: smoke.ok ? "done" : "failed" });
+      return {
+        stack: o.stack,
+        engine: "local",
+        ok: smoke.ok,
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        speedup: 1,
+        url: target.baseUrl,
+        summary: [],
+        phases: [{ phase: "smoke", ok: smoke.ok, ms: smoke.durationMs }],
+        diagnoses: [],
+        smoke,
+        drills: [],
+        ...(smoke.ok ? {} : { error: { code: "ERR_SMOKE_FAILED", message: `${smoke.checks.filter((c) => !c.ok).length} check(s) failed` } }),
+      };
+    },
+  },
+  {
+    name: "drill",
+    summary: "bring the stack up, run the failover drill (--drill both|process-dies|health-fails), take it down",
+    handler: (deps) => {
+      if (deps.options.url) throw new LifecycleError("ERR_USAGE", "drill takes targets down, so it needs an environment it controls; --url is for smoke");
+      return lifecycle(deps, { smoke: false, drills: deps.options.drills.length ? deps.options.drills : ["process-dies", "health-fails"] });
+    },
+  },
+  {
+    name: "down",
+    summary: "take down the environment `seedstack up` keeps for --stack",
+    async handler(deps) {
+      const file = stateFile(deps.projectDir, deps.options.stack);
+      const up = readUpState(file);
+      if (!up) {
+        deps.render.line(`nothing is up for stack ${deps.options.stack}`);
+        return 0;
+      }
+      deps.render.line(`taking down ${deps.options.stack} (process ${up.pid})`);
+      process.kill(up.pid, "SIGTERM");
+      // The owner removes the state file before tearing down; it is down when the process is gone.
+      const alive = () => {
+        try {
+          return process.kill(up.pid, 0);
+        } catch {
+          return false;
+        }
+      };
+      const deadline = Date.now() + 60_000;
+      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (alive()) throw new LifecycleError("ERR_TIMEOUT", `process ${up.pid} still holds ${deps.options.stack} after 60 s`);
+      deps.render.line("down");
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,100 @@
+/**
+ * The command line's options, declared once: parsing (node:util parseArgs), validation with
+ * messages that name the option, the value and what is allowed, and the --help text.
+ */
+import { parseArgs } from "node:util";
+import { LifecycleError } from "../errors.js";
+import type { FailureMode } from "../probes/failover-drill.js";
+
+/** Parsed and checked options. */
+export interface CliOptions {
+  readonly stack: string;
+  readonly keep: boolean;
+  readonly json?: string;
+  readonly markdown?: string;
+  readonly speedup: number;
+  readonly drills: readonly FailureMode[];
+  readonly url?: string;
+  readonly cacert?: string;
+  readonly targets: number;
+  readonly outdir?: string;
+  readonly clientIp?: string;
+  /** Read what --outdir holds instead of synthesizing. */
+  readonly skipSynth: boolean;
+  readonly help: boolean;
+}
+
+/** Each option: its flag, its value, and what it does (the --help text). */
+export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
+  ["--stack <name>", "the synthesized stack to use (default: classic)"],
+  ["--keep", "run: stay up after the checks and print the URL until Ctrl-C"],
+  ["--json <file>", "write the run report as JSON"],
+  ["--markdown <file>", "write the run report as Markdown (with the drill's Mermaid chart)"],
+  ["--drill <mode>", "both (default), process-dies, health-fails or none"],
+  ["--url <base url>", "smoke: test this URL (any load balancer) instead of a local environment"],
+  ["--cacert <file>", "smoke --url: the certificate (PEM) to pin for HTTPS"],
+  ["--targets <n>", "smoke --url: how many instances must answer (default 1)"],
+  ["--outdir <dir>", "where stacks are synthesized (default: cdktf.out in the project)"],
+  ["--skip-synth", "use the stack already in --outdir (one synthesized elsewhere, or by another repo) instead of synthesizing"],
+  ["--client-ip <ip>", "the address clients are taken to come from, for the load balancer's security groups (default: the real one, 127.0.0.1)"],
+  ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
+  ["-h, --help", "this help"],
+];
+
+const DRILL_CHOICES: Record<string, readonly FailureMode[]> = { both: ["process-dies", "health-fails"], "process-dies": ["process-dies"], "health-fails": ["health-fails"], none: [] };
+
+/** Parse `argv` (after the command name). */
+export function parseOptions(argv: readonly string[]): CliOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      options: {
+        stack: { type: "string" },
+        keep: { type: "boolean" },
+        json: { type: "string" },
+        markdown: { type: "string" },
+        drill: { type: "string" },
+        url: { type: "string" },
+        cacert: { type: "string" },
+        targets: { type: "string" },
+        outdir: { type: "string" },
+        "client-ip": { type: "string" },
+        "skip-synth": { type: "boolean" },
+        speedup: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    throw new LifecycleError("ERR_USAGE", `${(err as Error).message} (see --help)`);
+  }
+  const problems: string[] = [];
+  const stack = String(values.stack ?? "classic");
+  if (!/^[A-Za-z0-9-]+$/.test(stack)) problems.push(`--stack is ${JSON.stringify(stack)}; allowed: a stack name such as classic, autoscaled or pr-12`);
+  const speedup = Number(values.speedup ?? 1);
+  if (!Number.isFinite(speedup) || speedup < 1 || speedup > 100) problems.push(`--speedup is ${JSON.stringify(values.speedup)}; allowed: a number from 1 to 100`);
+  const drill = String(values.drill ?? "both");
+  if (!(drill in DRILL_CHOICES)) problems.push(`--drill is ${JSON.stringify(drill)}; allowed: ${Object.keys(DRILL_CHOICES).join(", ")}`);
+  const targets = Number(values.targets ?? 1);
+  if (!Number.isInteger(targets) || targets < 1) problems.push(`--targets is ${JSON.stringify(values.targets)}; allowed: a whole number from 1`);
+  if (values.url !== undefined && !/^https?:\/\//.test(String(values.url))) problems.push(`--url is ${JSON.stringify(values.url)}; allowed: an http:// or https:// URL`);
+  const clientIp = values["client-ip"] as string | undefined;
+  if (clientIp !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(clientIp)) problems.push(`--client-ip is ${JSON.stringify(clientIp)}; allowed: an IPv4 address`);
+  if (problems.length) throw new LifecycleError("ERR_USAGE", problems.join("\n"));
+  return {
+    stack,
+    keep: values.keep === true,
+    ...(values.json !== undefined ? { json: String(values.json) } : {}),
+    ...(values.markdown !== undefined ? { markdown: String(values.markdown) } : {}),
+    speedup,
+    drills: DRILL_CHOICES[drill]!,
+    ...(values.url !== undefined ? { url: String(values.url) } : {}),
+    ...(values.cacert !== undefined ? { cacert: String(values.cacert) } : {}),
+    targets,
+    ...(values.outdir !== undefined ? { outdir: String(values.outdir) } : {}),
+    ...(clientIp !== undefined ? { clientIp } : {}),
+    skipSynth: values["skip-synth"] === true,
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Signals become an abort: the first Ctrl-C (or SIGTERM, SIGHUP) aborts the run, which still tears
+ * everything down; a second one exits at once, and the process-wide exit hook
+ * (local/exit-hook.ts) kills whatever is still running on the way out.
+ */
+
+/** Abort `controller` on the first signal; exit 130 on the second. Returns the uninstaller. */
+export function abortOnSignals(controller: AbortController, say: (line: string) => void): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const handler = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      say(`\n${signal}: stopping and taking everything down (press Ctrl-C again to force)`);
+      controller.abort(new Error(signal));
+      return;
+    }
+    process.exit(130);
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}

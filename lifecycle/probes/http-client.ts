@@ -1,0 +1,59 @@
+/**
+ * The probes' HTTP client (undici). With a certificate PEM, TLS trusts exactly that certificate
+ * (the stack's self-signed one: pinning); verification is never switched off. Requests carry a
+ * timeout and never throw: a failure is a result with a reason.
+ */
+import { Agent, request } from "undici";
+
+/** One answered (or failed) request. */
+export interface HttpResult {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly ms: number;
+  /** Why the request failed before an answer (timeout, refused, TLS). */
+  readonly error?: string;
+}
+
+/** A client bound to one trust setting. */
+export interface HttpClient {
+  /** Redirects are never followed: a 301 is an answer. */
+  send(url: string, init?: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number }): Promise<HttpResult>;
+  close(): Promise<void>;
+}
+
+/** A client that trusts `certificatePem` only, when given; the system's CAs otherwise. */
+export function httpClient(certificatePem?: string): HttpClient {
+  const agent = new Agent({ ...(certificatePem ? { connect: { ca: certificatePem } } : {}), keepAliveTimeout: 4_000, connections: 64 });
+  return {
+    async send(url, init = {}) {
+      const started = performance.now();
+      const timeoutMs = init.timeoutMs ?? 5_000;
+      try {
+        const res = await request(url, {
+          dispatcher: agent,
+          method: (init.method ?? "GET") as "GET",
+          ...(init.body !== undefined ? { body: init.body } : {}),
+          headers: init.headers ?? {},
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const body = await res.body.text();
+        return { ok: true, status: res.statusCode, body, headers: res.headers, ms: performance.now() - started };
+      } catch (err) {
+        const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+        const reason = e.name === "TimeoutError" || e.name === "AbortError" ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.code ?? e.cause?.message ?? e.message);
+        return { ok: false, status: 0, body: "", headers: {}, ms: performance.now() - started, error: reason };
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** The first value of a response header. */
+export function header(result: HttpResult, name: string): string | undefined {
+  const v = result.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}

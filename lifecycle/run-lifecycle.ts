@@ -1,0 +1,161 @@
+/**
+ * The lifecycle on one stack, as data: synth -> summary -> up -> wait healthy -> smoke -> drill ->
+ * down, each phase reported as events and recorded in the RunReport. It never prints and never
+ * exits; the CLI (and later the Action) renders what it emits. Cancellation (Ctrl-C) aborts the
+ * current phase and still runs `down`.
+ */
+import { LifecycleError } from "./errors.js";
+import type { Diagnosis, Phase, RunContext } from "./events.js";
+import { localDrillControl } from "./local/drill-control.js";
+import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./local/engine.js";
+import { runFailoverDrill, type DrillResult, type FailureMode } from "./probes/failover-drill.js";
+import { runSmokeTest, type SmokeResult, type SmokeTarget } from "./probes/smoke-test.js";
+import type { PhaseRecord, RunReport } from "./report/run-report.js";
+import { readStack } from "./stack/read-stack.js";
+import type { Stack } from "./stack/stack.js";
+import { summarizeStack, type SummaryLine } from "./stack/stack-summary.js";
+import { synthesize } from "./stack/synth.js";
+
+/** What to run. */
+export interface LifecycleOptions {
+  readonly projectDir: string;
+  /** Where stacks are synthesized (cdktf.out). */
+  readonly outdir: string;
+  readonly stack: string;
+  /** Synthesize first (otherwise read what `outdir` holds). */
+  readonly synth: boolean;
+  readonly engine: LocalEngineOptions;
+  readonly smoke: boolean;
+  readonly drills: readonly FailureMode[];
+  /** Stay up after the checks until cancelled; `onUp` is told where. */
+  readonly keep: boolean;
+  /** Called once the environment is healthy (e.g. to write a state file); its result runs at `down`. */
+  readonly onUp?: (env: LocalEnvironment) => Promise<() => void>;
+  /** Environment of the synthesis (SEEDSTACK_* settings). */
+  readonly synthEnv?: NodeJS.ProcessEnv;
+  /** Deadline for the targets to become healthy; default from the health-check settings. */
+  readonly healthyDeadlineMs?: number;
+}
+
+/** What the smoke test should expect of a local environment. */
+export function smokeTargetOf(env: LocalEnvironment): SmokeTarget {
+  const redirect = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect" && l.spec.action.protocol === "HTTPS");
+  return {
+    baseUrl: env.url,
+    ...(redirect ? { redirectFromUrl: redirect.url } : {}),
+    ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
+    expectedTargets: env.instances().length,
+    sharedStore: env.stack.database !== undefined,
+    stickiness: env.stack.targetGroup.stickiness !== undefined,
+  };
+}
+
+/** Run the lifecycle; resolves with the report (ok or not), never rejects. */
+export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): Promise<RunReport> {
+  const started = Date.now();
+  const phases: PhaseRecord[] = [];
+  let diagnoses: Diagnosis[] = [];
+  let summary: SummaryLine[] = [];
+  let smoke: SmokeResult | undefined;
+  const drills: DrillResult[] = [];
+  let error: LifecycleError | undefined;
+  let env: LocalEnvironment | undefined;
+  let url: string | undefined;
+
+  const phase = async <T>(name: Phase, work: () => Promise<T>, judge?: (value: T) => string | undefined): Promise<T> => {
+    const t0 = Date.now();
+    ctx.onEvent({ type: "phase", phase: name, status: "start" });
+    try {
+      const value = await work();
+      const failure = judge?.(value);
+      phases.push({ phase: name, ok: failure === undefined, ms: Date.now() - t0, ...(failure ? { detail: failure } : {}) });
+      ctx.onEvent({ type: "phase", phase: name, status: failure ? "failed" : "done", ...(failure ? { detail: failure } : {}) });
+      return value;
+    } catch (err) {
+      const e = err instanceof LifecycleError ? err : new LifecycleError(ctx.signal.aborted ? "ERR_CANCELLED" : "ERR_SPAWN", (err as Error)?.message ?? String(err), { cause: err });
+      const code = ctx.signal.aborted ? "ERR_CANCELLED" : e.code;
+      phases.push({ phase: name, ok: false, ms: Date.now() - t0, detail: code === "ERR_CANCELLED" ? "cancelled" : e.message.split("\n")[0]! });
+      ctx.onEvent({ type: "phase", phase: name, status: "failed", detail: e.message });
+      throw code === e.code ? e : new LifecycleError("ERR_CANCELLED", "cancelled", { cause: e });
+    }
+  };
+
+  let cleanupUp: (() => void) | undefined;
+  try {
+    if (options.synth) await phase("synth", () => synthesize({ projectDir: options.projectDir, outdir: options.outdir, ...(options.synthEnv ? { env: options.synthEnv } : {}), signal: ctx.signal }));
+    const stack: Stack = await phase("summary", async () => {
+      const read = readStack(options.outdir, options.stack);
+      summary = summarizeStack(read);
+      ctx.onEvent({ type: "summary", stack: read.name, lines: summary });
+      return read;
+    });
+    env = await phase("up", () => startLocalEnvironment(stack, ctx, options.engine));
+    url = env.url;
+    const up = env;
+    await phase("wait-healthy", async () => {
+      try {
+        await up.waitHealthy(options.healthyDeadlineMs !== undefined ? { deadlineMs: options.healthyDeadlineMs } : {});
+      } catch (err) {
+        diagnoses = up.diagnose();
+        throw err;
+      }
+    });
+    if (options.onUp) cleanupUp = await options.onUp(env);
+    if (options.smoke) {
+      smoke = await phase("smoke", () => runSmokeTest(smokeTargetOf(up), ctx), (r) => (r.ok ? undefined : `${r.checks.filter((c) => !c.ok).length} check(s) failed`));
+    }
+    // The drill routes around one target: with a single one (an Auto Scaling group of 1) there is nothing to route to.
+    const runnableDrills = options.drills.length > 0 && env.instances().length < 2 ? [] : options.drills;
+    if (runnableDrills.length < options.drills.length) {
+      const detail = `skipped: the stack runs ${env.instances().length} target; the failover drill needs two`;
+      phases.push({ phase: "drill", ok: true, ms: 0, detail });
+      ctx.onEvent({ type: "progress", phase: "drill", message: detail });
+    }
+    for (const mode of runnableDrills) {
+      const result = await phase(
+        "drill",
+        async () => {
+          await up.waitHealthy(); // the previous drill's target must be back
+          return runFailoverDrill(
+            localDrillControl(up),
+            { baseUrl: up.url, ...(up.certificatePem ? { certificatePem: up.certificatePem } : {}), sharedStore: up.stack.database !== undefined, healthCheck: up.stack.targetGroup.healthCheck, speedup: up.speedup, mode },
+            ctx,
+          );
+        },
+        (r) => (r.ok ? undefined : r.problems.join("; ")),
+      );
+      drills.push(result);
+    }
+    if (smoke && !smoke.ok) error = new LifecycleError("ERR_SMOKE_FAILED", `smoke test: ${smoke.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
+    else if (drills.some((d) => !d.ok)) error = new LifecycleError("ERR_DRILL_FAILED", `failover drill: ${drills.flatMap((d) => d.problems).join("; ")}`);
+    if (options.keep && !ctx.signal.aborted) {
+      ctx.onEvent({ type: "progress", phase: "up", message: `up at ${env.url}; press Ctrl-C to take it down` });
+      await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
+    }
+  } catch (err) {
+    error = err instanceof LifecycleError ? err : new LifecycleError("ERR_SPAWN", String((err as Error)?.message ?? err));
+  } finally {
+    cleanupUp?.();
+    if (env) {
+      const e = env;
+      await phase("down", () => e.dispose()).catch((err: LifecycleError) => (error ??= err));
+    }
+  }
+  // Staying up until Ctrl-C is the normal end of --keep, not a failure.
+  if (options.keep && error?.code === "ERR_CANCELLED" && phases.every((p) => p.ok || p.detail === "cancelled")) error = undefined;
+  return {
+    stack: options.stack,
+    engine: "local",
+    ok: error === undefined,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    speedup: options.engine.speedup ?? 1,
+    ...(url ? { url } : {}),
+    summary,
+    phases,
+    diagnoses,
+    ...(smoke ? { smoke } : {}),
+    drills,
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+  };
+}

@@ -1,0 +1,129 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { LifecycleError } from "../errors.js";
+import { removeSynthFixtures, stackJson, synthFixture } from "../test-support/synth-fixture.js";
+import { parseStack, readStack } from "./read-stack.js";
+import type { SecurityGroupRule } from "./stack.js";
+
+const test = suite("read-stack");
+test.after(() => removeSynthFixtures());
+
+const ruleTo = (rules: readonly SecurityGroupRule[], port: number) => rules.filter((r) => r.fromPort <= port && port <= r.toPort);
+
+test("classic: two instances from their user data, the health check, the redirect and HTTPS listeners, the certificate", async () => {
+  const stack = readStack(await synthFixture(), "classic");
+  assert.is(stack.servers.kind, "instances");
+  if (stack.servers.kind !== "instances") return;
+  assert.equal(stack.servers.instances.map((i) => i.name), ["seedstack-classic-web-0", "seedstack-classic-web-1"]);
+  assert.equal(stack.servers.instances[0]!.userData, { port: 8080, store: "memory", drainSeconds: 15, logLevel: "info" });
+  assert.is(stack.servers.targetPort, 8080);
+  assert.equal(stack.targetGroup.healthCheck, {
+    path: "/status",
+    port: "traffic-port",
+    protocol: "HTTP",
+    intervalSeconds: 5,
+    timeoutSeconds: 4,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    matcher: "200",
+  });
+  assert.is(stack.targetGroup.deregistrationDelaySeconds, 30);
+  assert.is(stack.targetGroup.stickiness, undefined);
+  assert.equal(
+    stack.loadBalancer.listeners.map((l) => [l.port, l.protocol, l.action]),
+    [
+      [80, "HTTP", { type: "redirect", protocol: "HTTPS", port: "443", statusCode: 301 }],
+      [443, "HTTPS", { type: "forward" }],
+    ],
+  );
+  assert.equal(stack.certificate, {
+    commonName: "seedstack-classic load balancer (self-signed)",
+    organization: "seedstack",
+    keyAlgorithm: "ECDSA",
+    ecdsaCurve: "P256",
+    validityHours: 8760,
+    serverAuth: true,
+  });
+  assert.is(stack.database, undefined);
+});
+
+test("classic: security groups as the modules synthesize them (standalone rule resources; no egress unless written)", async () => {
+  const stack = readStack(await synthFixture(), "classic");
+  const [lbGroup] = stack.loadBalancer.securityGroups;
+  const web = stack.servers.kind === "instances" ? stack.servers.instances[0]!.securityGroups[0]! : "";
+  const lb = stack.securityGroups.get(lbGroup!)!;
+  const servers = stack.securityGroups.get(web)!;
+  assert.equal(ruleTo(lb.ingress, 443).map((r) => r.peer), [{ kind: "cidr", cidr: "0.0.0.0/0" }]);
+  assert.equal(ruleTo(lb.egress, 8080).map((r) => r.peer), [{ kind: "group", group: web }]);
+  assert.equal(ruleTo(servers.ingress, 8080).map((r) => r.peer), [{ kind: "group", group: lbGroup }]);
+  // The web servers' egress: HTTPS to the S3 prefix list and to the VPC's own CIDR, resolved.
+  assert.equal(servers.egress.map((r) => r.peer.kind).sort(), ["cidr", "prefix-list"]);
+  assert.ok(servers.egress.some((r) => r.peer.kind === "cidr" && r.peer.cidr === "10.0.0.0/16"));
+});
+
+test("autoscaled: the Auto Scaling group's capacity, grace period and ELB health checks; lb_cookie stickiness", async () => {
+  const stack = readStack(await synthFixture(), "autoscaled");
+  assert.is(stack.servers.kind, "auto-scaling");
+  if (stack.servers.kind !== "auto-scaling") return;
+  assert.equal([stack.servers.min, stack.servers.desired, stack.servers.max], [1, 1, 2]);
+  assert.is(stack.servers.gracePeriodSeconds, 120);
+  assert.is(stack.servers.healthCheckType, "ELB");
+  assert.is(stack.servers.userData.port, 8080); // read through the launch template's base64encode("...")
+  assert.equal(stack.targetGroup.stickiness, { durationSeconds: 86400 });
+});
+
+test("with a database: PostgreSQL store in the user data, the database and its only door from the web servers", async () => {
+  const stack = readStack(await synthFixture({ SEEDSTACK_DATABASE: "on" }), "classic");
+  const instance = stack.servers.kind === "instances" ? stack.servers.instances[0]! : undefined;
+  assert.equal(instance?.userData.database, { name: "seed", user: "seedadmin", port: 5432 });
+  assert.is(instance?.userData.store, "postgres");
+  assert.is(stack.database?.name, "seed");
+  assert.is(stack.database?.port, 5432);
+  const dbGroup = stack.securityGroups.get(stack.database!.securityGroups[0]!)!;
+  assert.equal(ruleTo(dbGroup.ingress, 5432).map((r) => r.peer), [{ kind: "group", group: instance!.securityGroups[0] }]);
+});
+
+test("plain HTTP course mode: one forwarding listener on 80, no certificate", async () => {
+  const stack = readStack(await synthFixture({ SEEDSTACK_TLS: "http" }), "classic");
+  assert.equal(stack.loadBalancer.listeners.map((l) => [l.port, l.protocol, l.action.type]), [[80, "HTTP", "forward"]]);
+  assert.is(stack.certificate, undefined);
+});
+
+test("every problem of a broken stack is reported at once, naming where", async () => {
+  const json = await stackJson("classic");
+  const tg = Object.values(json.resource.aws_lb_target_group)[0] as Record<string, any>;
+  tg.health_check.interval = "soon";
+  tg.health_check.matcher = "ok";
+  delete tg.port;
+  const err = (() => {
+    try {
+      parseStack(json, "classic", "test.json");
+    } catch (e) {
+      return e as LifecycleError;
+    }
+    return undefined;
+  })();
+  assert.is(err?.code, "ERR_STACK_INVALID");
+  assert.match(err!.message, /has 3 problems/);
+  assert.match(err!.message, /health_check\.interval: expected a whole number from 5 to 300, got "soon"/);
+  assert.match(err!.message, /health_check\.matcher: expected HTTP codes/);
+  assert.match(err!.message, /lb_targets_[0-9A-F]+\.port: is missing/);
+});
+
+test("a stack that is not there: the error lists what is", async () => {
+  try {
+    readStack(await synthFixture(), "nope");
+    assert.unreachable("should have thrown");
+  } catch (err) {
+    assert.is((err as LifecycleError).code, "ERR_STACK_NOT_FOUND");
+    assert.match((err as Error).message, /found autoscaled, classic/);
+  }
+});
+
+test("two load balancers are unsupported, said as such", async () => {
+  const json = await stackJson("classic");
+  json.resource.aws_lb.second = json.resource.aws_lb[Object.keys(json.resource.aws_lb)[0]!];
+  assert.throws(() => parseStack(json, "classic", "x.json"), (e: LifecycleError) => e.code === "ERR_STACK_UNSUPPORTED" && /2 load balancers/.test(e.message));
+});
+
+test.run();

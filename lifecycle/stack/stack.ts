@@ -1,0 +1,173 @@
+/**
+ * The typed picture of a synthesized stack: what the lifecycle needs from `cdk.tf.json`, read once
+ * by read-stack.ts. Everything after the edge works on these types, never on the raw JSON.
+ *
+ * Resource addresses (`aws_security_group.web_sg_BBC30E6E`) identify things, as Terraform does.
+ */
+
+/** A terraform resource address, `<type>.<name>`. */
+export type Address = string;
+
+/** What the seed server's user data configures (port, store, drain), as the instance would run it. */
+export interface UserDataFacts {
+  /** The port the app listens on (`PORT=` in the user data). */
+  readonly port: number;
+  /** Where the seed is kept. */
+  readonly store: "memory" | "postgres";
+  /** Seconds the server drains after SIGTERM. */
+  readonly drainSeconds: number;
+  /** `LOG_LEVEL`. */
+  readonly logLevel: string;
+  /** PostgreSQL database name and user, when the store is postgres. */
+  readonly database?: { readonly name: string; readonly user: string; readonly port: number };
+}
+
+/** One EC2 instance of the stack. */
+export interface InstanceSpec {
+  readonly address: Address;
+  /** Its Name tag, or its resource name. */
+  readonly name: string;
+  readonly securityGroups: readonly Address[];
+  /** Literal subnet CIDR when resolvable, for modelled private addresses. */
+  readonly subnetCidr?: string;
+  readonly userData: UserDataFacts;
+}
+
+/** The servers: fixed instances attached to the target group, or an Auto Scaling group. */
+export type ServerGroup =
+  | { readonly kind: "instances"; readonly instances: readonly InstanceSpec[]; readonly targetPort: number }
+  | {
+      readonly kind: "auto-scaling";
+      readonly address: Address;
+      /** Name of the group; instances are named `<name>-<n>`. */
+      readonly name: string;
+      readonly min: number;
+      readonly max: number;
+      readonly desired: number;
+      readonly healthCheckType: "EC2" | "ELB";
+      readonly gracePeriodSeconds: number;
+      readonly securityGroups: readonly Address[];
+      readonly subnetCidrs: readonly string[];
+      readonly userData: UserDataFacts;
+      /** The target group port (the attachment registers instances on it). */
+      readonly targetPort: number;
+    };
+
+/** The target group's health check, with AWS's defaults filled in. */
+export interface HealthCheckSpec {
+  readonly path: string;
+  /** A port number, or the target's traffic port. */
+  readonly port: number | "traffic-port";
+  readonly protocol: "HTTP" | "HTTPS";
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+  /** The matcher as written: "200", "200,202", "200-299". */
+  readonly matcher: string;
+}
+
+/** The stack's one target group. */
+export interface TargetGroupSpec {
+  readonly address: Address;
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: "HTTP";
+  readonly healthCheck: HealthCheckSpec;
+  readonly deregistrationDelaySeconds: number;
+  /** Load-balancer cookie stickiness, when enabled. */
+  readonly stickiness?: { readonly durationSeconds: number };
+}
+
+/** What a listener does with a request. */
+export type ListenerAction =
+  | { readonly type: "forward" }
+  | { readonly type: "redirect"; readonly protocol: "HTTP" | "HTTPS" | "#{protocol}"; readonly port: string; readonly statusCode: 301 | 302 };
+
+/** One listener of the load balancer. */
+export interface ListenerSpec {
+  readonly address: Address;
+  readonly port: number;
+  readonly protocol: "HTTP" | "HTTPS";
+  readonly action: ListenerAction;
+  readonly sslPolicy?: string;
+}
+
+/** The load balancer. */
+export interface LoadBalancerSpec {
+  readonly address: Address;
+  readonly name: string;
+  readonly securityGroups: readonly Address[];
+  readonly idleTimeoutSeconds: number;
+  readonly subnetCidrs: readonly string[];
+  readonly listeners: readonly ListenerSpec[];
+}
+
+/** The self-signed certificate the stack generates (tls_private_key + tls_self_signed_cert). */
+export interface CertificateSpec {
+  readonly commonName: string;
+  readonly organization?: string;
+  readonly keyAlgorithm: "ECDSA" | "RSA";
+  readonly ecdsaCurve?: "P256" | "P384" | "P521";
+  readonly rsaBits?: number;
+  readonly validityHours: number;
+  readonly serverAuth: boolean;
+}
+
+/** The database, when the stack has one. */
+export interface DatabaseSpec {
+  readonly address: Address;
+  readonly engine: string;
+  readonly port: number;
+  readonly name: string;
+  readonly username: string;
+  readonly securityGroups: readonly Address[];
+  readonly subnetCidrs: readonly string[];
+}
+
+/** Where a rule's traffic comes from (ingress) or goes to (egress). */
+export type RulePeer =
+  | { readonly kind: "cidr"; readonly cidr: string }
+  | { readonly kind: "group"; readonly group: Address }
+  | { readonly kind: "prefix-list"; readonly expression: string }
+  /** A CIDR given as an expression we cannot resolve offline; it matches nothing here. */
+  | { readonly kind: "unresolved"; readonly expression: string };
+
+/** One security-group rule. */
+export interface SecurityGroupRule {
+  readonly address: Address;
+  readonly direction: "ingress" | "egress";
+  readonly group: Address;
+  /** "tcp", "udp", "icmp" or "-1" (all). */
+  readonly protocol: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: RulePeer;
+  readonly description?: string;
+}
+
+/** A security group and its rules. */
+export interface SecurityGroupSpec {
+  readonly address: Address;
+  readonly name: string;
+  readonly ingress: readonly SecurityGroupRule[];
+  readonly egress: readonly SecurityGroupRule[];
+}
+
+/** A synthesized stack, as the lifecycle sees it. */
+export interface Stack {
+  readonly name: string;
+  /** The cdk.tf.json it was read from. */
+  readonly file: string;
+  readonly servers: ServerGroup;
+  readonly loadBalancer: LoadBalancerSpec;
+  readonly targetGroup: TargetGroupSpec;
+  readonly database?: DatabaseSpec;
+  readonly certificate?: CertificateSpec;
+  readonly securityGroups: ReadonlyMap<Address, SecurityGroupSpec>;
+  /** The VPC's CIDR block, when literal (rules may reference it). */
+  readonly vpcCidr?: string;
+  /** Resource count by type, for the summary. */
+  readonly resourceCounts: Readonly<Record<string, number>>;
+  readonly outputs: readonly string[];
+}
