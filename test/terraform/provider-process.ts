@@ -13,7 +13,8 @@
  * outlive this process even if we are killed without a chance to clean up.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A running provider that terraform can attach to. */
@@ -39,9 +40,17 @@ export function startSharedProvider(executable: string, env: NodeJS.ProcessEnv, 
   const script =
     'provider="$1"; "$provider" -debug & pid=$!; trap "kill $pid 2>/dev/null" EXIT; trap "kill $pid 2>/dev/null; exit 130" INT TERM HUP; ' +
     "while read -r _; do :; done; kill $pid 2>/dev/null; wait $pid";
-  const child: ChildProcess = spawn("/bin/sh", ["-c", script, "sh", executable], { env, stdio: ["pipe", "pipe", "pipe"] });
+  // The provider makes a `plugin<digits>` folder for its socket in TMPDIR and, stopped by a signal,
+  // leaves it there: give it a temp folder of its own, removed once it has exited.
+  const providerTmp = mkdtempSync(join(tmpdir(), "seedstack-provider-"));
+  const child: ChildProcess = spawn("/bin/sh", ["-c", script, "sh", executable], { env: { ...env, TMPDIR: providerTmp }, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
-  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("close", () => {
+      rmSync(providerTmp, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   return new Promise((resolve, reject) => {
     const fail = (why: string) => {
       clearTimeout(timer);
