@@ -68,8 +68,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
           writeFileSync(pem, env.certificatePem);
           deps.ctx.onEvent({ type: "progress", phase: "up", message: `try: curl --cacert ${pem} ${env.url}/` });
           return () => {
-            removeState();
             rmSync(pem, { force: true });
+            removeState();
           };
         },
       }),

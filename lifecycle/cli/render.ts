@@ -95,7 +95,7 @@ export function terminalRenderer(write: (line: string) => void, colour: boolean)
       const t = (label: string, m: DrillResult["detection"]) =>
         write(`  ${label.padEnd(10)} ${secs(scale(m.measuredMs))}  ${dim(`health check implies ${secs(scale(m.expectedMinMs))} to ${secs(scale(m.expectedMaxMs))}`)} ${m.withinExpected ? ok("as expected") : warn("outside that range")}`);
       t("detection", d.detection);
-      write(`  failed     ${d.failedInWindow} in the window, ${d.failedAfterWindow} after it; survivors took ${(d.survivorShareAfter * 100).toFixed(0)}% of traffic after it`);
+      write(`  failed     ${d.failedInWindow} in the window (the last ${secs(scale(d.lastFailureAfterMs))} after the failure), ${d.failedAfterWindow} after it; survivors took ${(d.survivorShareAfter * 100).toFixed(0)}% of traffic after it`);
       t("recovery", d.recovery);
       if (d.writes) write(`  writes     ${d.writes.acknowledged} acknowledged, ${d.writes.lost ? bad("one lost") : ok("none lost")}`);
       write(`  latency    p50 ${d.latencyMs.p50.toFixed(1)} ms, p99 ${d.latencyMs.p99.toFixed(1)} ms over ${d.requests} requests`);

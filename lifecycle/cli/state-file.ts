@@ -4,7 +4,7 @@
  * tears its environment down (the owner is the only process that holds the children).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SmokeTarget } from "../probes/smoke-test.js";
@@ -26,7 +26,10 @@ export function stateFile(projectDir: string, stack: string): string {
 export function writeUpState(file: string, state: UpState): () => void {
   mkdirSync(join(file, ".."), { recursive: true });
   writeFileSync(file, JSON.stringify(state, null, 2), { mode: 0o600 });
-  return () => rmSync(file, { force: true });
+  return () => {
+    rmSync(file, { force: true });
+    removeDirIfEmpty(join(file, ".."));
+  };
 }
 
 /** The published state, when its owner is still alive; a stale file is removed. */
@@ -39,5 +42,14 @@ export function readUpState(file: string): UpState | undefined {
   } catch {
     rmSync(file, { force: true });
     return undefined;
+  }
+}
+
+/** Remove the state dir once no environment is published in it (another project's may be). */
+export function removeDirIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // already gone, or another `up` just wrote into it
   }
 }

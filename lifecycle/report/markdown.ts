@@ -22,7 +22,7 @@ export function drillMarkdown(d: DrillResult): string[] {
     "",
     `- target taken down: \`${d.victim}\`; survivors: ${d.survivors.map((s) => `\`${s}\``).join(", ")}`,
     `- detection (failure to marked unhealthy): ${timing(d.detection, d.speedup)}`,
-    `- failed requests in that window: ${d.failedInWindow}; after it: ${d.failedAfterWindow}; share of traffic on the survivors after it: ${(d.survivorShareAfter * 100).toFixed(0)}%`,
+    `- failed requests in that window: ${d.failedInWindow} (the last ${seconds(d.lastFailureAfterMs, d.speedup)} after the failure); after it: ${d.failedAfterWindow}; share of traffic on the survivors after it: ${(d.survivorShareAfter * 100).toFixed(0)}%`,
     `- recovery (back to serving): ${timing(d.recovery, d.speedup)}`,
     ...(d.writes ? [`- writes: ${d.writes.acknowledged} acknowledged, ${d.writes.lost ? "❌ one was lost" : "none lost"} (last ${d.writes.lastAcknowledged ?? "none"})`] : []),
     `- ${d.requests} requests, latency p50 ${d.latencyMs.p50.toFixed(1)} ms, p99 ${d.latencyMs.p99.toFixed(1)} ms`,
