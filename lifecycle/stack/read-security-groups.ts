@@ -5,6 +5,7 @@
  * terraform has no egress rule unless one is written (terraform removes AWS's default allow-all),
  * so an empty egress list here means "nothing leaves", as in AWS.
  */
+import { displayName } from "./display-name.js";
 import { Problems, integerAt, objectAt, stringAt, stringListAt } from "./problems.js";
 import { parseReference, isExpression } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
@@ -16,7 +17,7 @@ const PORT = { min: -1, max: 65535 };
 export function readSecurityGroups(resources: ResourceSection, vpcCidrs: ReadonlyMap<Address, string>, problems: Problems): Map<Address, SecurityGroupSpec> {
   const groups = new Map<Address, { name: string; ingress: SecurityGroupRule[]; egress: SecurityGroupRule[] }>();
   for (const [address, body] of resourcesOfType(resources, "aws_security_group")) {
-    const name = stringAt(body, "name", address, problems, address);
+    const name = displayName(body, address, problems);
     const group = { name, ingress: [] as SecurityGroupRule[], egress: [] as SecurityGroupRule[] };
     groups.set(address, group);
     for (const direction of ["ingress", "egress"] as const) {

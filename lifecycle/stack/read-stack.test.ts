@@ -66,7 +66,7 @@ test("autoscaled: the Auto Scaling group's capacity, grace period and ELB health
   assert.is(stack.servers.kind, "auto-scaling");
   if (stack.servers.kind !== "auto-scaling") return;
   assert.equal([stack.servers.min, stack.servers.desired, stack.servers.max], [1, 1, 2]);
-  assert.is(stack.servers.gracePeriodSeconds, 120);
+  assert.is(stack.servers.gracePeriodSeconds, 300); // the boot budget (modules/boot-budget.ts)
   assert.is(stack.servers.healthCheckType, "ELB");
   assert.is(stack.servers.userData.port, 8080); // read through the launch template's base64encode("...")
   assert.equal(stack.targetGroup.stickiness, { durationSeconds: 86400 });

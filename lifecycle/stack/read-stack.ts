@@ -7,6 +7,7 @@
  * Unknown keys and resource types are kept out of the way, not rejected; shapes the local engine
  * cannot run (two load balancers, a network load balancer) are ERR_STACK_UNSUPPORTED.
  */
+import { displayName } from "./display-name.js";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
@@ -100,7 +101,7 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
   const listeners = readListeners(resources, lbAddress, tgAddress, problems);
   const loadBalancer: LoadBalancerSpec = {
     address: lbAddress,
-    name: stringAt(lbBody, "name", lbAddress, problems, lbAddress),
+    name: displayName(lbBody, lbAddress, problems),
     securityGroups: groupRefs(stringListAt(lbBody, "security_groups", lbAddress, problems), `${lbAddress}.security_groups`),
     idleTimeoutSeconds: integerAt(lbBody, "idle_timeout", lbAddress, problems, { min: 1, max: 4000 }, 60),
     subnetCidrs: cidrsOf(stringListAt(lbBody, "subnets", lbAddress, problems)),
@@ -164,7 +165,7 @@ function readTargetGroup(address: Address, body: Record<string, unknown>, proble
   }
   return {
     address,
-    name: stringAt(body, "name", address, problems, address),
+    name: displayName(body, address, problems),
     port,
     protocol,
     healthCheck,
@@ -240,7 +241,7 @@ function readServers(
     return {
       kind: "auto-scaling",
       address,
-      name: stringAt(body, "name", address, problems, address),
+      name: displayName(body, address, problems),
       min,
       max,
       desired,
