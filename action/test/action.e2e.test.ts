@@ -145,7 +145,7 @@ test("pr mode: the comment is created, then updated in place by the next run; ou
 
 test("deploy mode: the environment stays; the post step leaves it alone", async (ctx) => {
   const gh = await github(ctx);
-  const j = job(ctx, gh, "success", { mode: "deploy" });
+  const j = job(ctx, gh, "success", { mode: "deploy", engine: "terraform" });
   const main = await j.step("main");
   assert.is(main.exitCode, 0, describe(main));
   assert.is(main.state["pending-destroy"], "", "the record saved while applying is cleared: the environment is meant to stay");
