@@ -9,7 +9,8 @@
  * it down, and its exit hook kills what a crash leaves), so nothing is ever left for the post step.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { LifecycleEvent as CoreEvent, RunContext as CoreContext } from "../../lifecycle/events.js";
 import type { FailureMode } from "../../lifecycle/probes/failover-drill.js";
 import type { SmokeResult as CoreSmoke } from "../../lifecycle/probes/smoke-test.js";
@@ -36,6 +37,8 @@ export function portEvent(e: CoreEvent, at: string): LifecycleEvent | undefined 
       return { kind: "log", level: "warning", message: e.diagnosis.message, at };
     case "hop-denied":
       return { kind: "log", level: "warning", message: `${e.hop}: ${e.message}`, at };
+    case "instance-started":
+      return { kind: "log", level: "info", message: `instance ${e.instance} (${e.name}) started: pid ${e.pid} at ${e.address}`, at };
     case "instance-exited":
       return { kind: "log", level: "warning", message: `instance ${e.instance} exited (code ${e.code}, signal ${e.signal}): ${e.lastLines.join(" | ")}`, at };
     case "listener":
@@ -68,16 +71,24 @@ export function failureReasonOf(code: string, report: Pick<RunReport, "phases">)
   return "apply-failed";
 }
 
-/** The seed-server bundle of the working directory's seedstack (its own checkout, or node_modules/seedstack); undefined: the engine's default. */
-function bundleFor(workingDirectory: string): string | undefined {
+/**
+ * The seed-server bundle the local engine starts: the one of the seedstack package the working
+ * directory uses (its own checkout, or its `node_modules/seedstack`), else the one next to this
+ * action. When none is built, the first place looked: the engine then says it is missing there.
+ */
+function bundleFor(workingDirectory: string): string {
   const candidates: string[] = [];
-  try {
-    candidates.push(join(findPackageRoot(workingDirectory), SEED_SERVER_BUNDLE_RELATIVE_PATH));
-  } catch {
-    // The working directory is not inside the seedstack package: look in its dependencies.
-  }
+  const inPackageOf = (dir: string) => {
+    try {
+      candidates.push(join(findPackageRoot(dir), SEED_SERVER_BUNDLE_RELATIVE_PATH));
+    } catch {
+      // Not inside the seedstack package.
+    }
+  };
+  inPackageOf(workingDirectory);
   candidates.push(join(workingDirectory, "node_modules", "seedstack", SEED_SERVER_BUNDLE_RELATIVE_PATH));
-  return candidates.find((c) => existsSync(c));
+  inPackageOf(dirname(fileURLToPath(import.meta.url)));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 }
 
 function speedupOf(env: NodeJS.ProcessEnv): number {
@@ -134,7 +145,7 @@ export function localLifecycle(env: NodeJS.ProcessEnv): Pick<LifecyclePort, "run
           stack: request.stack,
           synth: !useSynthesized(env),
           synthEnv: synthEnv(request, env),
-          engine: { speedup: speedupOf(env), ...(bundle ? { bundle } : {}) },
+          engine: { speedup: speedupOf(env), bundle },
           smoke: true,
           drills: request.drill ? BOTH_DRILLS : [],
           keep: false,
