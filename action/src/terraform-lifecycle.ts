@@ -326,7 +326,7 @@ export function terraformLifecycle(env: NodeJS.ProcessEnv): LifecyclePort {
           const result = report.destroyed.find((x) => x.name === d.candidate.name)?.result;
           const action = !d.destroy ? "kept" : result?.ok ? "destroyed" : "failed";
           const message = result && !result.ok ? result.failure.message : d.why;
-          return { environment: d.candidate.name, ...(d.candidate.expiresAt ? { expiresAt: d.candidate.expiresAt } : {}), action, message } as const;
+          return { environment: environmentName(d.candidate.name, env), ...(d.candidate.expiresAt ? { expiresAt: d.candidate.expiresAt } : {}), action, message } as const;
         }),
         reportMarkdown: "",
       };

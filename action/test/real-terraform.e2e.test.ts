@@ -229,4 +229,20 @@ tfTest("lock contention: another terraform holds the state lock; the job fails a
   }
 });
 
+tfTest("sweep: an environment past its TTL (recorded when it was deployed) is destroyed through its own state", async (ctx) => {
+  const gh = await github(ctx);
+  const url = await seedServer(ctx);
+  // Created 2026-11-28 09:15 with a 6 h TTL: expired long before today.
+  const deploy = tfJob(ctx, gh, { ...happyStack(), output: { url: { value: url } } }, { mode: "deploy", ttl: "6" });
+  const r1 = await deploy.step("main");
+  assert.is(r1.exitCode, 0, describe(r1));
+  assert.equal(stateResources(deploy).sort(), ["lb", "web"]);
+
+  const sweeper = tfJob(ctx, gh, {}, { mode: "sweep", "github-token": "", "working-directory": deploy.workspace }, { event: { schedule: "17 * * * *" }, eventName: "schedule" });
+  const r2 = await sweeper.step("main");
+  assert.is(r2.exitCode, 0, describe(r2));
+  assert.equal(stateResources(deploy), [], "the sweep destroyed it");
+  assert.ok(r2.summary.includes("| `seedstack-pr-12` | 2026-11-28 15:15:00 UTC | destroyed |"), r2.summary);
+});
+
 test.run();
