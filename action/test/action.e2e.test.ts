@@ -2,8 +2,11 @@
  * The bundled action, run as GitHub runs it: `node main.mjs` then `node post.mjs` with INPUT_*
  * variables, an event file and the runner's file commands, talking to a STAND-IN of GitHub's REST
  * API (fake-github.ts) over HTTP, with the FAKE lifecycle (src/testing/fake-lifecycle.ts) selected
- * through the SEEDSTACK_ACTION_FAKE_LIFECYCLE test seam because the real lifecycle lives on another
- * branch. The bundle is built fresh from the source into a temporary folder first.
+ * through the SEEDSTACK_ACTION_FAKE_LIFECYCLE test seam: scenarios the real lifecycle cannot produce
+ * on this machine (AWS-shaped plans and outputs, a destroy cut off half-way, a report too long for a
+ * comment), and the action's own logic (comment lookup, outputs, masking, inputs) without waiting
+ * for a real environment. The real lifecycle through the bundle: real-local.e2e.test.ts and
+ * real-terraform.e2e.test.ts. The bundle is built fresh from the source into a temporary folder first.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
