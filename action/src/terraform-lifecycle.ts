@@ -22,7 +22,7 @@ import type { RunContext as CoreContext } from "../../lifecycle/events.js";
 import { runSmokeTest, type SmokeTarget } from "../../lifecycle/probes/smoke-test.js";
 import { readStack } from "../../lifecycle/stack/read-stack.js";
 import { writeCliConfig } from "../../lifecycle/terraform/cli-config.js";
-import { deployEnvironment, destroyEnvironment, type DeployResult, type TerraformEnvironmentOptions } from "../../lifecycle/terraform/engine.js";
+import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "../../lifecycle/terraform/engine.js";
 import type { TerraformEngineEvent } from "../../lifecycle/terraform/engine-events.js";
 import { listRecords, readRecord, writeRecord } from "../../lifecycle/terraform/environment-record.js";
 import type { EngineFailure } from "../../lifecycle/terraform/failure.js";
@@ -212,6 +212,15 @@ export function terraformLifecycle(env: NodeJS.ProcessEnv): LifecyclePort {
         finishedAt: now(),
       });
 
+      // Options the engine refuses (a fixed flag such as -lock in terraform-args) fail before anything runs.
+      let options: TerraformEnvironmentOptions;
+      try {
+        options = optionsFor({ ...request, expiresAt: expiresAt(request.createdAt, request.ttlHours, new Date()) }, t.onEvent);
+        checkEnvironmentOptions(options);
+      } catch (error) {
+        return finish({ status: "failed", failureReason: "plan-failed", failureMessage: (error as Error).message });
+      }
+
       t.start("synth");
       try {
         await synthesizeFor({ ...request, ttlHours: request.ttlHours }, env, core);
@@ -223,15 +232,7 @@ export function terraformLifecycle(env: NodeJS.ProcessEnv): LifecyclePort {
         return finish({ status: cancelled ? "cancelled" : "failed", failureReason: cancelled ? "cancelled" : "plan-failed", failureMessage: message });
       }
 
-      let options: TerraformEnvironmentOptions;
-      let deploy: DeployResult;
-      try {
-        options = optionsFor({ ...request, expiresAt: expiresAt(request.createdAt, request.ttlHours, new Date()) }, t.onEvent);
-        deploy = await deployEnvironment(options, ctx.signal);
-      } catch (error) {
-        // Options the engine refuses (a fixed flag in terraform-args): nothing ran.
-        return finish({ status: "failed", failureReason: "plan-failed", failureMessage: (error as Error).message });
-      }
+      const deploy = await deployEnvironment(options, ctx.signal);
       const mayExist = deploy.ok || deploy.applyStarted;
       if (mayExist) saveRecord();
       let failure: EngineFailure | undefined = deploy.ok ? undefined : deploy.failure;

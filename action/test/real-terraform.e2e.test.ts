@@ -229,6 +229,17 @@ tfTest("lock contention: another terraform holds the state lock; the job fails a
   }
 });
 
+tfTest("terraform-args that would override a fixed flag fail the run before synthesis or terraform runs, naming the argument", async (ctx) => {
+  const gh = await github(ctx);
+  const j = tfJob(ctx, gh, happyStack(), { "terraform-args": "-lock=false" });
+  const r = await j.step("main");
+  assert.is(r.exitCode, 1, describe(r));
+  assert.is(r.outputs["failure-reason"], "plan-failed");
+  assert.ok(r.stdout.includes('extra plan argument \"-lock=false\" would override the fixed flag -lock') || r.stdout.includes('extra plan argument "-lock=false" would override the fixed flag -lock'), r.stdout);
+  assert.not.ok(r.stdout.includes("terraform init"), "terraform never ran");
+  assert.equal(stateResources(j), []);
+});
+
 tfTest("sweep: an environment past its TTL (recorded when it was deployed) is destroyed through its own state", async (ctx) => {
   const gh = await github(ctx);
   const url = await seedServer(ctx);
