@@ -163,7 +163,8 @@ test("deploy mode: the environment stays; the post step leaves it alone", async 
 
 test("apply failure: the job fails, the failure and the destroy that followed are reported", async (ctx) => {
   const gh = await github(ctx);
-  const r = await job(ctx, gh, "apply-failed").step("main");
+  // The scenario's failure is a terraform one (the local engine words its own failures differently).
+  const r = await job(ctx, gh, "apply-failed", { engine: "terraform" }).step("main");
   assert.is(r.exitCode, 1, describe(r));
   assert.is(r.outputs["failure-reason"], "apply-failed");
   assert.is(r.outputs["smoke-result"], "skipped");

@@ -148,6 +148,7 @@ test("a stack the app cannot synthesize fails the run as plan-failed with the ap
   const r = await bad.step("main");
   assert.is(r.exitCode, 1, describe(r));
   assert.is(r.outputs["failure-reason"], "plan-failed");
+  assert.ok(r.stdout.includes("::error::synthesizing or reading the stack failed"), `the step's error says what failed, in the local engine's words\n${r.stdout}`);
   assert.ok(r.stdout.includes("SEEDSTACK_INSTANCE_TYPE"), `the error names the setting\n${r.stdout}`);
   assert.ok(gh.comments.some((c) => c.body.startsWith(MARKER_12)), "the failure is reported on the PR");
 });

@@ -173,6 +173,25 @@ tfTest("apply failure: the job fails as apply-failed with terraform's error, and
   for (const expected of ["terraform apply failed", "InvalidParameterCombination", "Teardown: ✅ destroyed"]) assert.ok(body.includes(expected), `the comment shows ${expected}\n${body}`);
 });
 
+tfTest("smoke failure: the URL the stack outputs does not answer; the job fails as smoke-failed and the environment is destroyed", async (ctx) => {
+  const gh = await github(ctx);
+  // A loopback port nothing listens on: every check is refused until the smoke test's 30 s deadline.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise((resolve) => probe.close(resolve));
+  const j = tfJob(ctx, gh, { ...happyStack(), output: { url: { value: deadUrl } } });
+  const r = await j.step("main", { deadlineMs: 120_000 });
+  assert.is(r.exitCode, 1, describe(r));
+  assert.is(r.outputs["failure-reason"], "smoke-failed");
+  assert.is(r.outputs["smoke-result"], "failed");
+  assert.ok(r.stdout.includes("::error::the smoke test failed"), r.stdout);
+  assert.equal(stateResources(j), [], "destroyed after the failed smoke test");
+  assert.is(r.state["pending-destroy"], "");
+  const body = comment(gh);
+  for (const expected of ["Smoke test: ❌ failed", "GET /status answers 200 OK", "ECONNREFUSED", "Teardown: ✅ destroyed"]) assert.ok(body.includes(expected), `the comment shows ${expected}\n${body}`);
+});
+
 tfTest("cancellation: SIGINT to the main step forwards one interrupt to terraform and saves the environment; the post step destroys it from the state", async (ctx) => {
   const gh = await github(ctx);
   const j = tfJob(ctx, gh, sleepingStack(58.3));
