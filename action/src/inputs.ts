@@ -129,6 +129,10 @@ export function readInputs(get: InputSource, pr: PullRequestInfo | undefined, wo
   const drill = onOff(value(Inputs.Drill), Inputs.Drill, false, problems);
   const comment = onOff(value(Inputs.Comment), Inputs.Comment, true, problems);
 
+  if (engine === "local" && mode === "deploy") {
+    problems.push(`${Inputs.Mode}: "deploy" keeps the environment after the step, but a local environment lives only as long as the step; use mode pr with engine local, or engine terraform`);
+  }
+
   const token = value(Inputs.GitHubToken);
   if (token === "" && comment && mode !== "sweep") problems.push(`${Inputs.GitHubToken}: empty, but comment is on; pass a token or set comment: off`);
 

@@ -16,6 +16,7 @@ import { isFork, pullRequestFromEvent, type PullRequestInfo } from "./pull-reque
 import { redact, sensitiveStrings } from "./report/redact.js";
 import {
   FAILURE_WORDS,
+  failureWords,
   renderDestroyReport,
   renderForkReport,
   renderRunReport,
@@ -120,7 +121,7 @@ async function main(ports: MainPorts): Promise<void> {
   if (result.leftover) log.warning(`resources of ${result.leftover.environment ?? result.leftover.stack} are left; the post step destroys them`);
   if (result.status === "succeeded" && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
   if (result.status !== "succeeded") {
-    const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+    const what = failureWords(result, inputs.engine);
     log.fail(`${what}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
   }
 }

@@ -2,8 +2,11 @@
  * The bundled action, run as GitHub runs it: `node main.mjs` then `node post.mjs` with INPUT_*
  * variables, an event file and the runner's file commands, talking to a STAND-IN of GitHub's REST
  * API (fake-github.ts) over HTTP, with the FAKE lifecycle (src/testing/fake-lifecycle.ts) selected
- * through the SEEDSTACK_ACTION_FAKE_LIFECYCLE test seam because the real lifecycle lives on another
- * branch. The bundle is built fresh from the source into a temporary folder first.
+ * through the SEEDSTACK_ACTION_FAKE_LIFECYCLE test seam: scenarios the real lifecycle cannot produce
+ * on this machine (AWS-shaped plans and outputs, a destroy cut off half-way, a report too long for a
+ * comment), and the action's own logic (comment lookup, outputs, masking, inputs) without waiting
+ * for a real environment. The real lifecycle through the bundle: real-local.e2e.test.ts and
+ * real-terraform.e2e.test.ts. The bundle is built fresh from the source into a temporary folder first.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -145,7 +148,7 @@ test("pr mode: the comment is created, then updated in place by the next run; ou
 
 test("deploy mode: the environment stays; the post step leaves it alone", async (ctx) => {
   const gh = await github(ctx);
-  const j = job(ctx, gh, "success", { mode: "deploy" });
+  const j = job(ctx, gh, "success", { mode: "deploy", engine: "terraform" });
   const main = await j.step("main");
   assert.is(main.exitCode, 0, describe(main));
   assert.is(main.state["pending-destroy"], "", "the record saved while applying is cleared: the environment is meant to stay");
@@ -160,7 +163,8 @@ test("deploy mode: the environment stays; the post step leaves it alone", async 
 
 test("apply failure: the job fails, the failure and the destroy that followed are reported", async (ctx) => {
   const gh = await github(ctx);
-  const r = await job(ctx, gh, "apply-failed").step("main");
+  // The scenario's failure is a terraform one (the local engine words its own failures differently).
+  const r = await job(ctx, gh, "apply-failed", { engine: "terraform" }).step("main");
   assert.is(r.exitCode, 1, describe(r));
   assert.is(r.outputs["failure-reason"], "apply-failed");
   assert.is(r.outputs["smoke-result"], "skipped");

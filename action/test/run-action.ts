@@ -53,6 +53,8 @@ export interface Job {
   readonly dir: string;
   readonly workspace: string;
   readonly journal: string;
+  /** Output of the step running now (or last), as far as it got: for `whileRunning` to watch. */
+  liveStdout(): string;
   /** Runs one step to its end (or until `whileRunning` has done its part). */
   step(step: "main" | "post", options?: StepOptions): Promise<StepResult>;
   cleanup(): void;
@@ -61,6 +63,8 @@ export interface Job {
 export interface StepOptions {
   /** Saved state handed to the post step as STATE_* variables. */
   readonly state?: Readonly<Record<string, string>>;
+  /** Deadline for the step to exit. @default 60 s */
+  readonly deadlineMs?: number;
   /** Called once the process is running; e.g. waits for a moment and sends SIGINT. */
   readonly whileRunning?: (child: ChildProcess) => Promise<void>;
 }
@@ -70,8 +74,10 @@ export interface JobOptions {
   readonly event: unknown;
   readonly eventName?: string;
   readonly apiUrl: string;
-  /** The FAKE lifecycle scenario the bundle runs (test seam). */
-  readonly scenario: string;
+  /** The FAKE lifecycle scenario the bundle runs (test seam); absent: the REAL lifecycle. */
+  readonly scenario?: string;
+  /** More environment for both steps (the TEST-ONLY seams of the real lifecycle). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Folder holding the bundle's main.mjs and post.mjs. */
   readonly distDir: string;
   /** Copies this cdk.tf.json to the workspace's cdktf.out/stacks/<stack>/. */
@@ -108,6 +114,7 @@ export function createJob(options: JobOptions): Job {
   writeFileSync(eventPath, JSON.stringify(options.event));
   const journal = join(dir, "lifecycle-journal.jsonl");
   let stepCount = 0;
+  let live = "";
 
   const step = async (name: "main" | "post", stepOptions: StepOptions = {}): Promise<StepResult> => {
     stepCount++;
@@ -129,8 +136,8 @@ export function createJob(options: JobOptions): Job {
       GITHUB_RUN_ATTEMPT: "1",
       GITHUB_WORKSPACE: workspace,
       RUNNER_TEMP: dir,
-      SEEDSTACK_ACTION_FAKE_LIFECYCLE: options.scenario,
-      SEEDSTACK_ACTION_FAKE_JOURNAL: journal,
+      ...(options.scenario !== undefined ? { SEEDSTACK_ACTION_FAKE_LIFECYCLE: options.scenario, SEEDSTACK_ACTION_FAKE_JOURNAL: journal } : {}),
+      ...options.env,
     };
     for (const [k, v] of Object.entries(options.inputs)) env[`INPUT_${k.replace(/ /g, "_").toUpperCase()}`] = v;
     for (const [k, v] of Object.entries(stepOptions.state ?? {})) env[`STATE_${k}`] = v;
@@ -139,15 +146,20 @@ export function createJob(options: JobOptions): Job {
     running.add(child);
     let stdout = "";
     let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    live = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      live = stdout;
+    });
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on("exit", (code, sig) => resolve([code, sig])));
     let timer: NodeJS.Timeout | undefined;
+    const deadlineMs = stepOptions.deadlineMs ?? 60_000;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`the ${name} step did not exit within 60 s; output so far:\n${stdout}\n${stderr}`));
-      }, 60_000);
+        reject(new Error(`the ${name} step did not exit within ${deadlineMs / 1000} s; output so far:\n${stdout}\n${stderr}`));
+      }, deadlineMs);
     });
     try {
       if (stepOptions.whileRunning) await Promise.race([stepOptions.whileRunning(child), deadline]);
@@ -173,6 +185,7 @@ export function createJob(options: JobOptions): Job {
     workspace,
     journal,
     step,
+    liveStdout: () => live,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

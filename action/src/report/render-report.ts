@@ -31,6 +31,19 @@ export const FAILURE_WORDS: Readonly<Record<FailureReason, string>> = {
   cancelled: "the run was cancelled",
 };
 
+/** The local engine runs no terraform: its failures in its own words (synthesis, start, stop). */
+const LOCAL_FAILURE_WORDS: Readonly<Partial<Record<FailureReason, string>>> = {
+  "plan-failed": "synthesizing or reading the stack failed",
+  "apply-failed": "bringing the local environment up failed",
+  "destroy-failed": "taking the local environment down failed",
+};
+
+/** What failed, for people: the run's failure reason (or status) in the engine's words. */
+export function failureWords(result: Pick<EnvironmentResult, "failureReason" | "status">, engine: string): string {
+  if (result.failureReason) return (engine === "local" ? LOCAL_FAILURE_WORDS[result.failureReason] : undefined) ?? FAILURE_WORDS[result.failureReason];
+  return result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+}
+
 /** `2026-11-30 15:04:05 UTC` from an ISO time. */
 export function utc(iso: string): string {
   const t = Date.parse(iso);
@@ -112,7 +125,7 @@ export function renderTeardown(title: string, teardown: TeardownResult | undefin
 
 /** The whole report of a `pr` or `deploy` run. */
 export function renderRunReport(ctx: ReportContext, result: EnvironmentResult, diagram: FactsOrProblem | undefined): string {
-  const what = result.failureReason ? FAILURE_WORDS[result.failureReason] : result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+  const what = failureWords(result, ctx.engine);
   const failure = result.status !== "succeeded"
     ? `\n> [!CAUTION]\n> **${what}**${result.failureMessage ? `: ${result.failureMessage.replace(/\n/g, "\n> ")}` : ""}\n`
     : "";
