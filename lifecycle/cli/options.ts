@@ -21,6 +21,20 @@ export interface CliOptions {
   readonly clientIp?: string;
   /** Read what --outdir holds instead of synthesizing. */
   readonly skipSynth: boolean;
+  /** `local` (this machine) or `terraform` (real AWS). */
+  readonly engine: "local" | "terraform";
+  /** engine terraform: the directory terraform runs in, instead of <outdir>/stacks/<stack>. */
+  readonly terraformDir?: string;
+  /** engine terraform and sweep: where environment records are kept. */
+  readonly recordDir?: string;
+  /** How long the smoke test retries a failing check, ms. */
+  readonly smokeDeadlineMs?: number;
+  /** sweep: destroy (otherwise a dry run). */
+  readonly apply: boolean;
+  /** sweep: a GitHub token, to ask whether pull requests are closed. */
+  readonly githubToken?: string;
+  /** sweep: the repository (owner/name) the pull requests belong to. */
+  readonly repo?: string;
   readonly help: boolean;
 }
 
@@ -37,6 +51,13 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--outdir <dir>", "where stacks are synthesized (default: cdktf.out in the project)"],
   ["--skip-synth", "use the stack already in --outdir (one synthesized elsewhere, or by another repo) instead of synthesizing"],
   ["--client-ip <ip>", "the address clients are taken to come from, for the load balancer's security groups (default: the real one, 127.0.0.1)"],
+  ["--engine <name>", "local (default): processes on this machine; terraform: the real stack on your AWS account (terraform >= 1.10, AWS credentials)"],
+  ["--terraform-dir <dir>", "engine terraform: run terraform in this directory instead of <outdir>/stacks/<stack>"],
+  ["--record-dir <dir>", "engine terraform, sweep: where environment records are kept (default: .seedstack/environments in the project)"],
+  ["--smoke-deadline <s>", "how long the smoke test retries a failing check (default 30; a new ALB's DNS name can take longer)"],
+  ["--apply", "sweep: destroy what it chose (default: a dry run that only says what and why)"],
+  ["--github-token <t>", "sweep: ask GitHub whether each environment's pull request is closed (default: $GITHUB_TOKEN)"],
+  ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
@@ -63,6 +84,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "client-ip": { type: "string" },
         "skip-synth": { type: "boolean" },
         speedup: { type: "string" },
+        engine: { type: "string" },
+        "terraform-dir": { type: "string" },
+        "record-dir": { type: "string" },
+        "smoke-deadline": { type: "string" },
+        apply: { type: "boolean" },
+        "github-token": { type: "string" },
+        repo: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -81,6 +109,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   if (values.url !== undefined && !/^https?:\/\//.test(String(values.url))) problems.push(`--url is ${JSON.stringify(values.url)}; allowed: an http:// or https:// URL`);
   const clientIp = values["client-ip"] as string | undefined;
   if (clientIp !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(clientIp)) problems.push(`--client-ip is ${JSON.stringify(clientIp)}; allowed: an IPv4 address`);
+  const engine = String(values.engine ?? "local");
+  if (engine !== "local" && engine !== "terraform") problems.push(`--engine is ${JSON.stringify(engine)}; allowed: local, terraform`);
+  const smokeDeadline = values["smoke-deadline"] === undefined ? undefined : Number(values["smoke-deadline"]);
+  if (smokeDeadline !== undefined && !(Number.isFinite(smokeDeadline) && smokeDeadline > 0 && smokeDeadline <= 3600)) problems.push(`--smoke-deadline is ${JSON.stringify(values["smoke-deadline"])}; allowed: seconds, more than 0 and at most 3600`);
+  const repo = values.repo as string | undefined;
+  if (repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) problems.push(`--repo is ${JSON.stringify(repo)}; allowed: owner/name`);
+  if (values["terraform-dir"] !== undefined && engine !== "terraform") problems.push("--terraform-dir is only for --engine terraform");
   if (problems.length) throw new LifecycleError("ERR_USAGE", problems.join("\n"));
   return {
     stack,
@@ -95,6 +130,13 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ...(values.outdir !== undefined ? { outdir: String(values.outdir) } : {}),
     ...(clientIp !== undefined ? { clientIp } : {}),
     skipSynth: values["skip-synth"] === true,
+    engine: engine as CliOptions["engine"],
+    ...(values["terraform-dir"] !== undefined ? { terraformDir: String(values["terraform-dir"]) } : {}),
+    ...(values["record-dir"] !== undefined ? { recordDir: String(values["record-dir"]) } : {}),
+    ...(smokeDeadline !== undefined ? { smokeDeadlineMs: smokeDeadline * 1000 } : {}),
+    apply: values.apply === true,
+    ...(values["github-token"] !== undefined ? { githubToken: String(values["github-token"]) } : {}),
+    ...(repo !== undefined ? { repo } : {}),
     help: values.help === true,
   };
 }
