@@ -25,8 +25,8 @@ export interface CliOptions {
   readonly engine: "local" | "terraform";
   /** engine terraform: the directory terraform runs in, instead of <outdir>/stacks/<stack>. */
   readonly terraformDir?: string;
-  /** engine terraform and sweep: where environment records are kept. */
-  readonly recordDir?: string;
+  /** engine terraform and sweep: seedstack's own files (environment records, terraform's CLI configuration, plugin cache). */
+  readonly stateDir?: string;
   /** How long the smoke test retries a failing check, ms. */
   readonly smokeDeadlineMs?: number;
   /** sweep: destroy (otherwise a dry run). */
@@ -53,7 +53,7 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--client-ip <ip>", "the address clients are taken to come from, for the load balancer's security groups (default: the real one, 127.0.0.1)"],
   ["--engine <name>", "local (default): processes on this machine; terraform: the real stack on your AWS account (terraform >= 1.10, AWS credentials)"],
   ["--terraform-dir <dir>", "engine terraform: run terraform in this directory instead of <outdir>/stacks/<stack>"],
-  ["--record-dir <dir>", "engine terraform, sweep: where environment records are kept (default: .seedstack/environments in the project)"],
+  ["--state-dir <dir>", "engine terraform, sweep: seedstack's files: environments/ (records), terraform.tfrc, plugin-cache/ (default: .seedstack in the project)"],
   ["--smoke-deadline <s>", "how long the smoke test retries a failing check (default 30; a new ALB's DNS name can take longer)"],
   ["--apply", "sweep: destroy what it chose (default: a dry run that only says what and why)"],
   ["--github-token <t>", "sweep: ask GitHub whether each environment's pull request is closed (default: $GITHUB_TOKEN)"],
@@ -86,7 +86,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         speedup: { type: "string" },
         engine: { type: "string" },
         "terraform-dir": { type: "string" },
-        "record-dir": { type: "string" },
+        "state-dir": { type: "string" },
         "smoke-deadline": { type: "string" },
         apply: { type: "boolean" },
         "github-token": { type: "string" },
@@ -132,7 +132,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     skipSynth: values["skip-synth"] === true,
     engine: engine as CliOptions["engine"],
     ...(values["terraform-dir"] !== undefined ? { terraformDir: String(values["terraform-dir"]) } : {}),
-    ...(values["record-dir"] !== undefined ? { recordDir: String(values["record-dir"]) } : {}),
+    ...(values["state-dir"] !== undefined ? { stateDir: String(values["state-dir"]) } : {}),
     ...(smokeDeadline !== undefined ? { smokeDeadlineMs: smokeDeadline * 1000 } : {}),
     apply: values.apply === true,
     ...(values["github-token"] !== undefined ? { githubToken: String(values["github-token"]) } : {}),

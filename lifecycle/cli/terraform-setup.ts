@@ -11,14 +11,18 @@ import type { EnvironmentEngine } from "../environment.js";
 import { findProviderMirror } from "../terraform/provider-mirror.js";
 import type { CliOptions } from "./options.js";
 
-/** Where environment records are kept. */
-export function recordDirOf(projectDir: string, options: CliOptions): string {
-  return options.recordDir ?? join(projectDir, ".seedstack", "environments");
+/** seedstack's own files: environment records, terraform's CLI configuration, the plugin cache. */
+export function stateDirOf(projectDir: string, options: CliOptions): string {
+  return options.stateDir ?? join(projectDir, ".seedstack");
 }
 
-/** The CLI configuration file for every terraform run, written now. */
-export function writeTerraformCliConfig(projectDir: string): string {
-  const dir = join(projectDir, ".seedstack");
+/** Where environment records are kept. */
+export function recordDirOf(projectDir: string, options: CliOptions): string {
+  return join(stateDirOf(projectDir, options), "environments");
+}
+
+/** The CLI configuration file for every terraform run, written now into `dir`. */
+export function writeTerraformCliConfig(dir: string): string {
   const mirror = findProviderMirror().mirror;
   return writeCliConfig(join(dir, "terraform.tfrc"), { ...(mirror ? { mirror } : {}), offline: false, pluginCacheDir: join(dir, "plugin-cache") });
 }
@@ -30,7 +34,7 @@ export function terraformDirOf(options: CliOptions, outdir: string): string {
 
 /** Options of the terraform layer for one environment (down, sweep). */
 export function environmentOptions(projectDir: string, options: CliOptions, name: string, stackDir: string): TerraformEnvironmentOptions {
-  return { name, stackDir, recordDir: recordDirOf(projectDir, options), cliConfigFile: writeTerraformCliConfig(projectDir) };
+  return { name, stackDir, recordDir: recordDirOf(projectDir, options), cliConfigFile: writeTerraformCliConfig(stateDirOf(projectDir, options)) };
 }
 
 /** The terraform engine for a lifecycle command. */
@@ -38,7 +42,7 @@ export function cliTerraformEngine(projectDir: string, options: CliOptions, clea
   return terraformEngine({
     ...(options.terraformDir ? { stackDir: options.terraformDir } : {}),
     recordDir: recordDirOf(projectDir, options),
-    cliConfigFile: writeTerraformCliConfig(projectDir),
+    cliConfigFile: writeTerraformCliConfig(stateDirOf(projectDir, options)),
     ...(cleanupSignal ? { cleanupSignal } : {}),
   });
 }
