@@ -112,7 +112,7 @@ export class TargetHealthWatcher {
         lastError = undefined;
         for (const t of targets) {
           const before = seen.get(t.id) ?? "initial";
-          if (before !== t.state || !seen.has(t.id)) {
+          if (before !== t.state) {
             ctx.onEvent({ type: "target-health", instance: t.id, from: before, to: t.state, ...(t.reason ? { reason: t.reason } : {}), atMs: Date.now() - started });
           }
           seen.set(t.id, t.state);
