@@ -11,6 +11,7 @@ import { createServer, type Server } from "node:http";
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -98,6 +99,31 @@ tfTest("happy path: apply, outputs, healthy per DescribeTargetHealth (mocked), s
     assert.ok(asked.length > 0 && asked.every((arn) => arn === FIXTURE_TARGET_GROUP_ARN), `DescribeTargetHealth asked about ${asked.join(", ")}`);
     assert.equal(stateResources(ws), [], "destroyed");
     assert.is(readRecord(join(ws.root, "state", "environments"), "classic"), undefined, "no record left: nothing needs destroying");
+  } finally {
+    ws.dispose();
+  }
+});
+
+tfTest("drill: the process dies through a MOCKED EC2 StopInstances (the stand-in's process is killed), recovery through StartInstances; health-fails is skipped with the reason (about 30 s: the stack's own health-check timing)", async () => {
+  const { standIn, mocks, outdir } = await setUp();
+  const ws = makeWorkspace();
+  mocks.ec2.resetHistory();
+  try {
+    ws.writeStack(fixtureStack({ url: standIn.env.url, certificatePem: standIn.env.certificatePem!, instanceIds: standIn.env.instances().map((i) => i.id) }));
+    const json = join(ws.root, "report.json");
+    const args = runArgs(ws, outdir, ["--json", json]).map((a) => (a === "run" ? "drill" : a)).filter((a, i, all) => a !== "--drill" && all[i - 1] !== "--drill");
+    const run = await seedstack(args);
+    assert.is(run.code, 0, run.out);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    assert.equal(report.drills.map((d: { mode: string; ok: boolean }) => [d.mode, d.ok]), [["process-dies", true]]);
+    const victim = report.drills[0].victim as string;
+    assert.equal(mocks.ec2.commandCalls(StopInstancesCommand).map((c) => c.args[0].input.InstanceIds), [[victim]]);
+    assert.equal(mocks.ec2.commandCalls(StartInstancesCommand).map((c) => c.args[0].input.InstanceIds), [[victim]]);
+    assert.ok(
+      report.phases.some((p: { phase: string; detail?: string }) => p.phase === "drill" && /^skipped health-fails on the terraform engine: .*needs a shell on the instance/.test(p.detail ?? "")),
+      JSON.stringify(report.phases),
+    );
+    assert.equal(stateResources(ws), []);
   } finally {
     ws.dispose();
   }
