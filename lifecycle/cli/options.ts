@@ -41,7 +41,7 @@ export interface CliOptions {
 /** Each option: its flag, its value, and what it does (the --help text). */
 export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--stack <name>", "the synthesized stack to use (default: classic)"],
-  ["--keep", "run: stay up after the checks and print the URL until Ctrl-C"],
+  ["--keep", "run: stay up after the checks and print the URL until Ctrl-C (--engine terraform: leave it up on AWS, after a failure too)"],
   ["--json <file>", "write the run report as JSON"],
   ["--markdown <file>", "write the run report as Markdown (with the drill's Mermaid chart)"],
   ["--drill <mode>", "both (default), process-dies, health-fails or none"],

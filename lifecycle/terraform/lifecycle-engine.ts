@@ -6,20 +6,18 @@
  * destroy through its own state; a failed deploy that may have created something hands the
  * lifecycle a destroy for its `down` phase (StartFailedError).
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { readFileSync } from "node:fs";
 import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
-import { EC2_DRILL_MODES, EC2_DRILL_MODES_WHY, ec2DrillControl } from "./ec2-drill.js";
 import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
 import type { TerraformEngineEvent } from "./engine-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
 import { candidateFromSynthesizedStack } from "./sweep.js";
-import { TargetHealthWatcher } from "./target-health.js";
 
 /** The lifecycle error code of each terraform failure reason (the CLI's exit code follows from it). */
 export const CODE_OF_REASON: Readonly<Record<EngineFailureReason, LifecycleErrorCode>> = {
@@ -154,7 +152,9 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
         },
       };
       let destroyed = false;
+      let closeClients = (): void => undefined;
       const destroy = async (): Promise<void> => {
+        closeClients();
         if (destroyed) return;
         phase = "down";
         const result = await destroyEnvironment(options, settings.cleanupSignal);
@@ -174,9 +174,21 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
         throw new StartFailedError(error as LifecycleError, destroy);
       }
 
+      // The AWS SDK is loaded only now: every other command (and the local engine) starts without it.
+      const [{ EC2Client }, { ElasticLoadBalancingV2Client }, { EC2_DRILL_MODES, EC2_DRILL_MODES_WHY, ec2DrillControl }, { TargetHealthWatcher }] = await Promise.all([
+        import("@aws-sdk/client-ec2"),
+        import("@aws-sdk/client-elastic-load-balancing-v2"),
+        import("./ec2-drill.js"),
+        import("./target-health.js"),
+      ]);
       const region = regionOfStack(stackJson);
       const elb = settings.aws?.elb ?? new ElasticLoadBalancingV2Client(region ? { region } : {});
       const ec2 = settings.aws?.ec2 ?? new EC2Client(region ? { region } : {});
+      // Clients we made are closed at dispose (their keep-alive sockets); clients passed in are the caller's.
+      closeClients = () => {
+        if (!settings.aws?.elb) elb.destroy();
+        if (!settings.aws?.ec2) ec2.destroy();
+      };
       const health = new TargetHealthWatcher(elb, outputs.targetGroupArn, settings.healthPollMs ?? 5000);
       const servers = stack.servers;
       const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
