@@ -129,6 +129,35 @@ tfTest("drill: the process dies through a MOCKED EC2 StopInstances (the stand-in
   }
 });
 
+tfTest("up leaves it up (recorded, state kept); smoke tests it and leaves it; down destroys; a second down finds nothing", async () => {
+  const { standIn, outdir } = await setUp();
+  const ws = makeWorkspace();
+  try {
+    ws.writeStack(fixtureStack({ url: standIn.env.url, certificatePem: standIn.env.certificatePem!, instanceIds: standIn.env.instances().map((i) => i.id) }));
+    const common = runArgs(ws, outdir).slice(1);
+    const records = join(ws.root, "state", "environments");
+    const up = await seedstack(["up", ...common]);
+    assert.is(up.code, 0, up.out);
+    assert.match(up.out, /left up at https:\/\/127\.0\.0\.1:\d+ \(--keep\); take it down with `seedstack down --engine terraform --stack classic`/);
+    assert.is(readRecord(records, "classic")?.status, "up");
+    assert.is(stateResources(ws).length, 1);
+    const smoke = await seedstack(["smoke", ...common]);
+    assert.is(smoke.code, 0, smoke.out);
+    assert.match(smoke.out, /plan: 0 to create, 0 to update, 0 to replace, 0 to delete \(no changes\)/);
+    assert.is(stateResources(ws).length, 1, "smoke left the kept environment up");
+    const down = await seedstack(["down", ...common.filter((a, i, all) => a !== "--drill" && all[i - 1] !== "--drill")]);
+    assert.is(down.code, 0, down.out);
+    assert.match(down.out, /destroyed classic/);
+    assert.equal(stateResources(ws), []);
+    assert.is(readRecord(records, "classic"), undefined);
+    const again = await seedstack(["down", ...common.filter((a, i, all) => a !== "--drill" && all[i - 1] !== "--drill")]);
+    assert.is(again.code, 0, again.out);
+    assert.match(again.out, /nothing to destroy for classic: its state is empty/);
+  } finally {
+    ws.dispose();
+  }
+});
+
 tfTest("apply fails: exit 1 with ERR_APPLY_FAILED as the reason, and what it created is still destroyed", async () => {
   const { standIn, outdir } = await setUp();
   const ws = makeWorkspace();
