@@ -48,6 +48,7 @@ const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Pro
       keep: deps.options.keep,
       ...(deps.options.engine === "terraform" ? { start: cliTerraformEngine(deps.projectDir, deps.options, deps.cleanupSignal) } : {}),
       ...(deps.options.smokeDeadlineMs !== undefined ? { smokeDeadlineMs: deps.options.smokeDeadlineMs } : {}),
+      ...(deps.options.healthyDeadlineMs !== undefined ? { healthyDeadlineMs: deps.options.healthyDeadlineMs } : {}),
       ...overrides,
     },
     deps.ctx,

@@ -29,6 +29,8 @@ export interface CliOptions {
   readonly stateDir?: string;
   /** How long the smoke test retries a failing check, ms. */
   readonly smokeDeadlineMs?: number;
+  /** How long to wait for healthy targets, ms. */
+  readonly healthyDeadlineMs?: number;
   /** sweep: destroy (otherwise a dry run). */
   readonly apply: boolean;
   /** sweep: a GitHub token, to ask whether pull requests are closed. */
@@ -55,6 +57,7 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--terraform-dir <dir>", "engine terraform: run terraform in this directory instead of <outdir>/stacks/<stack>"],
   ["--state-dir <dir>", "engine terraform, sweep: seedstack's files: environments/ (records), terraform.tfrc, plugin-cache/ (default: .seedstack in the project)"],
   ["--smoke-deadline <s>", "how long the smoke test retries a failing check (default 30; a new ALB's DNS name can take longer)"],
+  ["--healthy-deadline <s>", "how long to wait for healthy targets (default: from the health check locally; 600 with --engine terraform, instances boot first)"],
   ["--apply", "sweep: destroy what it chose (default: a dry run that only says what and why)"],
   ["--github-token <t>", "sweep: ask GitHub whether each environment's pull request is closed (default: $GITHUB_TOKEN)"],
   ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
@@ -88,6 +91,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "terraform-dir": { type: "string" },
         "state-dir": { type: "string" },
         "smoke-deadline": { type: "string" },
+        "healthy-deadline": { type: "string" },
         apply: { type: "boolean" },
         "github-token": { type: "string" },
         repo: { type: "string" },
@@ -113,6 +117,8 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   if (engine !== "local" && engine !== "terraform") problems.push(`--engine is ${JSON.stringify(engine)}; allowed: local, terraform`);
   const smokeDeadline = values["smoke-deadline"] === undefined ? undefined : Number(values["smoke-deadline"]);
   if (smokeDeadline !== undefined && !(Number.isFinite(smokeDeadline) && smokeDeadline > 0 && smokeDeadline <= 3600)) problems.push(`--smoke-deadline is ${JSON.stringify(values["smoke-deadline"])}; allowed: seconds, more than 0 and at most 3600`);
+  const healthyDeadline = values["healthy-deadline"] === undefined ? undefined : Number(values["healthy-deadline"]);
+  if (healthyDeadline !== undefined && !(Number.isFinite(healthyDeadline) && healthyDeadline > 0 && healthyDeadline <= 7200)) problems.push(`--healthy-deadline is ${JSON.stringify(values["healthy-deadline"])}; allowed: seconds, more than 0 and at most 7200`);
   const repo = values.repo as string | undefined;
   if (repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) problems.push(`--repo is ${JSON.stringify(repo)}; allowed: owner/name`);
   if (values["terraform-dir"] !== undefined && engine !== "terraform") problems.push("--terraform-dir is only for --engine terraform");
@@ -134,6 +140,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ...(values["terraform-dir"] !== undefined ? { terraformDir: String(values["terraform-dir"]) } : {}),
     ...(values["state-dir"] !== undefined ? { stateDir: String(values["state-dir"]) } : {}),
     ...(smokeDeadline !== undefined ? { smokeDeadlineMs: smokeDeadline * 1000 } : {}),
+    ...(healthyDeadline !== undefined ? { healthyDeadlineMs: healthyDeadline * 1000 } : {}),
     apply: values.apply === true,
     ...(values["github-token"] !== undefined ? { githubToken: String(values["github-token"]) } : {}),
     ...(repo !== undefined ? { repo } : {}),

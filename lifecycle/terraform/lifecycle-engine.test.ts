@@ -158,6 +158,26 @@ tfTest("up leaves it up (recorded, state kept); smoke tests it and leaves it; do
   }
 });
 
+tfTest("the wait fails (DescribeTargetHealth, mocked, does not know the output's target group): ERR_TARGETS_UNHEALTHY naming AWS's error, then destroyed", async () => {
+  const { standIn, outdir } = await setUp();
+  const ws = makeWorkspace();
+  try {
+    const stack = fixtureStack({ url: standIn.env.url, instanceIds: standIn.env.instances().map((i) => i.id) }) as { output: Record<string, { value: unknown }> };
+    stack.output.target_group_arn = { value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/deleted-tg/fedcba9876543210" };
+    ws.writeStack(stack);
+    const json = join(ws.root, "report.json");
+    const run = await seedstack(runArgs(ws, outdir, ["--json", json, "--healthy-deadline", "1"]));
+    assert.is(run.code, 1, run.out);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    assert.is(report.error.code, "ERR_TARGETS_UNHEALTHY");
+    assert.match(report.error.message, /last error: DescribeTargetHealth: TargetGroupNotFoundException: Target groups 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup\/deleted-tg\/fedcba9876543210' not found/);
+    assert.equal(report.phases.map((p: { phase: string; ok: boolean }) => [p.phase, p.ok]), [["summary", true], ["up", true], ["wait-healthy", false], ["down", true]]);
+    assert.equal(stateResources(ws), []);
+  } finally {
+    ws.dispose();
+  }
+});
+
 tfTest("apply fails: exit 1 with ERR_APPLY_FAILED as the reason, and what it created is still destroyed", async () => {
   const { standIn, outdir } = await setUp();
   const ws = makeWorkspace();
