@@ -100,7 +100,9 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
       return read;
     });
     env = await phase("up", () => engine.start(stack, ctx)).catch((err: unknown) => {
-      if (err instanceof StartFailedError) leftover = err.dispose; // a failed apply still gets its destroy
+      // A failed apply still gets its destroy (also when a cancellation re-wrapped the error).
+      const failed = err instanceof StartFailedError ? err : (err as Error | undefined)?.cause instanceof StartFailedError ? ((err as Error).cause as StartFailedError) : undefined;
+      leftover = failed?.dispose;
       throw err;
     });
     url = env.url;
