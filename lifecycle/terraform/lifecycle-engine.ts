@@ -29,9 +29,14 @@ export const CODE_OF_REASON: Readonly<Record<EngineFailureReason, LifecycleError
   cancelled: "ERR_CANCELLED",
 };
 
-/** A terraform failure as a lifecycle error. */
+/** A terraform failure as a lifecycle error: the one-line reason, then terraform's own last words (at most 12 lines). */
 export function lifecycleErrorOf(failure: EngineFailure): LifecycleError {
-  return new LifecycleError(CODE_OF_REASON[failure.reason], `${failure.reason}: ${failure.message}`, { cause: failure });
+  const tail = (failure.stderrTail ?? "")
+    .split("\n")
+    .map((l) => l.replace(/^[│╷╵]\s?/, "").trimEnd())
+    .filter((l) => l.trim() !== "")
+    .slice(-12);
+  return new LifecycleError(CODE_OF_REASON[failure.reason], `${failure.reason}: ${failure.message}${tail.length ? `\n${tail.map((l) => `  ${l}`).join("\n")}` : ""}`, { cause: failure });
 }
 
 /** Settings of the terraform engine. */
