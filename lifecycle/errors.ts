@@ -18,16 +18,26 @@ export const USER_ERROR_CODES = [
   "ERR_SMOKE_FAILED",
   "ERR_DRILL_FAILED",
   "ERR_NO_ENVIRONMENT",
+  // The terraform engine's failure reasons (lifecycle/terraform/failure.ts), one code each:
+  "ERR_STATE_LOCKED",
+  "ERR_PLAN_FAILED",
+  "ERR_APPLY_FAILED",
 ] as const;
 
 /** Codes of problems with this machine or with a process we started. */
 export const SYSTEM_ERROR_CODES = ["ERR_BUNDLE_MISSING", "ERR_PROCESS_EXITED", "ERR_SPAWN", "ERR_POSTGRES", "ERR_ADDRESS_IN_USE", "ERR_TIMEOUT"] as const;
 
+/**
+ * Resources may be left behind (a destroy failed or was stopped): the environment stays recorded
+ * as needing destroy for `seedstack down` or `seedstack sweep`. Its own exit code, 4.
+ */
+export const LEFT_BEHIND = "ERR_DESTROY_FAILED" as const;
+
 /** A run stopped by the user (Ctrl-C) or its caller's AbortSignal. */
 export const CANCELLED = "ERR_CANCELLED" as const;
 
 /** Every code a LifecycleError can carry. */
-export type LifecycleErrorCode = (typeof USER_ERROR_CODES)[number] | (typeof SYSTEM_ERROR_CODES)[number] | typeof CANCELLED;
+export type LifecycleErrorCode = (typeof USER_ERROR_CODES)[number] | (typeof SYSTEM_ERROR_CODES)[number] | typeof CANCELLED | typeof LEFT_BEHIND;
 
 /** An error of the lifecycle, with a code the CLI (and the Action) can switch on. */
 export class LifecycleError<Code extends LifecycleErrorCode = LifecycleErrorCode> extends Error {

@@ -4,10 +4,11 @@
  * exits; the CLI (and later the Action) renders what it emits. Cancellation (Ctrl-C) aborts the
  * current phase and still runs `down`.
  */
+import { StartFailedError, type Environment, type EnvironmentEngine } from "./environment.js";
 import { LifecycleError } from "./errors.js";
 import type { Diagnosis, Phase, RunContext } from "./events.js";
-import { localDrillControl } from "./local/drill-control.js";
-import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./local/engine.js";
+import type { LocalEngineOptions } from "./local/engine.js";
+import { localEngine } from "./local/local-engine.js";
 import { runFailoverDrill, type DrillResult, type FailureMode } from "./probes/failover-drill.js";
 import { runSmokeTest, type SmokeResult, type SmokeTarget } from "./probes/smoke-test.js";
 import type { PhaseRecord, RunReport } from "./report/run-report.js";
@@ -24,27 +25,34 @@ export interface LifecycleOptions {
   readonly stack: string;
   /** Synthesize first (otherwise read what `outdir` holds). */
   readonly synth: boolean;
+  /** Settings of the local engine (used when `start` is not given). */
   readonly engine: LocalEngineOptions;
+  /** The engine that brings the stack up. @default the local engine with `engine` */
+  readonly start?: EnvironmentEngine;
   readonly smoke: boolean;
   readonly drills: readonly FailureMode[];
-  /** Stay up after the checks until cancelled; `onUp` is told where. */
+  /**
+   * Do not take the environment down: a local one stays up after the checks until cancelled; a
+   * persistent one (terraform) is left up, also after a failure. `onUp` is told where.
+   */
   readonly keep: boolean;
   /** Called once the environment is healthy (e.g. to write a state file); its result runs at `down`. */
-  readonly onUp?: (env: LocalEnvironment) => Promise<() => void>;
+  readonly onUp?: (env: Environment) => Promise<() => void>;
   /** Environment of the synthesis (SEEDSTACK_* settings). */
   readonly synthEnv?: NodeJS.ProcessEnv;
   /** Deadline for the targets to become healthy; default from the health-check settings. */
   readonly healthyDeadlineMs?: number;
+  /** How long the smoke test retries a failing check. @default the smoke test's own (30 s) */
+  readonly smokeDeadlineMs?: number;
 }
 
-/** What the smoke test should expect of a local environment. */
-export function smokeTargetOf(env: LocalEnvironment): SmokeTarget {
-  const redirect = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect" && l.spec.action.protocol === "HTTPS");
+/** What the smoke test should expect of an environment. */
+export function smokeTargetOf(env: Environment): SmokeTarget {
   return {
     baseUrl: env.url,
-    ...(redirect ? { redirectFromUrl: redirect.url } : {}),
+    ...(env.redirectFromUrl ? { redirectFromUrl: env.redirectFromUrl } : {}),
     ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
-    expectedTargets: env.instances().length,
+    expectedTargets: env.expectedTargets,
     sharedStore: env.stack.database !== undefined,
     stickiness: env.stack.targetGroup.stickiness !== undefined,
   };
@@ -59,8 +67,10 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
   let smoke: SmokeResult | undefined;
   const drills: DrillResult[] = [];
   let error: LifecycleError | undefined;
-  let env: LocalEnvironment | undefined;
+  let env: Environment | undefined;
+  let leftover: (() => Promise<void>) | undefined;
   let url: string | undefined;
+  const engine = options.start ?? localEngine(options.engine);
 
   const phase = async <T>(name: Phase, work: () => Promise<T>, judge?: (value: T) => string | undefined): Promise<T> => {
     const t0 = Date.now();
@@ -89,7 +99,12 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
       ctx.onEvent({ type: "summary", stack: read.name, lines: summary });
       return read;
     });
-    env = await phase("up", () => startLocalEnvironment(stack, ctx, options.engine));
+    env = await phase("up", () => engine.start(stack, ctx)).catch((err: unknown) => {
+      // A failed apply still gets its destroy (also when a cancellation re-wrapped the error).
+      const failed = err instanceof StartFailedError ? err : (err as Error | undefined)?.cause instanceof StartFailedError ? ((err as Error).cause as StartFailedError) : undefined;
+      leftover = failed?.dispose;
+      throw err;
+    });
     url = env.url;
     const up = env;
     await phase("wait-healthy", async () => {
@@ -102,12 +117,16 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     });
     if (options.onUp) cleanupUp = await options.onUp(env);
     if (options.smoke) {
-      smoke = await phase("smoke", () => runSmokeTest(smokeTargetOf(up), ctx), (r) => (r.ok ? undefined : `${r.checks.filter((c) => !c.ok).length} check(s) failed`));
+      smoke = await phase("smoke", () => runSmokeTest(smokeTargetOf(up), ctx, options.smokeDeadlineMs !== undefined ? { deadlineMs: options.smokeDeadlineMs } : {}), (r) => (r.ok ? undefined : `${r.checks.filter((c) => !c.ok).length} check(s) failed`));
     }
     // The drill routes around one target: with a single one (an Auto Scaling group of 1) there is nothing to route to.
-    const runnableDrills = options.drills.length > 0 && env.instances().length < 2 ? [] : options.drills;
+    const runnableDrills = options.drills.length > 0 && env.expectedTargets < 2 ? [] : options.drills.filter((m) => up.drillModes.includes(m));
     if (runnableDrills.length < options.drills.length) {
-      const detail = `skipped: the stack runs ${env.instances().length} target; the failover drill needs two`;
+      const skipped = options.drills.filter((m) => !runnableDrills.includes(m));
+      const detail =
+        env.expectedTargets < 2
+          ? `skipped: the stack runs ${env.expectedTargets} target; the failover drill needs two`
+          : `skipped ${skipped.join(", ")} on the ${engine.name} engine${up.drillModesWhy ? `: ${up.drillModesWhy}` : ""}`;
       phases.push({ phase: "drill", ok: true, ms: 0, detail });
       ctx.onEvent({ type: "progress", phase: "drill", message: detail });
     }
@@ -117,7 +136,7 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
         async () => {
           await up.waitHealthy(); // the previous drill's target must be back
           return runFailoverDrill(
-            localDrillControl(up),
+            up.drill,
             { baseUrl: up.url, ...(up.certificatePem ? { certificatePem: up.certificatePem } : {}), sharedStore: up.stack.database !== undefined, healthCheck: up.stack.targetGroup.healthCheck, speedup: up.speedup, mode },
             ctx,
           );
@@ -128,7 +147,9 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     }
     if (smoke && !smoke.ok) error = new LifecycleError("ERR_SMOKE_FAILED", `smoke test: ${smoke.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
     else if (drills.some((d) => !d.ok)) error = new LifecycleError("ERR_DRILL_FAILED", `failover drill: ${drills.flatMap((d) => d.problems).join("; ")}`);
-    if (options.keep && !ctx.signal.aborted) {
+    if (options.keep && engine.persistent) {
+      ctx.onEvent({ type: "progress", phase: "up", message: `left up at ${env.url} (--keep); take it down with \`seedstack down --engine ${engine.name} --stack ${options.stack}\`` });
+    } else if (options.keep && !ctx.signal.aborted) {
       ctx.onEvent({ type: "progress", phase: "up", message: `up at ${env.url}; press Ctrl-C to take it down` });
       await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve(), { once: true }));
     }
@@ -136,20 +157,19 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     error = err instanceof LifecycleError ? err : new LifecycleError("ERR_SPAWN", String((err as Error)?.message ?? err));
   } finally {
     cleanupUp?.();
-    if (env) {
-      const e = env;
-      await phase("down", () => e.dispose()).catch((err: LifecycleError) => (error ??= err));
-    }
+    // A persistent environment (terraform) kept with --keep is left up, after a failure too.
+    const takeDown = options.keep && engine.persistent ? undefined : (env?.dispose ?? leftover);
+    if (takeDown) await phase("down", takeDown).catch((err: LifecycleError) => (error ??= err));
   }
-  // Staying up until Ctrl-C is the normal end of --keep, not a failure.
-  if (options.keep && error?.code === "ERR_CANCELLED" && phases.every((p) => p.ok || p.detail === "cancelled")) error = undefined;
+  // Staying up until Ctrl-C is the normal end of --keep on this machine, not a failure.
+  if (options.keep && !engine.persistent && error?.code === "ERR_CANCELLED" && phases.every((p) => p.ok || p.detail === "cancelled")) error = undefined;
   return {
     stack: options.stack,
-    engine: "local",
+    engine: engine.name,
     ok: error === undefined,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    speedup: options.engine.speedup ?? 1,
+    speedup: env?.speedup ?? (engine.name === "local" ? (options.engine.speedup ?? 1) : 1),
     ...(url ? { url } : {}),
     summary,
     phases,

@@ -9,9 +9,14 @@ import type { RunContext } from "../events.js";
 import { runSmokeTest } from "../probes/smoke-test.js";
 import type { RunReport } from "../report/run-report.js";
 import { runLifecycle, smokeTargetOf, type LifecycleOptions } from "../run-lifecycle.js";
+import { destroyEnvironment } from "../terraform/engine.js";
+import { readRecord } from "../terraform/environment-record.js";
+import { lifecycleErrorOf } from "../terraform/lifecycle-engine.js";
 import type { CliOptions } from "./options.js";
 import type { Renderer } from "./render.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
+import { sweepCommand } from "./sweep-command.js";
+import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
 
 /** What a handler gets. */
 export interface CommandDeps {
@@ -19,6 +24,8 @@ export interface CommandDeps {
   readonly options: CliOptions;
   readonly ctx: RunContext;
   readonly render: Renderer;
+  /** Aborted by a second signal: stops a terraform destroy (one interrupt), leaving it recorded. @default never */
+  readonly cleanupSignal?: AbortSignal;
 }
 
 /** A command: its name, its one-line description, its handler. */
@@ -39,6 +46,9 @@ const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Pro
       smoke: true,
       drills: deps.options.drills,
       keep: deps.options.keep,
+      ...(deps.options.engine === "terraform" ? { start: cliTerraformEngine(deps.projectDir, deps.options, deps.cleanupSignal) } : {}),
+      ...(deps.options.smokeDeadlineMs !== undefined ? { smokeDeadlineMs: deps.options.smokeDeadlineMs } : {}),
+      ...(deps.options.healthyDeadlineMs !== undefined ? { healthyDeadlineMs: deps.options.healthyDeadlineMs } : {}),
       ...overrides,
     },
     deps.ctx,
@@ -53,9 +63,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: "up",
-    summary: "synth and bring the stack up locally; stays up (printing its URL) until Ctrl-C or `seedstack down`",
+    summary: "synth and bring the stack up; locally it stays up (printing its URL) until Ctrl-C or `seedstack down`; with --engine terraform it is left up on AWS",
     handler: (deps) =>
-      lifecycle(deps, {
+      deps.options.engine === "terraform" ? lifecycle(deps, { smoke: false, drills: [], keep: true }) : lifecycle(deps, {
         smoke: false,
         drills: [],
         keep: true,
@@ -79,6 +89,11 @@ export const COMMANDS: readonly CommandDefinition[] = [
     summary: "smoke-test --url, else the environment `seedstack up` keeps, else a fresh one (up, smoke, down)",
     async handler(deps) {
       const o = deps.options;
+      if (!o.url && o.engine === "terraform") {
+        // An environment `up` left on AWS is smoke-tested and left up (its plan has no changes); otherwise up, smoke, destroy.
+        const kept = readRecord(recordDirOf(deps.projectDir, o), o.stack)?.status === "up";
+        return lifecycle(deps, { drills: [], keep: kept });
+      }
       const up = o.url ? undefined : readUpState(stateFile(deps.projectDir, o.stack));
       if (!o.url && !up) return lifecycle(deps, { drills: [], keep: false });
       const target = o.url
@@ -115,8 +130,16 @@ export const COMMANDS: readonly CommandDefinition[] = [
   },
   {
     name: "down",
-    summary: "take down the environment `seedstack up` keeps for --stack",
+    summary: "take down the environment `seedstack up` keeps for --stack (--engine terraform: destroy it through its state)",
     async handler(deps) {
+      if (deps.options.engine === "terraform") {
+        const outdir = deps.options.outdir ?? join(deps.projectDir, "cdktf.out");
+        const options = { ...environmentOptions(deps.projectDir, deps.options, deps.options.stack, terraformDirOf(deps.options, outdir)), onEvent: terraformLines(deps) };
+        const result = await destroyEnvironment(options, deps.cleanupSignal);
+        if (!result.ok) throw lifecycleErrorOf(result.failure);
+        deps.render.line(result.alreadyGone ? `nothing to destroy for ${deps.options.stack}: its state is empty` : `destroyed ${deps.options.stack}`);
+        return 0;
+      }
       const file = stateFile(deps.projectDir, deps.options.stack);
       const up = readUpState(file);
       if (!up) {
@@ -140,4 +163,14 @@ export const COMMANDS: readonly CommandDefinition[] = [
       return 0;
     },
   },
+  sweepCommand,
 ];
+
+/** terraform's progress as plain lines (commands without the lifecycle's events). */
+function terraformLines(deps: CommandDeps): (e: import("../terraform/engine-events.js").TerraformEngineEvent) => void {
+  return (e) => {
+    if (e.type === "command-started") deps.render.line(`terraform ${e.args.join(" ")}`);
+    else if (e.type === "output-line" && e.line.trim() !== "") deps.render.line(`  ${e.line}`);
+    else if (e.type === "failed") deps.render.line(`${e.failure.reason}: ${e.failure.message}`);
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * `seedstack`: the environment lifecycle from the command line, engine "local" for now.
+ * `seedstack`: the environment lifecycle from the command line, engine "local" (processes on this machine, the default) or "terraform" (real AWS).
  *
  *   seedstack run [--stack classic] [--keep] [--json f] [--markdown f]
  *
@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";
-import { CANCELLED, LifecycleError, isUserErrorCode, type LifecycleErrorCode } from "../errors.js";
+import { CANCELLED, LEFT_BEHIND, LifecycleError, isUserErrorCode, type LifecycleErrorCode } from "../errors.js";
 import { reportMarkdown } from "../report/markdown.js";
 import { COMMANDS } from "./commands.js";
 import { OPTION_HELP, parseOptions } from "./options.js";
@@ -21,7 +21,7 @@ import { abortOnSignals } from "./signals.js";
 export function helpText(): string {
   const width = Math.max(...OPTION_HELP.map(([flag]) => flag.length));
   return [
-    "seedstack: bring a synthesized stack up on this machine (seed servers, a load balancer, PostgreSQL), prove it, take it down",
+    "seedstack: bring a synthesized stack up (on this machine, or on AWS with --engine terraform), prove it, take it down",
     "",
     "usage: seedstack <command> [options]",
     "",
@@ -32,7 +32,8 @@ export function helpText(): string {
     ...OPTION_HELP.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
     "",
     "Stack settings (SEEDSTACK_TLS, SEEDSTACK_DATABASE, ...) are read by the synthesis, as for `cdktf synth`.",
-    "Exit codes: 0 passed, 1 failed (stack, health, smoke, drill), 2 usage, 3 this machine, 130 interrupted.",
+    "Exit codes: 0 passed, 1 failed (stack, plan, apply, state lock, health, smoke, drill), 2 usage, 3 this machine,",
+    "4 resources left behind (a destroy failed: run `seedstack down` or `seedstack sweep`), 130 interrupted.",
   ].join("\n");
 }
 
@@ -41,6 +42,7 @@ export function exitCodeFor(code: LifecycleErrorCode | string | undefined): numb
   if (code === undefined) return 0;
   if (code === CANCELLED) return 130;
   if (code === "ERR_USAGE") return 2;
+  if (code === LEFT_BEHIND) return 4;
   return isUserErrorCode(code as LifecycleErrorCode) ? 1 : 3;
 }
 
@@ -54,7 +56,8 @@ export async function main(argv: readonly string[], write: (line: string) => voi
   }
   const command = COMMANDS.find((c) => c.name === name);
   const controller = new AbortController();
-  const uninstall = abortOnSignals(controller, write);
+  const cleanup = new AbortController();
+  const uninstall = abortOnSignals(controller, write, cleanup);
   try {
     if (!command) throw new LifecycleError("ERR_USAGE", `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(", ")} (see --help)`);
     const options = parseOptions(rest);
@@ -62,7 +65,7 @@ export async function main(argv: readonly string[], write: (line: string) => voi
       write(helpText());
       return 0;
     }
-    const result = await command.handler({ projectDir: findPackageRoot(), options, ctx: { signal: controller.signal, onEvent: (e) => render.event(e) }, render });
+    const result = await command.handler({ projectDir: findPackageRoot(), options, ctx: { signal: controller.signal, onEvent: (e) => render.event(e) }, render, cleanupSignal: cleanup.signal });
     if (typeof result === "number") return result;
     render.report(result);
     if (options.json) writeFileSync(options.json, JSON.stringify(result, null, 2) + "\n");

@@ -21,13 +21,29 @@ export interface CliOptions {
   readonly clientIp?: string;
   /** Read what --outdir holds instead of synthesizing. */
   readonly skipSynth: boolean;
+  /** `local` (this machine) or `terraform` (real AWS). */
+  readonly engine: "local" | "terraform";
+  /** engine terraform: the directory terraform runs in, instead of <outdir>/stacks/<stack>. */
+  readonly terraformDir?: string;
+  /** engine terraform and sweep: seedstack's own files (environment records, terraform's CLI configuration, plugin cache). */
+  readonly stateDir?: string;
+  /** How long the smoke test retries a failing check, ms. */
+  readonly smokeDeadlineMs?: number;
+  /** How long to wait for healthy targets, ms. */
+  readonly healthyDeadlineMs?: number;
+  /** sweep: destroy (otherwise a dry run). */
+  readonly apply: boolean;
+  /** sweep: a GitHub token, to ask whether pull requests are closed. */
+  readonly githubToken?: string;
+  /** sweep: the repository (owner/name) the pull requests belong to. */
+  readonly repo?: string;
   readonly help: boolean;
 }
 
 /** Each option: its flag, its value, and what it does (the --help text). */
 export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--stack <name>", "the synthesized stack to use (default: classic)"],
-  ["--keep", "run: stay up after the checks and print the URL until Ctrl-C"],
+  ["--keep", "run: stay up after the checks and print the URL until Ctrl-C (--engine terraform: leave it up on AWS, after a failure too)"],
   ["--json <file>", "write the run report as JSON"],
   ["--markdown <file>", "write the run report as Markdown (with the drill's Mermaid chart)"],
   ["--drill <mode>", "both (default), process-dies, health-fails or none"],
@@ -37,6 +53,14 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--outdir <dir>", "where stacks are synthesized (default: cdktf.out in the project)"],
   ["--skip-synth", "use the stack already in --outdir (one synthesized elsewhere, or by another repo) instead of synthesizing"],
   ["--client-ip <ip>", "the address clients are taken to come from, for the load balancer's security groups (default: the real one, 127.0.0.1)"],
+  ["--engine <name>", "local (default): processes on this machine; terraform: the real stack on your AWS account (terraform >= 1.10, AWS credentials)"],
+  ["--terraform-dir <dir>", "engine terraform: run terraform in this directory instead of <outdir>/stacks/<stack>"],
+  ["--state-dir <dir>", "engine terraform, sweep: seedstack's files: environments/ (records), terraform.tfrc, plugin-cache/ (default: .seedstack in the project)"],
+  ["--smoke-deadline <s>", "how long the smoke test retries a failing check (default 30; a new ALB's DNS name can take longer)"],
+  ["--healthy-deadline <s>", "how long to wait for healthy targets (default: from the health check locally; 600 with --engine terraform, instances boot first)"],
+  ["--apply", "sweep: destroy what it chose (default: a dry run that only says what and why)"],
+  ["--github-token <t>", "sweep: ask GitHub whether each environment's pull request is closed (default: $GITHUB_TOKEN)"],
+  ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
@@ -63,6 +87,14 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "client-ip": { type: "string" },
         "skip-synth": { type: "boolean" },
         speedup: { type: "string" },
+        engine: { type: "string" },
+        "terraform-dir": { type: "string" },
+        "state-dir": { type: "string" },
+        "smoke-deadline": { type: "string" },
+        "healthy-deadline": { type: "string" },
+        apply: { type: "boolean" },
+        "github-token": { type: "string" },
+        repo: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -81,6 +113,15 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   if (values.url !== undefined && !/^https?:\/\//.test(String(values.url))) problems.push(`--url is ${JSON.stringify(values.url)}; allowed: an http:// or https:// URL`);
   const clientIp = values["client-ip"] as string | undefined;
   if (clientIp !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(clientIp)) problems.push(`--client-ip is ${JSON.stringify(clientIp)}; allowed: an IPv4 address`);
+  const engine = String(values.engine ?? "local");
+  if (engine !== "local" && engine !== "terraform") problems.push(`--engine is ${JSON.stringify(engine)}; allowed: local, terraform`);
+  const smokeDeadline = values["smoke-deadline"] === undefined ? undefined : Number(values["smoke-deadline"]);
+  if (smokeDeadline !== undefined && !(Number.isFinite(smokeDeadline) && smokeDeadline > 0 && smokeDeadline <= 3600)) problems.push(`--smoke-deadline is ${JSON.stringify(values["smoke-deadline"])}; allowed: seconds, more than 0 and at most 3600`);
+  const healthyDeadline = values["healthy-deadline"] === undefined ? undefined : Number(values["healthy-deadline"]);
+  if (healthyDeadline !== undefined && !(Number.isFinite(healthyDeadline) && healthyDeadline > 0 && healthyDeadline <= 7200)) problems.push(`--healthy-deadline is ${JSON.stringify(values["healthy-deadline"])}; allowed: seconds, more than 0 and at most 7200`);
+  const repo = values.repo as string | undefined;
+  if (repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) problems.push(`--repo is ${JSON.stringify(repo)}; allowed: owner/name`);
+  if (values["terraform-dir"] !== undefined && engine !== "terraform") problems.push("--terraform-dir is only for --engine terraform");
   if (problems.length) throw new LifecycleError("ERR_USAGE", problems.join("\n"));
   return {
     stack,
@@ -95,6 +136,14 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ...(values.outdir !== undefined ? { outdir: String(values.outdir) } : {}),
     ...(clientIp !== undefined ? { clientIp } : {}),
     skipSynth: values["skip-synth"] === true,
+    engine: engine as CliOptions["engine"],
+    ...(values["terraform-dir"] !== undefined ? { terraformDir: String(values["terraform-dir"]) } : {}),
+    ...(values["state-dir"] !== undefined ? { stateDir: String(values["state-dir"]) } : {}),
+    ...(smokeDeadline !== undefined ? { smokeDeadlineMs: smokeDeadline * 1000 } : {}),
+    ...(healthyDeadline !== undefined ? { healthyDeadlineMs: healthyDeadline * 1000 } : {}),
+    apply: values.apply === true,
+    ...(values["github-token"] !== undefined ? { githubToken: String(values["github-token"]) } : {}),
+    ...(repo !== undefined ? { repo } : {}),
     help: values.help === true,
   };
 }

@@ -4,13 +4,23 @@
  * (local/exit-hook.ts) kills whatever is still running on the way out.
  */
 
-/** Abort `controller` on the first signal; exit 130 on the second. Returns the uninstaller. */
-export function abortOnSignals(controller: AbortController, say: (line: string) => void): () => void {
+/**
+ * Abort `controller` on the first signal; exit 130 on the second. With `cleanup` (the terraform
+ * engine's destroy), the second signal aborts that instead (terraform gets one interrupt and saves
+ * its state; the environment stays recorded as needing destroy), and the third exits.
+ * Returns the uninstaller.
+ */
+export function abortOnSignals(controller: AbortController, say: (line: string) => void, cleanup?: AbortController): () => void {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const handler = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
       say(`\n${signal}: stopping and taking everything down (press Ctrl-C again to force)`);
       controller.abort(new Error(signal));
+      return;
+    }
+    if (cleanup && !cleanup.signal.aborted) {
+      say(`\n${signal}: stopping the clean-up; what is left stays recorded for \`seedstack down\` or \`seedstack sweep\``);
+      cleanup.abort(new Error(signal));
       return;
     }
     process.exit(130);

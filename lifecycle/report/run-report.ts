@@ -18,7 +18,7 @@ export interface PhaseRecord {
 /** Everything a run found. */
 export interface RunReport {
   readonly stack: string;
-  readonly engine: "local";
+  readonly engine: "local" | "terraform";
   readonly ok: boolean;
   readonly startedAt: string;
   readonly durationMs: number;

@@ -1,0 +1,38 @@
+/**
+ * The local engine behind the lifecycle's `EnvironmentEngine` interface: the stack's processes on
+ * this machine, every drill mode (SIGKILL, SIGSTOP), gone when the run ends.
+ */
+import type { Environment, EnvironmentEngine } from "../environment.js";
+import { localDrillControl } from "./drill-control.js";
+import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./engine.js";
+
+/** A local environment seen through the lifecycle's interface; `local` keeps the full API. */
+export interface LocalLifecycleEnvironment extends Environment {
+  readonly local: LocalEnvironment;
+}
+
+/** The lifecycle's view of a started local environment. */
+export function asEnvironment(env: LocalEnvironment): LocalLifecycleEnvironment {
+  const redirect = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect" && l.spec.action.protocol === "HTTPS");
+  return {
+    local: env,
+    stack: env.stack,
+    url: env.url,
+    ...(redirect ? { redirectFromUrl: redirect.url } : {}),
+    ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
+    get expectedTargets() {
+      return env.instances().length;
+    },
+    speedup: env.speedup,
+    waitHealthy: (options) => env.waitHealthy(options),
+    diagnose: () => env.diagnose(),
+    drill: localDrillControl(env),
+    drillModes: ["process-dies", "health-fails"],
+    dispose: () => env.dispose(),
+  };
+}
+
+/** The local engine with `options` (speed-up, bundle, client address). */
+export function localEngine(options: LocalEngineOptions = {}): EnvironmentEngine {
+  return { name: "local", persistent: false, start: async (stack, ctx) => asEnvironment(await startLocalEnvironment(stack, ctx, options)) };
+}

@@ -1,0 +1,217 @@
+/**
+ * The terraform engine behind the lifecycle's `EnvironmentEngine` interface: the synthesized stack
+ * deployed on a real AWS account with the terraform CLI (engine.ts), then seen through its outputs
+ * (`url`, `certificate_pem`, `target_group_arn`, `instance_ids` or the stack's desired capacity), the
+ * target group's health (ELBv2 DescribeTargetHealth) and EC2 for the drill. Taking it down is a
+ * destroy through its own state; a failed deploy that may have created something hands the
+ * lifecycle a destroy for its `down` phase (StartFailedError).
+ */
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { readFileSync } from "node:fs";
+import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
+import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
+import type { Phase, RunContext } from "../events.js";
+import type { Stack } from "../stack/stack.js";
+import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
+import type { TerraformEngineEvent } from "./engine-events.js";
+import type { EngineFailure, EngineFailureReason } from "./failure.js";
+import { stringOutput, type Outputs } from "./json.js";
+import { candidateFromSynthesizedStack } from "./sweep.js";
+
+/** The lifecycle error code of each terraform failure reason (the CLI's exit code follows from it). */
+export const CODE_OF_REASON: Readonly<Record<EngineFailureReason, LifecycleErrorCode>> = {
+  "state-locked": "ERR_STATE_LOCKED",
+  "plan-failed": "ERR_PLAN_FAILED",
+  "apply-failed": "ERR_APPLY_FAILED",
+  "smoke-failed": "ERR_SMOKE_FAILED",
+  "destroy-failed": "ERR_DESTROY_FAILED",
+  cancelled: "ERR_CANCELLED",
+};
+
+/** A terraform failure as a lifecycle error: the one-line reason, then terraform's own last words (at most 12 lines). */
+export function lifecycleErrorOf(failure: EngineFailure): LifecycleError {
+  const tail = (failure.stderrTail ?? "")
+    .split("\n")
+    .map((l) => l.replace(/^[│╷╵]\s?/, "").trimEnd())
+    .filter((l) => l.trim() !== "")
+    .slice(-12);
+  return new LifecycleError(CODE_OF_REASON[failure.reason], `${failure.reason}: ${failure.message}${tail.length ? `\n${tail.map((l) => `  ${l}`).join("\n")}` : ""}`, { cause: failure });
+}
+
+/** Settings of the terraform engine. */
+export interface TerraformEngineSettings {
+  /** The directory terraform runs in. @default `<the stack file's directory>` (cdktf.out/stacks/<name>) */
+  readonly stackDir?: string;
+  /** Where environment records are kept (environment-record.ts). */
+  readonly recordDir: string;
+  /** terraform's CLI configuration (cli-config.ts). @default terraform's own lookup */
+  readonly cliConfigFile?: string;
+  /** Further options of every terraform run (binary, lock timeout, retries, interrupt grace). @default the engine's */
+  readonly terraform?: Partial<Omit<TerraformEnvironmentOptions, "name" | "stackDir" | "recordDir" | "cliConfigFile" | "onEvent">>;
+  /**
+   * Governs the destroy (so a second Ctrl-C, or CI's SIGTERM, forwards one interrupt to it and
+   * leaves the environment recorded as needing destroy). @default never aborted
+   */
+  readonly cleanupSignal?: AbortSignal;
+  /** The AWS clients. @default new clients in the stack's region, credentials from the default chain */
+  readonly aws?: { readonly elb?: ElasticLoadBalancingV2Client; readonly ec2?: EC2Client };
+  /** Time between DescribeTargetHealth calls. @default 5000 ms */
+  readonly healthPollMs?: number;
+  /** How long to wait for healthy targets when the lifecycle gives no deadline. @default 10 minutes (instances boot, then pass the health check) */
+  readonly healthyDeadlineMs?: number;
+}
+
+/** The AWS region in the stack's provider block, when it names one. */
+export function regionOfStack(stackJson: unknown): string | undefined {
+  const aws = (stackJson as { provider?: { aws?: Array<{ region?: unknown }> } })?.provider?.aws;
+  const region = Array.isArray(aws) ? aws[0]?.region : undefined;
+  return typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
+}
+
+/** What the lifecycle needs from the outputs, each missing or ill-typed one named. */
+export function readEnvironmentOutputs(outputs: Outputs): { url: string; certificatePem?: string; targetGroupArn: string; instanceIds?: string[] } {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    try {
+      return stringOutput(outputs, name);
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  const url = get("url");
+  const targetGroupArn = get("target_group_arn");
+  const certificatePem = outputs.certificate_pem ? get("certificate_pem") : undefined;
+  let instanceIds: string[] | undefined;
+  if (outputs.instance_ids) {
+    const value = outputs.instance_ids.value;
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) instanceIds = value;
+    else problems.push(`output "instance_ids" is ${JSON.stringify(outputs.instance_ids.type)}, not a list of strings`);
+  }
+  if (url !== undefined && !/^https?:\/\//.test(url)) problems.push(`output "url" is "${url}", not an http:// or https:// URL`);
+  if (problems.length > 0) throw new LifecycleError("ERR_STACK_INVALID", `the applied stack's outputs cannot be used: ${problems.join("; ")}`);
+  return { url: url!, targetGroupArn: targetGroupArn!, ...(certificatePem ? { certificatePem } : {}), ...(instanceIds ? { instanceIds } : {}) };
+}
+
+/**
+ * The URL whose plain-HTTP listener should redirect to HTTPS: the stack's redirecting listener's
+ * port on the URL's host. Only for a URL on its default port (a real ALB's); a URL with an
+ * explicit port is a stand-in whose HTTP port is unknown, so no redirect is checked.
+ */
+export function redirectUrlOf(stack: Stack, url: string): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.protocol !== "https:" || parsed.port !== "") return undefined;
+  const redirect = stack.loadBalancer.listeners.find((l) => l.protocol === "HTTP" && l.action.type === "redirect" && l.action.protocol === "HTTPS");
+  return redirect ? `http://${parsed.hostname}${redirect.port === 80 ? "" : `:${redirect.port}`}` : undefined;
+}
+
+/** One line for people from a terraform engine event; undefined for events not worth a line. */
+function describe(event: TerraformEngineEvent): string | undefined {
+  switch (event.type) {
+    case "command-started":
+      return `terraform ${event.args.join(" ")}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
+    case "output-line":
+      return event.line.trim() === "" ? undefined : `  ${event.line}`;
+    case "retrying":
+      return `transient error in ${event.command}; retrying in ${Math.round(event.notice.delayMs / 1000)} s`;
+    case "planned": {
+      const c = event.summary.counts;
+      return `plan: ${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete${event.exitCode === 0 ? " (no changes)" : ""}`;
+    }
+    case "applied":
+      return "applied the saved plan";
+    case "outputs":
+      return `outputs: ${JSON.stringify(event.outputs)}`;
+    case "record":
+      return event.status === "destroyed" ? `environment record removed (${event.path})` : `environment recorded as ${event.status} (${event.path})`;
+    case "destroyed":
+      return event.alreadyGone ? "nothing to destroy: the state is empty" : "destroyed";
+    case "own-lock-removed":
+      return `removed the state lock ${event.lockId} this process left behind`;
+    case "failed":
+      return `${event.failure.reason}: ${event.failure.message}`;
+  }
+}
+
+/** The terraform engine. */
+export function terraformEngine(settings: TerraformEngineSettings): EnvironmentEngine {
+  return {
+    name: "terraform",
+    persistent: true,
+    async start(stack: Stack, ctx: RunContext): Promise<Environment> {
+      let phase: Phase = "up";
+      const stackJson: unknown = JSON.parse(readFileSync(stack.file, "utf8"));
+      const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
+      const options: TerraformEnvironmentOptions = {
+        ...settings.terraform,
+        name: stack.name,
+        stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
+        recordDir: settings.recordDir,
+        ...(settings.cliConfigFile ? { cliConfigFile: settings.cliConfigFile } : {}),
+        ...(tags.prNumber !== undefined ? { prNumber: tags.prNumber } : {}),
+        ...(tags.expiresAt !== undefined ? { expiresAt: tags.expiresAt } : {}),
+        onEvent: (event) => {
+          const message = describe(event);
+          if (message !== undefined) ctx.onEvent({ type: "progress", phase, message });
+        },
+      };
+      let destroyed = false;
+      let closeClients = (): void => undefined;
+      const destroy = async (): Promise<void> => {
+        closeClients();
+        if (destroyed) return;
+        phase = "down";
+        const result = await destroyEnvironment(options, settings.cleanupSignal);
+        if (!result.ok) throw lifecycleErrorOf(result.failure);
+        destroyed = true;
+      };
+
+      const deploy = await deployEnvironment(options, ctx.signal);
+      if (!deploy.ok) {
+        const error = lifecycleErrorOf(deploy.failure);
+        throw deploy.applyStarted ? new StartFailedError(error, destroy) : error;
+      }
+      let outputs: ReturnType<typeof readEnvironmentOutputs>;
+      try {
+        outputs = readEnvironmentOutputs(deploy.outputs);
+      } catch (error) {
+        throw new StartFailedError(error as LifecycleError, destroy);
+      }
+
+      // The AWS SDK is loaded only now: every other command (and the local engine) starts without it.
+      const [{ EC2Client }, { ElasticLoadBalancingV2Client }, { EC2_DRILL_MODES, EC2_DRILL_MODES_WHY, ec2DrillControl }, { TargetHealthWatcher }] = await Promise.all([
+        import("@aws-sdk/client-ec2"),
+        import("@aws-sdk/client-elastic-load-balancing-v2"),
+        import("./ec2-drill.js"),
+        import("./target-health.js"),
+      ]);
+      const region = regionOfStack(stackJson);
+      const elb = settings.aws?.elb ?? new ElasticLoadBalancingV2Client(region ? { region } : {});
+      const ec2 = settings.aws?.ec2 ?? new EC2Client(region ? { region } : {});
+      // Clients we made are closed at dispose (their keep-alive sockets); clients passed in are the caller's.
+      closeClients = () => {
+        if (!settings.aws?.elb) elb.destroy();
+        if (!settings.aws?.ec2) ec2.destroy();
+      };
+      const health = new TargetHealthWatcher(elb, outputs.targetGroupArn, settings.healthPollMs ?? 5000);
+      const servers = stack.servers;
+      const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
+      const redirectFromUrl = redirectUrlOf(stack, outputs.url);
+      return {
+        stack,
+        url: outputs.url,
+        ...(redirectFromUrl ? { redirectFromUrl } : {}),
+        ...(outputs.certificatePem ? { certificatePem: outputs.certificatePem } : {}),
+        expectedTargets,
+        speedup: 1,
+        waitHealthy: (opts = {}) => health.waitHealthy(expectedTargets, opts.deadlineMs ?? settings.healthyDeadlineMs ?? 10 * 60_000, ctx),
+        diagnose: () => health.diagnose(),
+        drill: ec2DrillControl(ec2, health),
+        drillModes: EC2_DRILL_MODES,
+        drillModesWhy: EC2_DRILL_MODES_WHY,
+        dispose: destroy,
+      };
+    },
+  };
+}
