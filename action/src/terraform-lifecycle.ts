@@ -1,12 +1,14 @@
 /**
  * ENGINE TERRAFORM, WIRED DIRECTLY TO THE TERRAFORM LAYER: the one place to switch.
  *
- * The lifecycle core (`lifecycle/run-lifecycle.ts`) runs only the local engine so far; its
- * `--engine terraform` (with the AWS SDK's target-health wait and the sweep) is being added on
- * another branch. Until it lands, the action calls the terraform layer that exists
- * (`lifecycle/terraform/engine.ts` deployEnvironment / destroyEnvironment, environment-record.ts,
- * sweep.ts) here, and smoke-tests the `url` output with `lifecycle/probes/smoke-test.ts`.
- * SWITCH: once runLifecycle takes the terraform engine, replace `runEnvironment` below with a
+ * The lifecycle core (`lifecycle/run-lifecycle.ts`) now runs the terraform engine too
+ * (`lifecycle/terraform/lifecycle-engine.ts`, used by `seedstack --engine terraform`), but this
+ * adapter was written against the terraform layer before that landed and still sequences it here:
+ * deployEnvironment / destroyEnvironment, environment-record.ts, sweep.ts, and the smoke test on
+ * the `url` output.
+ * The one piece of that engine used here is its wait for healthy targets (terraform-target-health.ts).
+ * SWITCH (left for later): replace `runEnvironment` below with runLifecycle and terraformEngine, once
+ * the core can leave the destroy of a cancelled run to the post step; then a
  * call to it (as local-lifecycle.ts does) and delete the sequencing here; destroy and sweep
  * follow the same way. Nothing else in the action changes: it talks to the LifecyclePort only.
  *
@@ -15,7 +17,7 @@
  * and 10 s before it kills the process tree, far too little for a destroy, so the main step saves
  * what must be destroyed and the post step (which has minutes) destroys it.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { RunContext as CoreContext } from "../../lifecycle/events.js";
@@ -33,6 +35,7 @@ import type { EnvironmentRecord, EnvironmentResult, LifecyclePort, OutputValue, 
 import { portSmoke } from "./local-lifecycle.js";
 import { environmentName, outdirOf, stackJsonOf, synthesizeFor } from "./stack-synthesis.js";
 import { terraformReportMarkdown, type PhaseLine } from "./terraform-report.js";
+import { waitForTargets } from "./terraform-target-health.js";
 
 /**
  * How long terraform gets to stop after its one interrupt before it is killed: GitHub sends SIGTERM
@@ -102,6 +105,14 @@ function smokeTarget(outputs: Outputs, workingDirectory: string, stack: string, 
     sharedStore: facts.sharedStore,
     stickiness: facts.stickiness,
   };
+}
+
+function readJsonOrUndefined(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined; // no region then: the SDK's own chain (AWS_REGION, profile) decides
+  }
 }
 
 /** The port over the terraform layer. */
@@ -242,9 +253,22 @@ export function terraformLifecycle(env: NodeJS.ProcessEnv): LifecyclePort {
       let smoke: SmokeResult | undefined;
       let smokeProblem: string | undefined;
       if (deploy.ok && !ctx.signal.aborted) {
-        t.start("smoke");
         const target = smokeTarget(deploy.outputs, request.workingDirectory, request.stack, (m) => ctx.onEvent({ kind: "log", level: "warning", message: m, at: now() }));
-        if (typeof target === "string") smokeProblem = target;
+        t.start("wait-healthy");
+        const wait = await waitForTargets(deploy.outputs, {
+          expectedTargets: typeof target === "string" ? 1 : target.expectedTargets,
+          stackJson: readJsonOrUndefined(stackJson),
+          ctx: {
+            signal: ctx.signal,
+            onEvent: (e) => {
+              if (e.type === "progress") ctx.onEvent({ kind: "log", level: "info", message: e.message, at: now() });
+            },
+          },
+        });
+        t.end(wait.status !== "failed", wait.status === "skipped" ? wait.why : wait.status === "failed" ? wait.message.split("\n")[0] : undefined);
+        t.start("smoke");
+        if (wait.status === "failed") smokeProblem = `the targets did not become healthy, so nothing was smoke-tested: ${wait.message}`;
+        else if (typeof target === "string") smokeProblem = target;
         else {
           try {
             const coreSmoke = await runSmokeTest(target, {
