@@ -8,46 +8,16 @@
  * for a real environment. The real lifecycle through the bundle: real-local.e2e.test.ts and
  * real-terraform.e2e.test.ts. The bundle is built fresh from the source into a temporary folder first.
  */
-import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildAction } from "../build-action.js";
-import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { createJob, pullRequestEvent, readJournal, stopAll, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
+import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
+import type { FakeGitHub } from "./fake-github.js";
+import { createJob, pullRequestEvent, readJournal, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
-const TOKEN = "ghs_faketoken0123456789abcdefghijklmnopq";
 /** The secret of the fake lifecycle's sensitive output (a literal here, on purpose). */
 const SECRET = "fake-db-password-7c1e9";
-const MARKER_12 = '<!-- seedstack:env {"stack":"pr-12","pr":12} -->';
-const PR_CREATED = "2026-11-28T09:15:00Z";
 
-interface Ctx {
-  dist: string;
-  jobs: Job[];
-  gh: FakeGitHub[];
-}
-const test = suite<Ctx>("action (bundled, as GitHub runs it)", { dist: "", jobs: [], gh: [] });
-
-test.before(async (ctx) => {
-  ctx.dist = mkdtempSync(join(tmpdir(), "seedstack-action-dist-"));
-  await buildAction(ctx.dist);
-});
-test.after.each(async (ctx) => {
-  stopAll();
-  for (const j of ctx.jobs) j.cleanup();
-  await Promise.all(ctx.gh.map((g) => g.close()));
-  ctx.jobs = [];
-  ctx.gh = [];
-});
-test.after((ctx) => rmSync(ctx.dist, { recursive: true, force: true }));
-
-async function github(ctx: Ctx, behaviour: { login: string; kind: "installation" | "pat"; graphql: boolean } = { login: "github-actions[bot]", kind: "installation", graphql: true }): Promise<FakeGitHub> {
-  const gh = await startFakeGitHub(TOKEN, behaviour);
-  ctx.gh.push(gh);
-  return gh;
-}
+type Ctx = ActionSuiteContext;
+const test = bundledActionSuite<Ctx>("action (bundled, as GitHub runs it)", {});
 
 function job(ctx: Ctx, gh: FakeGitHub, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({

@@ -7,39 +7,17 @@
  * it and takes it down. The clock of the stack runs 10 times faster through the TEST-ONLY seam
  * SEEDSTACK_ACTION_TEST_SPEEDUP (the lifecycle tests' `speedup`), so a run takes seconds.
  */
-import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";
-import { buildAction } from "../build-action.js";
+import { bundledActionSuite, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { createJob, pullRequestEvent, stopAll, type Job, type StepResult } from "./run-action.js";
+import { createJob, pullRequestEvent, type Job, type StepResult } from "./run-action.js";
 
-const TOKEN = "ghs_faketoken0123456789abcdefghijklmnopq";
-const MARKER_12 = '<!-- seedstack:env {"stack":"pr-12","pr":12} -->';
-const PR_CREATED = "2026-11-28T09:15:00Z";
 
-interface Ctx {
-  dist: string;
-  jobs: Job[];
-  gh: FakeGitHub[];
-}
-const test = suite<Ctx>("action with the real lifecycle, local engine (bundled, as GitHub runs it)", { dist: "", jobs: [], gh: [] });
-
-test.before(async (ctx) => {
-  ctx.dist = mkdtempSync(join(tmpdir(), "seedstack-action-dist-"));
-  await buildAction(ctx.dist);
-});
-test.after.each(async (ctx) => {
-  stopAll();
-  for (const j of ctx.jobs) j.cleanup();
-  await Promise.all(ctx.gh.map((g) => g.close()));
-  ctx.jobs = [];
-  ctx.gh = [];
-});
-test.after((ctx) => rmSync(ctx.dist, { recursive: true, force: true }));
+type Ctx = ActionSuiteContext;
+const test = bundledActionSuite<Ctx>("action with the real lifecycle, local engine (bundled, as GitHub runs it)", {});
 
 function describe(r: StepResult): string {
   return `exit ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;

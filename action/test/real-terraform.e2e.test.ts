@@ -9,12 +9,10 @@
  *
  * Not covered here: our AWS stacks applied for real, S3 state and its lock, the ALB's health wait.
  */
-import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedServerBundlePath } from "../../seed-server/bundle-path.js";
 import { applyArgs, initArgs, planArgs } from "../../lifecycle/terraform/args.js";
@@ -22,29 +20,15 @@ import { liveTerraformProcesses, runTerraform } from "../../lifecycle/terraform/
 import { lockHolderName } from "../../lifecycle/terraform/state-lock.js";
 import { applyErrorStack, happyStack, sleepingStack } from "../../lifecycle/terraform/test-support/fixture-stacks.js";
 import { TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
-import { buildAction } from "../build-action.js";
-import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { createJob, pullRequestEvent, stopAll, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
+import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
+import type { FakeGitHub } from "./fake-github.js";
+import { createJob, pullRequestEvent, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
-const TOKEN = "ghs_faketoken0123456789abcdefghijklmnopq";
-const MARKER_12 = '<!-- seedstack:env {"stack":"pr-12","pr":12} -->';
-const PR_CREATED = "2026-11-28T09:15:00Z";
 
-interface Ctx {
-  dist: string;
-  jobs: Job[];
-  gh: FakeGitHub[];
+interface Ctx extends ActionSuiteContext {
   children: ChildProcess[];
 }
-const test = suite<Ctx>("action with the real terraform engine on fixture stacks (bundled, as GitHub runs it)", { dist: "", jobs: [], gh: [], children: [] });
-const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
-
-test.before(async (ctx) => {
-  ctx.dist = mkdtempSync(join(tmpdir(), "seedstack-action-dist-"));
-  await buildAction(ctx.dist);
-});
-test.after.each(async (ctx) => {
-  stopAll();
+const test = bundledActionSuite<Ctx>("action with the real terraform engine on fixture stacks (bundled, as GitHub runs it)", { children: [] }, (ctx) => {
   for (const pid of liveTerraformProcesses()) {
     try {
       process.kill(-pid, "SIGKILL");
@@ -53,22 +37,12 @@ test.after.each(async (ctx) => {
     }
   }
   for (const c of ctx.children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  for (const j of ctx.jobs) j.cleanup();
-  await Promise.all(ctx.gh.map((g) => g.close()));
-  ctx.jobs = [];
-  ctx.gh = [];
   ctx.children = [];
 });
-test.after((ctx) => rmSync(ctx.dist, { recursive: true, force: true }));
+const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
 
 function describe(r: StepResult): string {
   return `exit ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-}
-
-async function github(ctx: Ctx): Promise<FakeGitHub> {
-  const gh = await startFakeGitHub(TOKEN, { login: "github-actions[bot]", kind: "installation", graphql: true });
-  ctx.gh.push(gh);
-  return gh;
 }
 
 /** A job whose workspace holds `stack` as the synthesized pr-12 stack. */
