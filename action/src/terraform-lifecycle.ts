@@ -211,6 +211,9 @@ export function terraformLifecycle(env: NodeJS.ProcessEnv): LifecyclePort {
       };
       const saveRecord = () => ctx.onEvent({ kind: "resources-may-exist", record, at: now() });
       const t = tracker(ctx, saveRecord);
+      if (request.drill) {
+        ctx.onEvent({ kind: "log", level: "warning", message: "drill: not run on engine terraform by the action yet (seedstack run --engine terraform --drill process-dies runs it); the smoke test still runs", at: now() });
+      }
       const core: CoreContext = { signal: ctx.signal, onEvent: () => undefined };
       const stackJson = stackJsonOf(request.workingDirectory, request.stack);
       const finish = (partial: Omit<EnvironmentResult, "environment" | "outputs" | "reportMarkdown" | "startedAt" | "finishedAt"> & { outputs?: EnvironmentResult["outputs"] }, failure?: EngineFailure): EnvironmentResult => ({
