@@ -14,6 +14,7 @@ import { findPackageRoot } from "../../seed-server/bundle-path.js";
 import { bundledActionSuite, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
 import { createJob, pullRequestEvent, type Job, type StepResult } from "./run-action.js";
+import { processAlive } from "../../lifecycle/process-alive.js";
 
 
 type Ctx = ActionSuiteContext;
@@ -47,14 +48,7 @@ function startedPids(stdout: string): number[] {
   return [...stdout.matchAll(/started: pid (\d+) at/g)].map((m) => Number(m[1]));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = processAlive;
 
 test("pr mode on the local engine: synthesized, up, smoke-tested, down; the comment is created, then updated in place", async (ctx) => {
   const gh = await startFakeGitHub(TOKEN, { login: "github-actions[bot]", kind: "installation", graphql: true });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { only } from "../test-support/environments.js";
 import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
+import { processAlive } from "../process-alive.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const main = join(root, "lifecycle", "cli", "main.ts");
@@ -75,14 +76,7 @@ async function assertNothingLeft(output: string): Promise<void> {
   const { pids, ports } = started(output);
   assert.ok(pids.length > 0 && ports.length > 0, "the run reported what it started");
   for (const pid of pids) {
-    const alive = (() => {
-      try {
-        return process.kill(pid, 0);
-      } catch {
-        return false;
-      }
-    })();
-    assert.is(alive, false, `process ${pid} is still running`);
+    assert.is(processAlive(pid), false, `process ${pid} is still running`);
   }
   for (const port of ports) {
     const open = await new Promise<boolean>((resolve) => {

@@ -17,6 +17,7 @@ import type { Renderer } from "./render.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
+import { processAlive } from "../process-alive.js";
 
 /** What a handler gets. */
 export interface CommandDeps {
@@ -149,13 +150,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
       deps.render.line(`taking down ${deps.options.stack} (process ${up.pid})`);
       process.kill(up.pid, "SIGTERM");
       // The owner removes the state file before tearing down; it is down when the process is gone.
-      const alive = () => {
-        try {
-          return process.kill(up.pid, 0);
-        } catch {
-          return false;
-        }
-      };
+      const alive = () => processAlive(up.pid);
       const deadline = Date.now() + 60_000;
       while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       if (alive()) throw new LifecycleError("ERR_TIMEOUT", `process ${up.pid} still holds ${deps.options.stack} after 60 s`);

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { processAlive } from "../process-alive.js";
 
 const hook = fileURLToPath(new URL("./exit-hook.ts", import.meta.url));
 
@@ -40,13 +41,7 @@ async function orphanCheck(how: "exit" | "SIGTERM"): Promise<{ sleepPid: number;
   return { sleepPid, dir, code };
 }
 
-const alive = (pid: number) => {
-  try {
-    return process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 for (const how of ["exit", "SIGTERM"] as const) {
   test(`on ${how}, registered children are killed and registered dirs removed`, async () => {

@@ -12,15 +12,9 @@ import { liveTerraformProcesses, runTerraform, type TerraformRun } from "./run-t
 import { terraformEnv } from "./terraform-env.js";
 import { happyStack, planErrorStack, sleepingStack } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, waitFor, type Workspace } from "./test-support/workspace.js";
+import { processAlive } from "../process-alive.js";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const alive = processAlive;
 
 async function initialized(ws: Workspace): Promise<void> {
   const init = await runTerraform({ args: initArgs(), cwd: ws.stackDir, env: ws.env });
