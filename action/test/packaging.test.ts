@@ -112,7 +112,7 @@ test("pr-environment.yml: per-PR concurrency that never cancels, least privilege
     "group: pr-environment-${{ github.event.pull_request.number }}",
     "cancel-in-progress: false",
     "permissions:\n  contents: read\n  pull-requests: write\n  id-token: write\n",
-    "uses: aws-actions/configure-aws-credentials@v4",
+    "uses: aws-actions/configure-aws-credentials@",
     "role-to-assume:",
     "terraform_wrapper: false",
     "mode: ${{ github.event.action == 'closed' && 'destroy' || 'deploy' }}",
