@@ -45,7 +45,7 @@ async function buildCjs(): Promise<void> {
     packages: "external",
     platform: "node",
     format: "cjs",
-    target: "node20",
+    target: "node22", // package.json engines
     sourcemap: true,
     sourcesContent: true,
     // seed-server/bundle-path.ts finds the package root from its own location, import.meta.url,

@@ -18,7 +18,8 @@ export async function buildSeedServerBundle(outfile: string = seedServerBundlePa
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    // EC2 instances run it on Node 22 (user data installs nodejs22 from AL2023), the floor.
+    target: "node22",
     // Whitespace and syntax minified, identifiers not: a stack trace from an EC2 log stays
     // readable. (keepNames is off on purpose: its __name wrappers ran on every closure polka
     // creates per request and showed up in the benchmark's profile.)

@@ -17,7 +17,8 @@ await build({
   packages: "external",
   platform: "node",
   format: "esm",
-  target: "node20",
+  // package.json engines: users run the CLI on Node 22 or newer.
+  target: "node22",
   banner: { js: "#!/usr/bin/env node" },
   logLevel: "warning",
 });

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const floorBundle = join(dir, "polka-floor.mjs");
     await buildSeedServerBundle(seedBundle);
     for (const [source, outfile] of [["bare-server.ts", bareBundle], ["polka-floor.ts", floorBundle]] as const) {
-      await build({ entryPoints: [join(dirname(fileURLToPath(import.meta.url)), source)], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
+      await build({ entryPoints: [join(dirname(fileURLToPath(import.meta.url)), source)], outfile, bundle: true, platform: "node", format: "esm", target: "node22", logLevel: "warning" });
     }
 
     const seed = await startServer([seedBundle, "--port", "0", "--host", "127.0.0.1", "--quiet", "--store", "memory", "--drain-seconds", "0", "--instance-id", "bench"]);
