@@ -30,6 +30,15 @@ export interface ProviderRequirement {
 /** The provider every seedstack stack needs: the version @cdktf/provider-aws 20.1.0 binds. */
 export const AWS_PROVIDER: ProviderRequirement = { source: "registry.terraform.io/hashicorp/aws", version: "5.100.0" };
 
+/**
+ * The provider the self-signed certificate needs: the version @cdktf/provider-tls 11.0.1 binds.
+ * Optional in a mirror: without it, a self-signed stack gets hashicorp/tls from the registry.
+ */
+export const TLS_PROVIDER: ProviderRequirement = { source: "registry.terraform.io/hashicorp/tls", version: "4.1.0" };
+
+/** Every provider the stacks pin, for a mirror that serves them all (scripts/provider-mirror.ts). */
+export const PINNED_PROVIDERS: readonly ProviderRequirement[] = [AWS_PROVIDER, TLS_PROVIDER];
+
 /** A directory that may be a mirror, and why we look there. */
 export interface MirrorCandidate {
   readonly path: string;
