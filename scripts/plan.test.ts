@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { AWS_PROVIDER, terraformPlatform } from "../lifecycle/terraform/provider-mirror.js";
 import { startAwsStandIn } from "../test/terraform/aws-stand-in.js";
+import { mirrorView } from "../test/terraform/mirror-view.js";
 import { announceSkip, terraformAvailability, terraformRequired } from "../test/terraform/terraform-available.js";
 
 const test = suite("npm run plan");
@@ -77,6 +79,8 @@ if (!availability.ok) {
 } else {
   test("a self-signed stack when hashicorp/tls cannot be fetched: init fails, and the message names the way around it", async () => {
     const outdir = mkdtempSync(join(tmpdir(), "seedstack-plan-out-"));
+    // hashicorp/aws only, even where the machine's mirror also holds hashicorp/tls (GitHub's runners).
+    const awsOnly = mirrorView(availability.mirror, [AWS_PROVIDER], terraformPlatform());
     try {
       const result = await runPlan(
         ["classic"],
@@ -86,7 +90,7 @@ if (!availability.ok) {
           AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
           // The registry unreachable on any machine: every HTTPS request goes to a closed loopback port.
           HTTPS_PROXY: "http://127.0.0.1:9",
-          ...(process.env.SEEDSTACK_TF_PROVIDER_MIRROR ? { SEEDSTACK_TF_PROVIDER_MIRROR: process.env.SEEDSTACK_TF_PROVIDER_MIRROR } : {}),
+          SEEDSTACK_TF_PROVIDER_MIRROR: awsOnly.path,
         }),
       );
       assert.is(result.code, 1);
@@ -94,6 +98,7 @@ if (!availability.ok) {
       assert.match(result.stderr, "seedstack plan: terraform init failed (exit 1); its output is above");
       assert.match(result.stderr, "plan with SEEDSTACK_TLS=acm-arn, acm-dns or http");
     } finally {
+      awsOnly.remove();
       rmSync(outdir, { recursive: true, force: true });
     }
   });

@@ -2,9 +2,10 @@
  * Real terraform, offline: every stack in every configuration the stacks' tests synthesize is
  * initialised from the local provider mirror, validated and planned by the real hashicorp/aws
  * 5.100.0 provider. The AWS calls planning makes are answered by a loopback STAND-IN
- * (aws-stand-in.ts), not AWS. Self-signed stacks have their two hashicorp/tls resources swapped
- * for variables in a test-only copy (swap-tls.ts): no tls provider is in the mirror; every other
- * configuration is planned whole.
+ * (aws-stand-in.ts), not AWS. Self-signed stacks are planned whole when the mirror holds
+ * hashicorp/tls 4.1.0 (one built by `npm run provider-mirror`, as ci.yml does on GitHub's runners);
+ * without it (our machines) their two tls resources are swapped for variables in a test-only copy
+ * (swap-tls.ts). Every other configuration is planned whole.
  *
  * Skipped with one loud line on a machine without terraform or the mirror; a failure instead
  * under SEEDSTACK_REQUIRE_TERRAFORM=1 (.ci/run).
@@ -12,11 +13,11 @@
 import { createHash } from "node:crypto";
 import { lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { terraformEnv } from "../../lifecycle/terraform/cli-config.js";
-import { terraformPlatform } from "../../lifecycle/terraform/provider-mirror.js";
+import { providerLayout, TLS_PROVIDER, terraformPlatform } from "../../lifecycle/terraform/provider-mirror.js";
 import { runTerraform } from "../../scripts/plan/terraform-process.js";
 import { PLAN_CONFIGURATIONS } from "./plan-configurations.js";
 import { pooled } from "./plan-pool.js";
@@ -63,6 +64,8 @@ if (!availability.ok) {
   }
 } else {
   const { terraform, mirror } = availability;
+  // Known while tests are collected (the names say which way each self-signed stack is planned).
+  const tlsWhole = providerLayout(mirror.path, TLS_PROVIDER, terraformPlatform()) !== undefined;
   // Synthesized while tests are collected (in this process, ~0.2 s a stack), so each distinct
   // stack gets a test named after its configurations.
   const synthRoot = mkdtempSync(join(tmpdir(), "seedstack-plan-synth-"));
@@ -99,7 +102,7 @@ if (!availability.ok) {
     rmSync(synthRoot, { recursive: true, force: true });
   });
 
-  test("terraform init installs hashicorp/aws 5.100.0 from the local mirror, linked, not copied", () => {
+  test(`terraform init installs hashicorp/aws 5.100.0${tlsWhole ? " and hashicorp/tls 4.1.0" : ""} from the local mirror, linked, not copied`, () => {
     const init = rig!.init;
     assert.is(init.code, 0);
     assert.match(init.stdout, "Installed hashicorp/aws v5.100.0");
@@ -107,7 +110,14 @@ if (!availability.ok) {
     assert.match(lock, /provider "registry.terraform.io\/hashicorp\/aws" \{\s+version\s+= "5.100.0"/);
     const installed = join(rig!.templateDir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", "5.100.0", terraformPlatform());
     assert.ok(lstatSync(installed).isSymbolicLink(), `${installed} should link to the shared plugin cache`);
-    assert.ok(realpathSync(installed).startsWith(realpathSync(mirror.path)), `${installed} resolves to ${realpathSync(installed)}, outside the mirror ${mirror.path}`);
+    // An unpacked mirror is linked as it is; a packed one (zips) is unpacked once into the shared cache.
+    const home = mirror.layout === "unpacked" ? mirror.path : join(dirname(rig!.cliConfigFile), "plugin-cache");
+    assert.ok(realpathSync(installed).startsWith(realpathSync(home)), `${installed} resolves to ${realpathSync(installed)}, outside ${home}`);
+    assert.is(rig!.tlsFromMirror, tlsWhole);
+    if (tlsWhole) {
+      assert.match(init.stdout, "Installed hashicorp/tls v4.1.0");
+      assert.match(lock, /provider "registry.terraform.io\/hashicorp\/tls" \{\s+version\s+= "4.1.0"/);
+    }
   });
 
   test("the machine's terraform settings do not leak in: its CLI config, TF_LOG and TF_CLI_ARGS are ignored", async () => {
@@ -134,7 +144,7 @@ if (!availability.ok) {
   });
 
   for (const d of distinct.values()) {
-    test(`${d.labels.join("; ")}: validate passes, plan exits 2 creating exactly the synthesized resources${d.selfSigned ? " (tls swapped for variables)" : " (planned whole)"}`, async () => {
+    test(`${d.labels.join("; ")}: validate passes, plan exits 2 creating exactly the synthesized resources${d.selfSigned && !tlsWhole ? " (tls swapped for variables)" : " (planned whole)"}`, async () => {
       const planned = await plans.get(d)!;
       const where = `${d.labels[0]} (working copy ${planned.dir})`;
 
@@ -170,8 +180,8 @@ if (!availability.ok) {
         assert.is(call.region, d.region, `${call.service}:${call.action} signed for ${call.region} in ${where}`);
       }
 
-      // Planned whole unless self-signed; a self-signed copy loses exactly the two tls resources.
-      if (d.selfSigned) assert.equal(planned.swapped.map((a) => a.split(".")[0]).sort(), ["tls_private_key", "tls_self_signed_cert"], where);
+      // Planned whole unless self-signed without tls in the mirror; then the copy loses exactly the two tls resources.
+      if (d.selfSigned && !tlsWhole) assert.equal(planned.swapped.map((a) => a.split(".")[0]).sort(), ["tls_private_key", "tls_self_signed_cert"], where);
       else assert.equal(planned.swapped, [], where);
     });
   }

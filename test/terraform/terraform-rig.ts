@@ -6,8 +6,11 @@
  * - Our own CLI configuration (lifecycle/terraform/cli-config.ts): mirror only, a shared plugin
  *   cache, no checkpoint, no TF_* setting of the machine.
  * - `terraform init` runs once per rig, against the mirror, in a template directory that requires
- *   the same provider and backend every planned copy ends up with (hashicorp/aws 5.100.0, local
- *   state in `terraform.tfstate`). Each copy then gets the template's lock file, its backend
+ *   the same providers and backend every planned copy ends up with (hashicorp/aws 5.100.0, and
+ *   hashicorp/tls 4.1.0 when the mirror holds it; local state in `terraform.tfstate`).
+ * - Self-signed stacks: planned whole when the mirror holds hashicorp/tls (a mirror built by
+ *   `npm run provider-mirror` where the registry is reachable, as on GitHub's runners); otherwise
+ *   their tls resources are swapped for variables in the copy (swap-tls.ts), as on our machines. Each copy then gets the template's lock file, its backend
  *   record and a link to its installed providers: what a second `init` would write, without
  *   re-hashing the 675 MB provider binary forty times.
  * - Each plan gets its own stand-in, so a test can assert exactly which AWS calls that plan made.
@@ -18,7 +21,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { terraformEnv, writeCliConfig } from "../../lifecycle/terraform/cli-config.js";
-import { AWS_PROVIDER, terraformPlatform, type ProviderMirror } from "../../lifecycle/terraform/provider-mirror.js";
+import { AWS_PROVIDER, providerLayout, TLS_PROVIDER, terraformPlatform, type ProviderMirror, type ProviderRequirement } from "../../lifecycle/terraform/provider-mirror.js";
 import { runTerraform, type TerraformResult } from "../../scripts/plan/terraform-process.js";
 import { startAwsStandIn, type StandInRequest } from "./aws-stand-in.js";
 import { localStateOverride, standInProviderOverride } from "./stand-in-override.js";
@@ -44,6 +47,8 @@ export interface TerraformRig {
   readonly init: TerraformResult;
   /** The template directory (its .terraform holds the installed provider). */
   readonly templateDir: string;
+  /** Whether the mirror holds hashicorp/tls 4.1.0, so self-signed stacks are planned whole (no swap). */
+  readonly tlsFromMirror: boolean;
   /**
    * Validate and plan one synthesized stack directory. `edit` changes the JSON to plan after the
    * tls swap (tests that break a stack on purpose).
@@ -58,7 +63,7 @@ export interface PlannedStack {
   readonly label: string;
   /** The working copy (removed by the rig's close). */
   readonly dir: string;
-  /** Resources swapped for variables because their provider is not in the mirror (tls). */
+  /** Resources swapped for variables because their provider is not in the mirror (tls); empty when planned whole. */
   readonly swapped: readonly string[];
   /** The stack JSON as planned (after the swap). */
   readonly planned: Record<string, any>;
@@ -102,11 +107,13 @@ export async function startTerraformRig(terraform: string, mirror: ProviderMirro
     const env = { ...terraformEnv(base, cliConfig), GOGC: "400" };
     const templateDir = join(root, "template");
     mkdirSync(templateDir);
-    const [hostname, namespace, type] = AWS_PROVIDER.source.split("/");
+    const tlsFromMirror = providerLayout(mirror.path, TLS_PROVIDER, terraformPlatform()) !== undefined;
+    const required = (p: ProviderRequirement) => [p.source.split("/").pop()!, { source: p.source, version: p.version }] as const;
     writeFileSync(
       join(templateDir, "main.tf.json"),
-      JSON.stringify({ terraform: { required_providers: { [type!]: { source: `${hostname}/${namespace}/${type}`, version: AWS_PROVIDER.version } } } }),
+      JSON.stringify({ terraform: { required_providers: Object.fromEntries([AWS_PROVIDER, ...(tlsFromMirror ? [TLS_PROVIDER] : [])].map(required)) } }),
     );
+    const [hostname, namespace, type] = AWS_PROVIDER.source.split("/");
     writeFileSync(join(templateDir, "local_state_override.tf.json"), JSON.stringify(localStateOverride()));
     const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: templateDir, env, timeoutMs: INIT_TIMEOUT_MS, terraform });
     if (init.code !== 0) throw new Error(`terraform init against the mirror ${mirror.path} failed (exit ${init.code}):\n${init.stdout}${init.stderr}`);
@@ -122,10 +129,11 @@ export async function startTerraformRig(terraform: string, mirror: ProviderMirro
       cliConfigFile: cliConfig,
       init,
       templateDir,
+      tlsFromMirror,
       async plan(stackDir, stackJson, label, edit) {
         const dir = join(root, `plan-${++copies}`);
         cpSync(stackDir, dir, { recursive: true });
-        const swap = swapTlsForVariables(stackJson);
+        const swap = tlsFromMirror ? { json: structuredClone(stackJson), removed: [] } : swapTlsForVariables(stackJson);
         edit?.(swap.json);
         writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(swap.json, null, 2));
         writeFileSync(join(dir, "local_state_override.tf.json"), JSON.stringify(localStateOverride()));
