@@ -69,7 +69,7 @@ export async function buildProviderMirror(options: MirrorBuildOptions): Promise<
       );
       const run = await runTerraform(["providers", "mirror", ...platforms.map((p) => `-platform=${p}`), dir], {
         cwd: config,
-        env: { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", NO_COLOR: "1" },
+        env: { ...env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
         timeoutMs: MIRROR_TIMEOUT_MS,
         terraform,
         echo: options.echo ?? false,

@@ -44,7 +44,7 @@ export function terraformRequired(env: NodeJS.ProcessEnv = process.env): boolean
 
 /** The one loud line a skipped real-terraform suite prints. */
 export function skipLine(what: string, reason: string): string {
-  return `\n!!! SKIPPED: ${what}: ${reason}. Install terraform >= 1.10 and a hashicorp/aws 5.100.0 mirror (SEEDSTACK_TF_PROVIDER_MIRROR) to run them; CI sets SEEDSTACK_REQUIRE_TERRAFORM=1 so this skip fails there.\n`;
+  return `\n!!! SKIPPED: ${what}: ${reason}. Install terraform >= 1.10 and a hashicorp/aws 5.100.0 mirror ("npm run provider-mirror -- <dir>" builds one where the registry is reachable; then SEEDSTACK_TF_PROVIDER_MIRROR=<dir>) to run them; CI sets SEEDSTACK_REQUIRE_TERRAFORM=1 so this skip fails there.\n`;
 }
 
 let skipPrinted = false;
