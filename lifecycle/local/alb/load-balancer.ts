@@ -59,8 +59,8 @@ export interface LoadBalancerOptions {
   /** The load balancer as a security-group endpoint (its groups, a modelled address). */
   readonly endpoint: HopEndpoint;
   readonly idleTimeoutSeconds: number;
-  /** PEM key and certificate for HTTPS listeners. */
-  readonly tls?: { readonly key: string; readonly cert: string };
+  /** PEM key and certificate of each HTTPS listener (by listener address): each serves the one it names. */
+  readonly tls?: ReadonlyMap<Address, { readonly key: string; readonly cert: string }>;
   /** The client's address for security-group checks; default: the connection's real peer address. */
   readonly clientAddress?: string;
   /** Divides every duration (health-check interval and timeout, deregistration delay, idle timeout); 1 in real runs. */
@@ -187,11 +187,9 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   const localPorts = new Map<number, number>();
   try {
     for (const spec of options.listeners) {
-      if (spec.protocol === "HTTPS" && !options.tls) throw new Error(`listener ${spec.address} is HTTPS but no certificate was given`);
-      const server: Server =
-        spec.protocol === "HTTPS"
-          ? createHttpsServer({ key: options.tls!.key, cert: options.tls!.cert, minVersion: "TLSv1.2" })
-          : createHttpServer();
+      const tls = options.tls?.get(spec.address);
+      if (spec.protocol === "HTTPS" && !tls) throw new Error(`listener ${spec.address} is HTTPS but no certificate was given`);
+      const server: Server = spec.protocol === "HTTPS" ? createHttpsServer({ key: tls!.key, cert: tls!.cert, minVersion: "TLSv1.2" }) : createHttpServer();
       server.keepAliveTimeout = idleTimeoutMs;
       server.on("connection", admit(spec));
       server.on("request", (req, res) => void handle(spec, localPorts)(req, res));
