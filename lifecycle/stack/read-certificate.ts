@@ -54,7 +54,7 @@ function follow(resources: ResourceSection, value: string, where: string, proble
     return follow(resources, String(body.certificate_arn ?? ""), `${ref.address}.certificate_arn`, problems, depth + 1);
   }
   if (!IMPORTED.has(ref.type)) {
-    problems.add(where, `names ${JSON.stringify(value)}, a ${ref.type}; an HTTPS listener needs an aws_acm_certificate or aws_iam_server_certificate`);
+    problems.add(where, `names ${JSON.stringify(value)}, of type ${ref.type}; an HTTPS listener needs an aws_acm_certificate or aws_iam_server_certificate`);
     return standIn(value, "localhost");
   }
   const certRef = parseReference(body.certificate_body);
