@@ -26,9 +26,10 @@ export interface InstanceFacts {
  * Every cause found for one target that is not healthy, most fundamental first (empty when nothing
  * is known yet): a process that exited, then a port the app does not listen on (known from the
  * stack, whatever the probes saw), then a security-group hop that blocks the health check, then
- * what the last probe found when none of those explains it. Naming them all at once spares the
- * fix-one-find-the-next loop: a target group moved to 8081 whose security groups still allow 8080
- * is told about the port first, and that the rules would also need 8081 if the port stays.
+ * what the health check finds (probed past a blocked hop: the local engine can look behind it)
+ * when none of those explains it. Naming them all at once spares the fix-one-find-the-next loop:
+ * a target group moved to 8081 whose security groups still allow 8080 is told about the port
+ * first, and that the rules would also need 8081 if the port stays.
  */
 export function diagnoseTarget(target: TargetView, instance: InstanceFacts, hc: HealthCheckSpec): Diagnosis[] {
   const who = `${instance.name} (${instance.id})`;
@@ -52,14 +53,21 @@ export function diagnoseTarget(target: TargetView, instance: InstanceFacts, hc: 
   if (instance.databaseHop && !instance.databaseHop.allowed) {
     add("security-group", `its health check fails because the server cannot reach its database: ${instance.databaseHop.message}`);
   }
-  if (causes.length > 0) return causes;
-  const probe = target.lastProbe;
-  if (!probe || probe.ok) return [];
-  if (probe.kind === "refused") add("port-mismatch", `nothing listens on port ${hcPort}, the port the health check uses`);
-  else if (probe.kind === "status" && probe.status === 404) {
-    add("path-not-found", `the health check asks for GET ${hc.path} and the app answers 404: no such path (the seed server's health path is /status); fix the target group's health_check.path`);
-  } else if (probe.kind === "status") add(probe.status === 503 ? "database-unreachable" : "status-mismatch", probe.reason);
-  else if (probe.kind === "blocked") add("security-group", probe.reason);
-  else add("timeout", `${probe.reason}; the process is alive but does not answer (hung or overloaded)`);
+  // What the health check finds (past a blocked hop too), unless a cause above already explains it.
+  const probe = target.healthCheckHop.allowed ? target.lastProbe : target.probeBeyondBlock;
+  if (!probe || probe.ok) return causes;
+  const beyond = target.healthCheckHop.allowed ? "" : " (found past the security groups: the health check meets it once they allow it)";
+  const databaseDenied = instance.databaseHop !== undefined && !instance.databaseHop.allowed;
+  if (probe.kind === "refused") {
+    if (!instance.exit && !mismatch) add("port-mismatch", `nothing listens on port ${hcPort}, the port the health check uses${beyond}`);
+  } else if (probe.kind === "status" && probe.status === 404) {
+    add("path-not-found", `the health check asks for GET ${hc.path} and the app answers 404: no such path (the seed server's health path is /status); fix the target group's health_check.path${beyond}`);
+  } else if (probe.kind === "status") {
+    if (!databaseDenied) add(probe.status === 503 ? "database-unreachable" : "status-mismatch", `${probe.reason}${beyond}`);
+  } else if (probe.kind === "blocked") {
+    if (causes.length === 0) add("security-group", probe.reason);
+  } else if (!instance.exit && !databaseDenied) {
+    add("timeout", `${probe.reason}; the process is alive but does not answer (hung or overloaded)${beyond}`);
+  }
   return causes;
 }

@@ -1,8 +1,9 @@
 /**
  * Each target on its own port, and every cause of an unhealthy target named at once (issue 16,
  * section 2), through runLifecycle and the real local engine at 10x on the classic stack broken on
- * purpose: attachments on different ports (one of them wrong), and a target group moved to a port
- * the app does not listen on while the security groups still open the old one.
+ * purpose: attachments on different ports (one of them wrong), a target group moved to a port
+ * the app does not listen on while the security groups still open the old one, and a blocked hop
+ * in front of a wrong health-check path.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -54,6 +55,22 @@ test("target group and attachments moved to 8081, security groups still for 8080
   // The error message (what the CLI prints) names both causes of each target, the mismatch first.
   const message = report.error!.message;
   assert.ok(message.indexOf("port 8081, but the app listens") < message.indexOf("may not send tcp/8081"), message);
+});
+
+test("a blocked security-group hop does not hide what lies behind it: the rule to add, and the health-check path the app does not have", async () => {
+  const { report } = await runChangedStack("classic", {
+    ...FAST,
+    settings: { SEEDSTACK_TLS: "http" },
+    change: (json) => {
+      const rules = json.resource.aws_vpc_security_group_ingress_rule;
+      for (const [name, rule] of Object.entries(rules) as Array<[string, any]>) if (rule.from_port === 8080) delete rules[name];
+      for (const tg of Object.values(json.resource.aws_lb_target_group) as any[]) tg.health_check.path = "/health";
+    },
+  });
+  assert.is(report.error?.code, "ERR_TARGETS_UNHEALTHY");
+  assert.equal(report.diagnoses.map((d) => d.kind), ["security-group", "path-not-found", "security-group", "path-not-found"]);
+  assert.match(report.diagnoses[0]!.message, /does not accept tcp\/8080 from load balancer seedstack-classic-alb/);
+  assert.match(report.diagnoses[1]!.message, /asks for GET \/health and the app answers 404.*\(found past the security groups: the health check meets it once they allow it\)$/);
 });
 
 test.run();
