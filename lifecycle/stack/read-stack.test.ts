@@ -4,6 +4,7 @@ import { LifecycleError } from "../errors.js";
 import { removeSynthFixtures, stackJson, synthFixture } from "../test-support/synth-fixture.js";
 import { parseStack, readStack } from "./read-stack.js";
 import type { SecurityGroupRule } from "./stack.js";
+import { summarizeStack } from "./stack-summary.js";
 
 const test = suite("read-stack");
 test.after(() => removeSynthFixtures());
@@ -121,6 +122,7 @@ test("each attachment keeps its own port (AWS registers each target on its attac
   assert.ok(stack.servers.kind === "instances");
   if (stack.servers.kind !== "instances") return;
   assert.equal(stack.servers.instances.map((i) => [i.name, i.targetPort]), [["seedstack-classic-web-0", 8081], ["seedstack-classic-web-1", 8080]]);
+  assert.match(summarizeStack(stack).find((l) => l.label === "servers")!.value, /registered on seedstack-classic-web-0:8081, seedstack-classic-web-1:8080$/);
 });
 
 test("a stack that is not there: the error lists what is", async () => {
