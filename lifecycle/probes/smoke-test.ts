@@ -98,7 +98,7 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
   const describe = (r: HttpResult) => (r.error ? r.error : `${r.status} ${JSON.stringify(r.body.slice(0, 80))}${header(r, "x-served-by") ? ` from ${header(r, "x-served-by")}` : ""}`);
 
   try {
-    const tlsName = "TLS: the listener presents the stack's certificate (pinned, verified)";
+    const tlsName = target.certificatePem ? "TLS: the listener presents the stack's certificate (pinned, verified)" : "TLS: the listener presents a certificate the system's CAs trust (verified)";
     if (!base.startsWith("https:")) skip(tlsName, "the URL is plain HTTP (the stack has no HTTPS listener)");
     else await check(tlsName, async () => tlsHandshake(base, target.certificatePem, timeoutMs));
     await check("GET /status answers 200 OK", async (send) => {
@@ -143,7 +143,7 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
         return seen.size >= target.expectedTargets ? { ok: true, detail: `${seen.size} instances answer ${BIG_SEED.slice(0, 6)}...` } : { ok: false, detail: `only ${seen.size} instances seen` };
       });
     }
-    const redirectName = "plain HTTP redirects to HTTPS, and the redirect leads there (pinned TLS, same path and query, 200)";
+    const redirectName = `plain HTTP redirects to HTTPS, and the redirect leads there (${target.certificatePem ? "pinned" : "verified"} TLS, same path and query, 200)`;
     if (!target.redirectFromUrl) skip(redirectName, target.redirectSkipped ?? "no plain-HTTP address of the load balancer was given");
     else await check(redirectName, async (send) => followRedirect(target.redirectFromUrl!, send, { certificatePem: target.certificatePem, timeoutMs, describe }));
     const stickyName = "stickiness: the AWSALB cookie keeps a client on one instance";
