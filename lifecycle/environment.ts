@@ -16,6 +16,8 @@ export interface Environment {
   readonly url: string;
   /** The plain-HTTP URL that should redirect to `url`; absent: no redirect is checked. */
   readonly redirectFromUrl?: string;
+  /** Why no redirect is checked, when `redirectFromUrl` is absent (a skipped smoke check says it). */
+  readonly redirectSkipped?: string;
   /** The certificate (PEM) to pin for HTTPS, for self-signed stacks. */
   readonly certificatePem?: string;
   /** How many targets must be healthy (and answer the smoke test). */

@@ -51,6 +51,7 @@ export function smokeTargetOf(env: Environment): SmokeTarget {
   return {
     baseUrl: env.url,
     ...(env.redirectFromUrl ? { redirectFromUrl: env.redirectFromUrl } : {}),
+    ...(env.redirectSkipped ? { redirectSkipped: env.redirectSkipped } : {}),
     ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
     expectedTargets: env.expectedTargets,
     sharedStore: env.stack.database !== undefined,

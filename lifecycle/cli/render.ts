@@ -75,7 +75,7 @@ export function terminalRenderer(write: (line: string) => void, colour: boolean)
           write(`  PostgreSQL ${e.status} on 127.0.0.1:${e.port}`);
           break;
         case "check":
-          write(`  ${e.ok ? ok("✔") : bad("✘")} ${e.name} ${dim(`${e.detail}${e.ms !== undefined ? `, ${e.ms} ms` : ""}`)}`);
+          write(`  ${e.skipped ? dim("–") : e.ok ? ok("✔") : bad("✘")} ${e.name} ${dim(`${e.detail}${e.ms !== undefined ? `, ${e.ms} ms` : ""}`)}`);
           break;
       }
     },
@@ -84,6 +84,10 @@ export function terminalRenderer(write: (line: string) => void, colour: boolean)
       for (const c of s.checks) {
         const sorted = [...c.latenciesMs].sort((a, b) => a - b);
         const lat = sorted.length ? `p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms` : "";
+        if (c.skipped) {
+          write(`  ${dim("–")} ${c.name.padEnd(72)} ${dim(`skipped: ${c.skipped}`)}`);
+          continue;
+        }
         write(`  ${c.ok ? ok("✔") : bad("✘")} ${c.name.padEnd(72)} ${dim(`${c.attempts} attempt(s) ${lat}`)}`);
         if (!c.ok) write(bad(`      ${c.detail}`));
       }

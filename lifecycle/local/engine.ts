@@ -108,8 +108,7 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
       .filter((t) => t.state !== "healthy" && t.state !== "draining")
       .flatMap((t) => {
         const facts = fleet.facts(t.id);
-        const d = facts ? diagnoseTarget(t, facts, stack.targetGroup.healthCheck) : undefined;
-        return d ? [d] : [];
+        return facts ? diagnoseTarget(t, facts, stack.targetGroup.healthCheck) : [];
       });
   const https = alb.listeners.find((l) => l.spec.protocol === "HTTPS" && l.spec.action.type === "forward");
   const primary = https ?? alb.listeners.find((l) => l.spec.action.type === "forward") ?? alb.listeners[0]!;

@@ -3,6 +3,7 @@
  * this machine, every drill mode (SIGKILL, SIGSTOP), gone when the run ends.
  */
 import type { Environment, EnvironmentEngine } from "../environment.js";
+import { plainHttpCheckOf } from "../stack/plain-http-check.js";
 import { localDrillControl } from "./drill-control.js";
 import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./engine.js";
 
@@ -13,12 +14,14 @@ export interface LocalLifecycleEnvironment extends Environment {
 
 /** The lifecycle's view of a started local environment. */
 export function asEnvironment(env: LocalEnvironment): LocalLifecycleEnvironment {
-  const redirect = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect" && l.spec.action.protocol === "HTTPS");
+  // The plain-HTTP listener the stack implies checking, whatever it does (a forward fails the check).
+  const plain = plainHttpCheckOf(env.stack);
+  const redirect = "listener" in plain ? env.listeners.find((l) => l.spec.address === plain.listener.address) : undefined;
   return {
     local: env,
     stack: env.stack,
     url: env.url,
-    ...(redirect ? { redirectFromUrl: redirect.url } : {}),
+    ...(redirect ? { redirectFromUrl: redirect.url } : "skipped" in plain ? { redirectSkipped: plain.skipped } : {}),
     ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
     get expectedTargets() {
       return env.instances().length;

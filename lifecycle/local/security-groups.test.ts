@@ -44,6 +44,15 @@ test("groups created by terraform have no egress unless written: the sender's mi
   if (!v.allowed) assert.match(v.message, /no egress rule in alb \(sg\.alb\) allows it .* to the group web \(sg\.web\)/);
 });
 
+test("both sides missing (a port neither group opens): both rules are named at once, egress first", () => {
+  const v = evaluateHop(wired, lb, web, 8081);
+  assert.is(v.allowed, false);
+  if (v.allowed) return;
+  assert.is(v.missing, "egress");
+  assert.match(v.message, /aws_vpc_security_group_egress_rule on alb \(sg\.alb\) for tcp\/8081 to the group web \(sg\.web\)\); and web-0 does not accept tcp\/8081/);
+  assert.match(v.message, /aws_vpc_security_group_ingress_rule on web \(sg\.web\) for tcp\/8081 from the group alb \(sg\.alb\)\)$/);
+});
+
 test("CIDR peers match by address; prefix lists match no local endpoint", () => {
   const cidr = new Map([group("sg.web", [rule("sg.web", "ingress", 8080, { kind: "cidr", cidr: "10.0.0.0/16" })], [])]);
   assert.is(evaluateHop(cidr, { ...lb, groups: [] }, web, 8080).allowed, true);

@@ -25,25 +25,19 @@ export type HopVerdict =
 
 /** Whether `from` may open a TCP connection to `to` on `port`. */
 export function evaluateHop(groups: ReadonlyMap<Address, SecurityGroupSpec>, from: HopEndpoint, to: HopEndpoint, port: number): HopVerdict {
-  let egress: SecurityGroupRule | undefined;
-  if (from.groups.length > 0) {
-    egress = from.groups.flatMap((g) => groups.get(g)?.egress ?? []).find((r) => matches(r, port, to));
-    if (!egress) {
-      return {
-        allowed: false,
-        missing: "egress",
-        message: `${from.label} may not send tcp/${port} to ${to.label}: no egress rule in ${names(groups, from.groups)} allows it (add an aws_vpc_security_group_egress_rule on ${names(groups, from.groups)} for tcp/${port} to ${peerWords(groups, to)})`,
-      };
-    }
-  }
+  const egress = from.groups.length > 0 ? from.groups.flatMap((g) => groups.get(g)?.egress ?? []).find((r) => matches(r, port, to)) : undefined;
   const ingress = to.groups.flatMap((g) => groups.get(g)?.ingress ?? []).find((r) => matches(r, port, from));
-  if (!ingress) {
+  const egressMissing = from.groups.length > 0 && !egress;
+  const ingressMessage = `${to.label} does not accept tcp/${port} from ${from.label}: no ingress rule in ${names(groups, to.groups)} allows it (add an aws_vpc_security_group_ingress_rule on ${names(groups, to.groups)} for tcp/${port} from ${peerWords(groups, from)})`;
+  if (egressMissing) {
+    // Both sides named at once when both are missing: adding one rule must not reveal the other.
     return {
       allowed: false,
-      missing: "ingress",
-      message: `${to.label} does not accept tcp/${port} from ${from.label}: no ingress rule in ${names(groups, to.groups)} allows it (add an aws_vpc_security_group_ingress_rule on ${names(groups, to.groups)} for tcp/${port} from ${peerWords(groups, from)})`,
+      missing: "egress",
+      message: `${from.label} may not send tcp/${port} to ${to.label}: no egress rule in ${names(groups, from.groups)} allows it (add an aws_vpc_security_group_egress_rule on ${names(groups, from.groups)} for tcp/${port} to ${peerWords(groups, to)})${ingress ? "" : `; and ${ingressMessage}`}`,
     };
   }
+  if (!ingress) return { allowed: false, missing: "ingress", message: ingressMessage };
   return egress ? { allowed: true, egress, ingress } : { allowed: true, ingress };
 }
 

@@ -43,6 +43,8 @@ interface Instance {
   readonly name: string;
   readonly host: string;
   readonly userData: UserDataFacts;
+  /** The port the target group registers it on (its own attachment's). */
+  readonly targetPort: number;
   readonly endpoint: HopEndpoint;
   readonly databaseHop?: HopVerdict;
   process?: WebServerProcess;
@@ -56,6 +58,7 @@ interface LaunchSpec {
   readonly groups: readonly string[];
   readonly subnetCidr?: string;
   readonly userData: UserDataFacts;
+  readonly targetPort: number;
 }
 
 /** An EC2-looking instance ID. */
@@ -85,6 +88,7 @@ export const webServersService: EmulatedService = {
         name: spec.name,
         host: network.instanceAddress(n),
         userData: spec.userData,
+        targetPort: spec.targetPort,
         endpoint,
         ...(databaseHop ? { databaseHop } : {}),
         launchedAt: Date.now(),
@@ -121,7 +125,7 @@ export const webServersService: EmulatedService = {
         instance.exit = { description: /\(([^)]*)\); last lines:$/.exec(first!)?.[1] ?? first!, lastLines: lines.map((l) => l.trim()) };
         ctx.onEvent({ type: "instance-exited", instance: instance.id, code: null, signal: null, lastLines: instance.exit.lastLines });
       }
-      if (!again) alb.register({ id: instance.id, name: spec.name, host: instance.host, port: servers.targetPort, endpoint });
+      if (!again) alb.register({ id: instance.id, name: spec.name, host: instance.host, port: instance.targetPort, endpoint });
       return instance;
     };
 
@@ -138,13 +142,13 @@ export const webServersService: EmulatedService = {
     try {
       if (servers.kind === "instances") {
         ctx.onEvent({ type: "progress", phase: "up", message: `starting ${servers.instances.length} seed server(s)` });
-        await Promise.all(servers.instances.map((i) => launch({ name: i.name, groups: i.securityGroups, ...(i.subnetCidr ? { subnetCidr: i.subnetCidr } : {}), userData: i.userData })));
+        await Promise.all(servers.instances.map((i) => launch({ name: i.name, groups: i.securityGroups, ...(i.subnetCidr ? { subnetCidr: i.subnetCidr } : {}), userData: i.userData, targetPort: i.targetPort })));
       } else {
         const asg = servers;
         let serial = 0;
         const launchOne = () => {
           const cidr = asg.subnetCidrs[serial % Math.max(1, asg.subnetCidrs.length)];
-          return launch({ name: `${asg.name}-${serial++}`, groups: asg.securityGroups, ...(cidr ? { subnetCidr: cidr } : {}), userData: asg.userData });
+          return launch({ name: `${asg.name}-${serial++}`, groups: asg.securityGroups, ...(cidr ? { subnetCidr: cidr } : {}), userData: asg.userData, targetPort: asg.targetPort });
         };
         ctx.onEvent({ type: "progress", phase: "up", message: `starting the Auto Scaling group's ${asg.desired} seed server(s) (min ${asg.min}, max ${asg.max})` });
         await Promise.all(Array.from({ length: asg.desired }, launchOne));
@@ -184,7 +188,7 @@ export const webServersService: EmulatedService = {
       facts(id) {
         const i = instances.find((x) => x.id === id);
         if (!i) return undefined;
-        return { id: i.id, name: i.name, appPort: i.userData.port, targetPort: servers.targetPort, ...(i.exit ? { exit: i.exit } : {}), ...(i.databaseHop ? { databaseHop: i.databaseHop } : {}) };
+        return { id: i.id, name: i.name, appPort: i.userData.port, targetPort: i.targetPort, ...(i.exit ? { exit: i.exit } : {}), ...(i.databaseHop ? { databaseHop: i.databaseHop } : {}) };
       },
       async kill(id) {
         const i = find(id);
@@ -198,7 +202,7 @@ export const webServersService: EmulatedService = {
         if (i.process?.running()) throw new LifecycleError("ERR_USAGE", `instance ${id} is still running`);
         await i.process?.dispose();
         i.process = undefined;
-        await launch({ name: i.name, groups: i.endpoint.groups, userData: i.userData }, i); // its user data runs again
+        await launch({ name: i.name, groups: i.endpoint.groups, userData: i.userData, targetPort: i.targetPort }, i); // its user data runs again
       },
     };
     return { [Symbol.asyncDispose]: dispose };

@@ -13,6 +13,8 @@ import { removeSynthFixtures } from "../test-support/synth-fixture.js";
 import { runFailoverDrill, type FailureMode } from "./failover-drill.js";
 import { runSmokeTest, type SmokeResult } from "./smoke-test.js";
 import { quietContext } from "../events.js";
+import { asEnvironment } from "../local/local-engine.js";
+import { smokeTargetOf } from "../run-lifecycle.js";
 
 const test = suite("probes");
 test.after(() => {
@@ -20,17 +22,8 @@ test.after(() => {
   assertAllDisposed();
 });
 
-function smokeTarget(env: LocalEnvironment) {
-  const http = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect");
-  return {
-    baseUrl: env.url,
-    ...(http ? { redirectFromUrl: http.url } : {}),
-    ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
-    expectedTargets: env.instances().length,
-    sharedStore: env.stack.database !== undefined,
-    stickiness: env.stack.targetGroup.stickiness !== undefined,
-  };
-}
+/** What the lifecycle would smoke-test: the same wiring as `seedstack run` (the local engine's view, smokeTargetOf). */
+const smokeTarget = (env: LocalEnvironment) => smokeTargetOf(asEnvironment(env));
 const names = (r: SmokeResult) => r.checks.map((c) => `${c.ok ? "ok" : "FAILED"}: ${c.name} (${c.detail})`);
 
 test("smoke, the TLS pair: pinned certificate, redirect, round trip of a big integer, both targets", async () => {

@@ -1,23 +1,27 @@
 /**
  * The smoke test, against any base URL (the local engine's, or a real ALB's): GET/POST/GET round
  * trip with an integer far beyond 2^53, /status, every target reached (X-Served-By), the same
- * value from every instance when a database is shared, the HTTP -> HTTPS redirect, TLS verified
- * against the stack's certificate by pinning it, and stickiness when enabled. Each check retries
- * until it passes or the deadline passes (Terratest's HTTP-with-retry: an environment that was
- * just created is eventually consistent). The result is data: JSON and Markdown come from it.
+ * value from every instance when a database is shared, the HTTP -> HTTPS redirect followed to
+ * where it leads (redirect-check.ts), TLS verified against the stack's certificate by pinning it,
+ * and stickiness when enabled. Each check retries until it passes or the deadline passes
+ * (Terratest's HTTP-with-retry: an environment that was just created is eventually consistent).
+ * Every check is in the result: run, or skipped with the reason, so a check that does not apply
+ * is never mistaken for one that was forgotten. The result is data: JSON and Markdown come from it.
  */
-import { X509Certificate } from "node:crypto";
-import { connect } from "node:tls";
 import { throwIfCancelled } from "../errors.js";
 import type { RunContext } from "../events.js";
 import { header, httpClient, type HttpClient, type HttpResult } from "./http-client.js";
+import { followRedirect } from "./redirect-check.js";
+import { tlsHandshake } from "./tls-handshake.js";
 
 /** What to test and what to expect. */
 export interface SmokeTarget {
   /** The URL clients use (https:// when the stack has TLS). */
   readonly baseUrl: string;
-  /** The plain-HTTP listener, to check its redirect to HTTPS; absent: no redirect expected. */
+  /** The plain-HTTP listener, which must redirect to HTTPS (the redirect is followed); absent: the check is skipped. */
   readonly redirectFromUrl?: string;
+  /** Why no redirect is checked, when `redirectFromUrl` is absent (the skipped check says it). */
+  readonly redirectSkipped?: string;
   /** The stack's certificate, pinned for every HTTPS request. */
   readonly certificatePem?: string;
   /** How many distinct instances must answer. */
@@ -31,7 +35,10 @@ export interface SmokeTarget {
 /** One check's outcome. */
 export interface SmokeCheck {
   readonly name: string;
+  /** Passed, or skipped (then `skipped` says why). */
   readonly ok: boolean;
+  /** Why the check was not run; absent when it ran. */
+  readonly skipped?: string;
   readonly detail: string;
   readonly attempts: number;
   /** Wall time of the check, retries included. */
@@ -52,7 +59,7 @@ export interface SmokeResult {
 /** A number no float can hold: JSON.parse would round it. */
 export const BIG_SEED = "123456789012345678901234567890123456789";
 
-type Attempt = { ok: true; detail: string } | { ok: false; detail: string };
+type Attempt = { ok: boolean; detail: string };
 
 /** Run every check; never throws for a failing check (the result says), only on cancellation. */
 export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options: { deadlineMs?: number; requestTimeoutMs?: number } = {}): Promise<SmokeResult> {
@@ -84,12 +91,16 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
     checks.push(result);
     ctx.onEvent({ type: "check", phase: "smoke", name, ok: result.ok, detail: result.detail, ms: result.ms });
   };
+  const skip = (name: string, why: string) => {
+    checks.push({ name, ok: true, skipped: why, detail: `skipped: ${why}`, attempts: 0, ms: 0, latenciesMs: [] });
+    ctx.onEvent({ type: "check", phase: "smoke", name, ok: true, skipped: true, detail: `skipped: ${why}` });
+  };
   const describe = (r: HttpResult) => (r.error ? r.error : `${r.status} ${JSON.stringify(r.body.slice(0, 80))}${header(r, "x-served-by") ? ` from ${header(r, "x-served-by")}` : ""}`);
 
   try {
-    if (target.certificatePem && base.startsWith("https:")) {
-      await check("TLS: the listener presents the stack's certificate (pinned, verified)", async () => pinnedHandshake(base, target.certificatePem!, timeoutMs));
-    }
+    const tlsName = target.certificatePem ? "TLS: the listener presents the stack's certificate (pinned, verified)" : "TLS: the listener presents a certificate the system's CAs trust (verified)";
+    if (!base.startsWith("https:")) skip(tlsName, "the URL is plain HTTP (the stack has no HTTPS listener)");
+    else await check(tlsName, async () => tlsHandshake(base, target.certificatePem, timeoutMs));
     await check("GET /status answers 200 OK", async (send) => {
       const r = await send(`${base}/status`);
       return r.status === 200 && r.body === "OK" ? { ok: true, detail: describe(r) } : { ok: false, detail: describe(r) };
@@ -118,8 +129,10 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
       const detail = `${seen.size} of ${target.expectedTargets}: ${[...seen.keys()].join(", ") || "none"}`;
       return seen.size >= target.expectedTargets ? { ok: true, detail } : { ok: false, detail };
     });
-    if (target.sharedStore) {
-      await check("every instance reads the same value (shared database)", async (send) => {
+    const sharedName = "every instance reads the same value (shared database)";
+    if (!target.sharedStore) skip(sharedName, "no database: each instance keeps its own seed");
+    else {
+      await check(sharedName, async (send) => {
         for (const who of [...seen.keys()]) if (seen.get(who) !== BIG_SEED) seen.delete(who);
         for (let i = 0; i < 10 * target.expectedTargets && seen.size < target.expectedTargets; i++) {
           const r = await send(`${base}/`);
@@ -130,15 +143,13 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
         return seen.size >= target.expectedTargets ? { ok: true, detail: `${seen.size} instances answer ${BIG_SEED.slice(0, 6)}...` } : { ok: false, detail: `only ${seen.size} instances seen` };
       });
     }
-    if (target.redirectFromUrl) {
-      await check("plain HTTP redirects to HTTPS (301, same path)", async (send) => {
-        const r = await send(`${target.redirectFromUrl!.replace(/\/$/, "")}/status?probe=1`);
-        const location = header(r, "location") ?? "";
-        return r.status === 301 && location.startsWith("https://") && location.endsWith("/status?probe=1") ? { ok: true, detail: `301 -> ${location}` } : { ok: false, detail: `${describe(r)} location ${location || "none"}` };
-      });
-    }
-    if (target.stickiness) {
-      await check("stickiness: the AWSALB cookie keeps a client on one instance", async (send) => {
+    const redirectName = `plain HTTP redirects to HTTPS, and the redirect leads there (${target.certificatePem ? "pinned" : "verified"} TLS, same path and query, 200)`;
+    if (!target.redirectFromUrl) skip(redirectName, target.redirectSkipped ?? "no plain-HTTP address of the load balancer was given");
+    else await check(redirectName, async (send) => followRedirect(target.redirectFromUrl!, send, { certificatePem: target.certificatePem, timeoutMs, describe }));
+    const stickyName = "stickiness: the AWSALB cookie keeps a client on one instance";
+    if (!target.stickiness) skip(stickyName, "the target group has no stickiness");
+    else {
+      await check(stickyName, async (send) => {
         const first = await send(`${base}/`);
         const cookies = first.headers["set-cookie"];
         const awsalb = (Array.isArray(cookies) ? cookies : cookies ? [cookies] : []).find((c) => c.startsWith("AWSALB="));
@@ -153,22 +164,4 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
     await client.close();
   }
   return { ok: checks.every((c) => c.ok), baseUrl: target.baseUrl, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, checks };
-}
-
-/** A TLS handshake that trusts only `pem`, and whose peer certificate is exactly `pem`. */
-async function pinnedHandshake(url: string, pem: string, timeoutMs: number): Promise<Attempt> {
-  const u = new URL(url);
-  const expected = new X509Certificate(pem).fingerprint256;
-  return new Promise((resolve) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port || 443), ca: pem, ...(/^[\d.]+$/.test(u.hostname) ? {} : { servername: u.hostname }), timeout: timeoutMs }, () => {
-      const got = socket.getPeerX509Certificate()?.fingerprint256;
-      socket.end();
-      resolve(got === expected ? { ok: true, detail: `${socket.getProtocol()}, certificate SHA-256 ${expected.slice(0, 23)}...` } : { ok: false, detail: `the peer's certificate ${got} is not the stack's ${expected}` });
-    });
-    socket.once("error", (err) => resolve({ ok: false, detail: `TLS handshake failed: ${err.message}` }));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve({ ok: false, detail: `no TLS handshake within ${timeoutMs} ms` });
-    });
-  });
 }

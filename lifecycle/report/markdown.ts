@@ -57,7 +57,7 @@ export function reportMarkdown(r: RunReport): string {
     for (const c of r.smoke.checks) {
       const sorted = [...c.latenciesMs].sort((a, b) => a - b);
       const lat = sorted.length ? `${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} / ${sorted.at(-1)!.toFixed(1)} ms` : "-";
-      lines.push(`| ${cell(c.name)} | ${c.ok ? "✅" : "❌"} | ${c.attempts} | ${lat} | ${cell(c.detail)} |`);
+      lines.push(`| ${cell(c.name)} | ${c.skipped ? "⏭️ skipped" : c.ok ? "✅" : "❌"} | ${c.attempts} | ${lat} | ${cell(c.detail)} |`);
     }
   }
   for (const d of r.drills) lines.push("", ...drillMarkdown(d));

@@ -4,6 +4,7 @@ import { LifecycleError } from "../errors.js";
 import { removeSynthFixtures, stackJson, synthFixture } from "../test-support/synth-fixture.js";
 import { parseStack, readStack } from "./read-stack.js";
 import type { SecurityGroupRule } from "./stack.js";
+import { summarizeStack } from "./stack-summary.js";
 
 const test = suite("read-stack");
 test.after(() => removeSynthFixtures());
@@ -17,6 +18,7 @@ test("classic: two instances from their user data, the health check, the redirec
   assert.equal(stack.servers.instances.map((i) => i.name), ["seedstack-classic-web-0", "seedstack-classic-web-1"]);
   assert.equal(stack.servers.instances[0]!.userData, { port: 8080, store: "memory", drainSeconds: 15, logLevel: "info" });
   assert.is(stack.servers.targetPort, 8080);
+  assert.equal(stack.servers.instances.map((i) => i.targetPort), [8080, 8080]);
   assert.equal(stack.targetGroup.healthCheck, {
     path: "/status",
     port: "traffic-port",
@@ -37,6 +39,7 @@ test("classic: two instances from their user data, the health check, the redirec
     ],
   );
   assert.equal(stack.certificate, {
+    source: "tls_self_signed_cert.lb_certificate_cert_33E92111",
     commonName: "seedstack-classic load balancer (self-signed)",
     organization: "seedstack",
     keyAlgorithm: "ECDSA",
@@ -108,6 +111,18 @@ test("every problem of a broken stack is reported at once, naming where", async 
   assert.match(err!.message, /health_check\.interval: expected a whole number from 5 to 300, got "soon"/);
   assert.match(err!.message, /health_check\.matcher: expected HTTP codes/);
   assert.match(err!.message, /lb_targets_[0-9A-F]+\.port: is missing/);
+});
+
+test("each attachment keeps its own port (AWS registers each target on its attachment's port)", async () => {
+  const json = await stackJson("classic");
+  const attachments = Object.entries(json.resource.aws_lb_target_group_attachment as Record<string, Record<string, any>>).sort(([a], [b]) => a.localeCompare(b));
+  attachments[0]![1].port = 8081;
+  delete attachments[1]![1].port; // the target group's port
+  const stack = parseStack(json, "classic", "test.json");
+  assert.ok(stack.servers.kind === "instances");
+  if (stack.servers.kind !== "instances") return;
+  assert.equal(stack.servers.instances.map((i) => [i.name, i.targetPort]), [["seedstack-classic-web-0", 8081], ["seedstack-classic-web-1", 8080]]);
+  assert.match(summarizeStack(stack).find((l) => l.label === "servers")!.value, /registered on seedstack-classic-web-0:8081, seedstack-classic-web-1:8080$/);
 });
 
 test("a stack that is not there: the error lists what is", async () => {

@@ -12,12 +12,12 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import { Problems, blockAt, booleanAt, integerAt, objectAt, stringAt, stringListAt } from "./problems.js";
+import { readListenerCertificate } from "./read-certificate.js";
 import { readSecurityGroups } from "./read-security-groups.js";
 import { isExpression, parseReference } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
 import type {
   Address,
-  CertificateSpec,
   DatabaseSpec,
   HealthCheckSpec,
   InstanceSpec,
@@ -111,7 +111,8 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
 
   const servers = readServers(resources, tgAddress, targetGroup.port, groupRefs, cidrsOf, problems);
   const database = readDatabase(resources, groupRefs, cidrsOf, problems);
-  const certificate = listeners.some((l) => l.protocol === "HTTPS") ? readCertificate(resources, problems) : undefined;
+  const https = listeners.find((l) => l.protocol === "HTTPS" && l.action.type === "forward") ?? listeners.find((l) => l.protocol === "HTTPS");
+  const certificate = https?.certificate;
 
   if (problems.list.length > 0) throw invalid(name, file, problems);
   const resourceCounts = Object.fromEntries(Object.entries(resources).map(([type, byName]) => [type, Object.keys(byName ?? {}).length]));
@@ -198,7 +199,8 @@ function readListeners(resources: ResourceSection, lbAddress: Address, tgAddress
       };
     }
     const sslPolicy = typeof body.ssl_policy === "string" ? body.ssl_policy : undefined;
-    listeners.push({ address, port, protocol, action: spec, ...(sslPolicy ? { sslPolicy } : {}) });
+    const certificate = protocol === "HTTPS" ? readListenerCertificate(resources, address, body, problems) : undefined;
+    listeners.push({ address, port, protocol, action: spec, ...(sslPolicy ? { sslPolicy } : {}), ...(certificate ? { certificate } : {}) });
   }
   return listeners.sort((a, b) => a.port - b.port);
 }
@@ -255,7 +257,6 @@ function readServers(
   }
 
   const instances: InstanceSpec[] = [];
-  let targetPort = tgPort;
   for (const [address, body] of resourcesOfType(resources, "aws_lb_target_group_attachment")) {
     if (parseReference(body.target_group_arn)?.address !== tgAddress) continue;
     const instanceAddress = parseReference(body.target_id)?.address ?? "";
@@ -264,7 +265,8 @@ function readServers(
       problems.add(`${address}.target_id`, `registers ${JSON.stringify(body.target_id)}, which is not an instance of this stack`);
       continue;
     }
-    targetPort = integerAt(body, "port", address, problems, { min: 1, max: 65535 }, tgPort);
+    // Each attachment registers its instance on its own port (AWS probes and forwards to each one's).
+    const targetPort = integerAt(body, "port", address, problems, { min: 1, max: 65535 }, tgPort);
     const tags = (instance.tags as Record<string, unknown> | undefined) ?? {};
     instances.push({
       address: instanceAddress,
@@ -272,10 +274,11 @@ function readServers(
       securityGroups: groupRefs(stringListAt(instance, "vpc_security_group_ids", instanceAddress, problems), `${instanceAddress}.vpc_security_group_ids`),
       ...(cidrsOf([String(instance.subnet_id ?? "")])[0] ? { subnetCidr: cidrsOf([String(instance.subnet_id)])[0]! } : {}),
       userData: userDataOf(instance.user_data, instanceAddress),
+      targetPort,
     });
   }
   if (instances.length === 0) problems.add(tgAddress, "no instance or Auto Scaling group is registered with the target group");
-  return { kind: "instances", instances, targetPort };
+  return { kind: "instances", instances, targetPort: tgPort };
 }
 
 function readDatabase(
@@ -301,39 +304,4 @@ function readDatabase(
     securityGroups: groupRefs(stringListAt(body, "vpc_security_group_ids", address, problems), `${address}.vpc_security_group_ids`),
     subnetCidrs: group ? cidrsOf(stringListAt(group, "subnet_ids", subnetGroup!, problems)) : [],
   };
-}
-
-/** The certificate to serve HTTPS with: the stack's self-signed one, or one like the ACM certificate it names. */
-function readCertificate(resources: ResourceSection, problems: Problems): CertificateSpec {
-  const certs = resourcesOfType(resources, "tls_self_signed_cert");
-  if (certs.length > 0) {
-    const [address, cert] = certs[0]!;
-    const subject = blockAt(cert.subject, `${address}.subject`, problems) ?? {};
-    const keyAddress = parseReference(cert.private_key_pem)?.address ?? "";
-    const key = resourcesOfType(resources, "tls_private_key").find(([a]) => a === keyAddress)?.[1];
-    if (!key) problems.add(`${address}.private_key_pem`, "does not name a tls_private_key of this stack");
-    const algorithm = stringAt(key ?? {}, "algorithm", keyAddress, problems, "RSA", ["RSA", "ECDSA"]) as "RSA" | "ECDSA";
-    return {
-      commonName: stringAt(subject, "common_name", `${address}.subject`, problems, "localhost"),
-      ...(typeof subject.organization === "string" ? { organization: subject.organization } : {}),
-      keyAlgorithm: algorithm,
-      ...(algorithm === "ECDSA" ? { ecdsaCurve: ecdsaCurve(key ?? {}, keyAddress, problems) } : {}),
-      ...(algorithm === "RSA" ? { rsaBits: integerAt(key ?? {}, "rsa_bits", keyAddress, problems, { min: 1024, max: 8192 }, 2048) } : {}),
-      validityHours: integerAt(cert, "validity_period_hours", address, problems, { min: 1, max: 876000 }),
-      serverAuth: stringListAt(cert, "allowed_uses", address, problems).includes("server_auth"),
-    };
-  }
-  // An ACM certificate (existing ARN, or DNS-validated): locally we stand in with a self-signed
-  // one for its domain, since the real one's key never leaves AWS.
-  const acm = resourcesOfType(resources, "aws_acm_certificate")[0];
-  const domain = acm && typeof acm[1].domain_name === "string" ? acm[1].domain_name : "localhost";
-  return { commonName: domain, keyAlgorithm: "ECDSA", ecdsaCurve: "P256", validityHours: 24, serverAuth: true };
-}
-
-/** The key's curve; terraform's default, P224, is one WebCrypto (and so the local certificate) cannot make. */
-function ecdsaCurve(key: Record<string, unknown>, address: string, problems: Problems): "P256" | "P384" | "P521" {
-  const curve = stringAt(key, "ecdsa_curve", address, problems, "P224");
-  if (curve === "P256" || curve === "P384" || curve === "P521") return curve;
-  problems.add(`${address}.ecdsa_curve`, `is ${curve}${key.ecdsa_curve === undefined ? " (terraform's default)" : ""}; the local engine generates P256, P384 or P521 certificates`);
-  return "P256";
 }

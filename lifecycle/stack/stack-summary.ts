@@ -2,7 +2,7 @@
  * A plan-like summary of what a stack contains, in the words the course uses: what the local
  * engine will start, and the settings that decide how it behaves.
  */
-import type { Stack } from "./stack.js";
+import type { InstanceSpec, Stack } from "./stack.js";
 
 /** One line of the summary: a label and what the stack says. */
 export interface SummaryLine {
@@ -21,7 +21,7 @@ export function summarizeStack(stack: Stack): SummaryLine[] {
       label: "servers",
       value:
         s.kind === "instances"
-          ? `${s.instances.length} EC2 instances (${s.instances.map((i) => i.name).join(", ")}), app on port ${s.instances[0]?.userData.port}, ${s.instances[0]?.userData.store} store`
+          ? `${s.instances.length} EC2 instances (${s.instances.map((i) => i.name).join(", ")}), app on port ${s.instances[0]?.userData.port}, ${s.instances[0]?.userData.store} store${registeredPorts(s.instances, stack.targetGroup.port)}`
           : `Auto Scaling group ${s.name}: min ${s.min} / desired ${s.desired} / max ${s.max}, ${s.healthCheckType} health checks, grace ${s.gracePeriodSeconds} s, app on port ${s.userData.port}, ${s.userData.store} store`,
     },
     { label: "listeners", value: stack.loadBalancer.listeners.map((l) => `${l.protocol}:${l.port} ${l.action.type === "forward" ? "-> targets" : `-> ${l.action.statusCode} ${l.action.protocol}:${l.action.port}`}`).join(", ") },
@@ -34,6 +34,12 @@ export function summarizeStack(stack: Stack): SummaryLine[] {
     { label: "database", value: stack.database ? `PostgreSQL "${stack.database.name}" on ${stack.database.port} (user ${stack.database.username})` : "none (each server keeps its seed in memory)" },
     { label: "certificate", value: stack.certificate ? `${stack.certificate.keyAlgorithm}${stack.certificate.ecdsaCurve ? ` ${stack.certificate.ecdsaCurve}` : ""}, CN "${stack.certificate.commonName}", ${stack.certificate.validityHours} h` : "none (plain HTTP)" },
   ];
+}
+
+/** Where attachments register instances, when that is not simply the target group's port. */
+function registeredPorts(instances: readonly InstanceSpec[], targetGroupPort: number): string {
+  if (instances.every((i) => i.targetPort === targetGroupPort)) return "";
+  return `, registered on ${instances.map((i) => `${i.name}:${i.targetPort}`).join(", ")}`;
 }
 
 /** The fastest the lifecycle can go on this stack's settings (seconds): come up, detect, recover. */

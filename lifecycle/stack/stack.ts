@@ -31,11 +31,18 @@ export interface InstanceSpec {
   /** Literal subnet CIDR when resolvable, for modelled private addresses. */
   readonly subnetCidr?: string;
   readonly userData: UserDataFacts;
+  /** The port its attachment registers it on (the attachment's `port`, else the target group's). */
+  readonly targetPort: number;
 }
 
 /** The servers: fixed instances attached to the target group, or an Auto Scaling group. */
 export type ServerGroup =
-  | { readonly kind: "instances"; readonly instances: readonly InstanceSpec[]; readonly targetPort: number }
+  | {
+      readonly kind: "instances";
+      readonly instances: readonly InstanceSpec[];
+      /** The target group's port; each instance keeps its own attachment's port (`InstanceSpec.targetPort`). */
+      readonly targetPort: number;
+    }
   | {
       readonly kind: "auto-scaling";
       readonly address: Address;
@@ -91,6 +98,8 @@ export interface ListenerSpec {
   readonly protocol: "HTTP" | "HTTPS";
   readonly action: ListenerAction;
   readonly sslPolicy?: string;
+  /** HTTPS: the certificate its `certificate_arn` names (followed to the stack's TLS resources). */
+  readonly certificate?: CertificateSpec;
 }
 
 /** The load balancer. */
@@ -105,6 +114,11 @@ export interface LoadBalancerSpec {
 
 /** The self-signed certificate the stack generates (tls_private_key + tls_self_signed_cert). */
 export interface CertificateSpec {
+  /**
+   * What it stands for: the `tls_self_signed_cert` address, or (for a certificate whose key stays
+   * in AWS: requested from ACM, or named by ARN) the certificate resource or ARN it stands in for.
+   */
+  readonly source: string;
   readonly commonName: string;
   readonly organization?: string;
   readonly keyAlgorithm: "ECDSA" | "RSA";
@@ -163,6 +177,7 @@ export interface Stack {
   readonly loadBalancer: LoadBalancerSpec;
   readonly targetGroup: TargetGroupSpec;
   readonly database?: DatabaseSpec;
+  /** The certificate of the HTTPS listener clients use (each HTTPS listener has its own, `ListenerSpec.certificate`). */
   readonly certificate?: CertificateSpec;
   readonly securityGroups: ReadonlyMap<Address, SecurityGroupSpec>;
   /** The VPC's CIDR block, when literal (rules may reference it). */

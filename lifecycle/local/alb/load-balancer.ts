@@ -38,6 +38,11 @@ export interface TargetView {
   /** Why the last health check failed, while it is failing. */
   readonly reason?: string;
   readonly lastProbe?: ProbeResult;
+  /**
+   * While the security groups block the health check: what it would find once they allow it (a
+   * probe past the block, for diagnoses only; AWS sends none, and target health never reads it).
+   */
+  readonly probeBeyondBlock?: ProbeResult;
   /** The verdict of the security groups on load balancer -> target (traffic and health check). */
   readonly hop: HopVerdict;
   readonly healthCheckHop: HopVerdict;
@@ -59,8 +64,8 @@ export interface LoadBalancerOptions {
   /** The load balancer as a security-group endpoint (its groups, a modelled address). */
   readonly endpoint: HopEndpoint;
   readonly idleTimeoutSeconds: number;
-  /** PEM key and certificate for HTTPS listeners. */
-  readonly tls?: { readonly key: string; readonly cert: string };
+  /** PEM key and certificate of each HTTPS listener (by listener address): each serves the one it names. */
+  readonly tls?: ReadonlyMap<Address, { readonly key: string; readonly cert: string }>;
   /** The client's address for security-group checks; default: the connection's real peer address. */
   readonly clientAddress?: string;
   /** Divides every duration (health-check interval and timeout, deregistration delay, idle timeout); 1 in real runs. */
@@ -85,6 +90,7 @@ interface LiveTarget extends TargetRegistration {
   draining: boolean;
   inFlight: number;
   lastProbe?: ProbeResult;
+  probeBeyondBlock?: ProbeResult;
   readonly pool: Pool;
   readonly hop: HopVerdict;
   readonly healthCheckHop: HopVerdict;
@@ -118,10 +124,11 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
     t.probing = true;
     try {
       const port = hc.port === "traffic-port" ? t.port : hc.port;
-      const result: ProbeResult = t.healthCheckHop.allowed
-        ? await probe({ host: t.host, port, path: hc.path, matcher: hc.matcher, timeoutMs })
-        : { ok: false, kind: "blocked", reason: t.healthCheckHop.message };
+      const direct = await probe({ host: t.host, port, path: hc.path, matcher: hc.matcher, timeoutMs });
+      // A blocked hop fails the health check; what lies behind the block is kept for diagnoses only.
+      const result: ProbeResult = t.healthCheckHop.allowed ? direct : { ok: false, kind: "blocked", reason: t.healthCheckHop.message };
       if (!targets.includes(t)) return;
+      if (!t.healthCheckHop.allowed) t.probeBeyondBlock = direct;
       const before = stateOf(t);
       t.lastProbe = result;
       t.health = recordProbe(t.health, result.ok ? { ok: true } : { ok: false, reason: result.reason }, hc);
@@ -187,11 +194,9 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   const localPorts = new Map<number, number>();
   try {
     for (const spec of options.listeners) {
-      if (spec.protocol === "HTTPS" && !options.tls) throw new Error(`listener ${spec.address} is HTTPS but no certificate was given`);
-      const server: Server =
-        spec.protocol === "HTTPS"
-          ? createHttpsServer({ key: options.tls!.key, cert: options.tls!.cert, minVersion: "TLSv1.2" })
-          : createHttpServer();
+      const tls = options.tls?.get(spec.address);
+      if (spec.protocol === "HTTPS" && !tls) throw new Error(`listener ${spec.address} is HTTPS but no certificate was given`);
+      const server: Server = spec.protocol === "HTTPS" ? createHttpsServer({ key: tls!.key, cert: tls!.cert, minVersion: "TLSv1.2" }) : createHttpServer();
       server.keepAliveTimeout = idleTimeoutMs;
       server.on("connection", admit(spec));
       server.on("request", (req, res) => void handle(spec, localPorts)(req, res));
@@ -257,6 +262,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
         state: stateOf(t),
         ...(t.health.state !== "healthy" && t.health.reason ? { reason: t.health.reason } : {}),
         ...(t.lastProbe ? { lastProbe: t.lastProbe } : {}),
+        ...(t.probeBeyondBlock ? { probeBeyondBlock: t.probeBeyondBlock } : {}),
         hop: t.hop,
         healthCheckHop: t.healthCheckHop,
       })),
