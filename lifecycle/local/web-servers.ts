@@ -103,6 +103,7 @@ export const webServersService: EmulatedService = {
             drainSeconds: spec.userData.drainSeconds,
             logLevel: spec.userData.logLevel,
             quiet: w.settings.quietServers,
+            track: w.settings.track,
             env: storeEnvironment(w, spec, databaseHop),
           },
           ctx.signal,
