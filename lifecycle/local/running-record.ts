@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { LifecycleError } from "../errors.js";
+import { onExit } from "./exit-hook.js";
 import { identify, stillRunning, type ProcessIdentity } from "./process-identity.js";
 import type { ProcessTracker } from "./process-tracker.js";
 
@@ -50,8 +51,11 @@ export interface RunningRecord extends ProcessTracker {
   readonly file: string;
   /** A listener's URL, once it listens. */
   url(url: string): void;
-  /** Everything is down: remove the record. */
-  release(): void;
+  /**
+   * The run is over: remove the record when everything in it is gone; when something could not be
+   * stopped, it stays for `seedstack down`. Returns whether it was removed.
+   */
+  release(): boolean;
 }
 
 /** What reaping a record found. */
@@ -155,6 +159,14 @@ export function claimRunningRecord(projectDir: string, stack: string, command: s
     data = change(data);
     save();
   };
+  // A forced exit (second Ctrl-C, an uncaught error) ends us before teardown updates the record:
+  // reap what it holds, synchronously, and remove it (the exit hook runs sync calls only).
+  const forgetOnExit = onExit(() => {
+    if (released) return;
+    released = true;
+    reapRunningRecord(data);
+    removeRecord(file);
+  });
   return {
     file,
     process(pid, role, address) {
@@ -170,10 +182,12 @@ export function claimRunningRecord(projectDir: string, stack: string, command: s
       update((d) => ({ ...d, urls: [...d.urls, url] }));
     },
     release() {
-      if (released) return;
+      if (released) return !existsSync(file);
+      forgetOnExit();
       released = true;
-      rmSync(file, { force: true });
-      removeDirIfEmpty(dirname(file));
+      if (data.processes.length > 0 || data.folders.length > 0) return false;
+      removeRecord(file);
+      return true;
     },
   };
 }
