@@ -20,7 +20,9 @@ import {
   type RunningRecordData,
 } from "../local/running-record.js";
 import type { Renderer } from "./render.js";
-import { readUpState, stateFile } from "./state-file.js";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { readUpState, removeDirIfEmpty, stateFile } from "./state-file.js";
 
 /** What a recorded command needs of the CLI. */
 export interface RecordDeps {
@@ -53,7 +55,12 @@ export async function withRunningRecord<T>(deps: RecordDeps, command: string, wo
 /** `seedstack down` on the local engine: stop a live `up`, reap what killed runs left. Resolves with the exit code. */
 export async function downLocal(deps: Omit<RecordDeps, "ctx">): Promise<number> {
   const files = recordFilesOf(deps.projectDir, deps.stack);
-  readUpState(stateFile(deps.projectDir, deps.stack)); // removes the published state of a killed `up`
+  const published = stateFile(deps.projectDir, deps.stack);
+  if (!readUpState(published)) {
+    // A killed `up` published its URLs and certificate and could not take them back.
+    rmSync(published.replace(/\.json$/, ".pem"), { force: true });
+    removeDirIfEmpty(dirname(published));
+  }
   let didSomething = false;
   for (const file of files) {
     const data = readRunningRecord(file);
