@@ -42,6 +42,8 @@ export interface PostgresClusterOptions {
   readonly track?: ProcessTracker;
   /** More folders to remove if we die while the cluster runs (the password file's). @default none */
   readonly removeWithCluster?: readonly string[];
+  /** Aborting it while the cluster starts kills what runs (initdb, the server) and rejects at once. @default never */
+  readonly signal?: AbortSignal;
 }
 
 /** A running cluster. */
@@ -88,7 +90,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
     forgetOnEnd();
     forgetDir();
   };
-  const supervision: Supervision = { track, removeOnLifelineLoss: [dir, ...(options.removeWithCluster ?? [])] };
+  const supervision: Supervision = { track, removeOnLifelineLoss: [dir, ...(options.removeWithCluster ?? [])], ...(options.signal ? { signal: options.signal } : {}) };
 
   let install: PostgresInstall;
   let runAs: RunAs | undefined;
@@ -157,6 +159,8 @@ async function freePort(): Promise<number> {
 interface Supervision {
   readonly track: ProcessTracker;
   readonly removeOnLifelineLoss: readonly string[];
+  /** Cancels the start: the program running then is killed at once (a cancelled run must end within seconds). */
+  readonly signal?: AbortSignal;
 }
 
 interface RunOptions {
@@ -221,6 +225,15 @@ function runToCompletion(command: string, args: readonly string[], options: RunO
       killGroup(child.pid!);
       reject(new Error(`${command} did not finish within ${options.deadlineMs} ms`));
     }, options.deadlineMs);
+    const cancel = options.supervision.signal;
+    const onAbort = () => {
+      clearTimeout(timer);
+      killGroup(child.pid);
+      reject(new Error(`${command} cancelled`));
+    };
+    if (cancel?.aborted) onAbort();
+    cancel?.addEventListener("abort", onAbort, { once: true });
+    child.once("exit", () => cancel?.removeEventListener("abort", onAbort));
     child.once("error", (err) => {
       clearTimeout(timer);
       reject(new Error(`cannot run ${command}${options.runAs ? ` as uid ${options.runAs.uid}` : ""}: ${err.message}`));
@@ -251,11 +264,18 @@ function startServer(install: PostgresInstall, dataDir: string, port: number, op
       reject(new Error(message));
     };
     const timer = setTimeout(() => fail(`postgres did not accept connections within ${options.deadlineMs} ms`), options.deadlineMs);
+    // Cancelled while starting: kill it now; once it runs, stopping it is teardown's job (a fast shutdown).
+    const cancel = options.supervision.signal;
+    const onAbort = () => fail("postgres start cancelled");
+    if (cancel?.aborted) onAbort();
+    cancel?.addEventListener("abort", onAbort, { once: true });
+    child.once("exit", () => cancel?.removeEventListener("abort", onAbort));
     const onOutput = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       if (!output.includes("database system is ready to accept connections")) return;
       ready = true;
       clearTimeout(timer);
+      cancel?.removeEventListener("abort", onAbort);
       child.stderr?.off("data", onOutput);
       resolve(child);
     };

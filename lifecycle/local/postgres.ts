@@ -35,7 +35,7 @@ export interface LocalDatabase {
 }
 
 /** Start PostgreSQL for the stack's database. */
-export async function startDatabase(spec: DatabaseSpec, track: ProcessTracker = NO_TRACKING): Promise<LocalDatabase> {
+export async function startDatabase(spec: DatabaseSpec, track: ProcessTracker = NO_TRACKING, signal?: AbortSignal): Promise<LocalDatabase> {
   const password = randomBytes(18).toString("base64url");
   // The password file is the servers' (they run as us), kept apart from the cluster's own folder.
   const secrets = mkdtempSync(join(tmpdir(), "seedstack-local-db-secret-"));
@@ -53,7 +53,7 @@ export async function startDatabase(spec: DatabaseSpec, track: ProcessTracker = 
   };
   let cluster;
   try {
-    cluster = await startPostgresCluster({ user: spec.username, password, database: spec.name, tempPrefix: "seedstack-local-db-", onProcessEnd: onExit, track, removeWithCluster: [secrets] });
+    cluster = await startPostgresCluster({ user: spec.username, password, database: spec.name, tempPrefix: "seedstack-local-db-", onProcessEnd: onExit, track, removeWithCluster: [secrets], ...(signal ? { signal } : {}) });
   } catch (err) {
     removeSecrets();
     throw new LifecycleError("ERR_POSTGRES", `could not start PostgreSQL for ${spec.address}: ${(err as Error)?.message ?? err}`);
