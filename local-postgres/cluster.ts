@@ -17,8 +17,8 @@ import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NO_TRACKING, type ProcessTracker } from "../lifecycle/local/process-tracker.js";
-import { spawnSupervised } from "../lifecycle/local/supervisor.js";
+import { NO_TRACKING, type ProcessTracker } from "./process-tracker.js";
+import { spawnSupervised } from "./supervisor.js";
 import { bundledPostgresInstall, type PostgresInstall } from "./install.js";
 import { executableInstall, postgresRunAs, type RunAs } from "./run-as.js";
 
@@ -174,7 +174,7 @@ interface RunOptions {
 }
 
 /**
- * Start a program under a lifeline supervisor (lifecycle/local/supervisor.ts): if we die, it is
+ * Start a program under a lifeline supervisor (supervisor.ts): if we die, it is
  * stopped and the cluster's folders are removed, whatever killed us. Its output is kept in `log`.
  */
 function spawnLogged(command: string, args: readonly string[], options: RunOptions, stopSignal: NodeJS.Signals = "SIGTERM"): ChildProcess {

@@ -17,7 +17,7 @@ import type { Renderer } from "./render.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
-import type { ProcessTracker } from "../local/process-tracker.js";
+import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { downLocal, withRunningRecord } from "./local-record.js";
 
 /** What a handler gets. */

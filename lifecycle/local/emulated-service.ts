@@ -8,7 +8,7 @@ import type { RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
 import type { LocalLoadBalancer } from "./alb/load-balancer.js";
 import type { LocalDatabase } from "./postgres.js";
-import type { ProcessTracker } from "./process-tracker.js";
+import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import type { HopEndpoint } from "./security-groups.js";
 import type { Fleet } from "./web-servers.js";
 

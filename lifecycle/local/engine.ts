@@ -19,7 +19,7 @@ import { databaseService } from "./database-service.js";
 import { diagnoseTarget } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { loadBalancerService } from "./load-balancer-service.js";
-import { NO_TRACKING, type ProcessTracker } from "./process-tracker.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { webServersService, type InstanceView } from "./web-servers.js";
 
 export type { InstanceView } from "./web-servers.js";

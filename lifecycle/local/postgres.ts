@@ -9,7 +9,7 @@
  * `postgres`, created when missing, with binaries that user can reach wherever the checkout lives.
  * The cluster's process and folder go to the exit hook (a crash of ours, a second Ctrl-C) and to
  * the running record (`seedstack down` after a SIGKILL); its supervisor's lifeline stops it and
- * removes its folders when we die in a way no hook sees (local/supervisor.ts).
+ * removes its folders when we die in a way no hook sees (local-postgres/supervisor.ts).
  * TLS: RDS forces it; here the connection is loopback and unencrypted (PGSSLMODE=disable), the
  * one setting the local engine changes.
  */
@@ -21,7 +21,7 @@ import { startPostgresCluster } from "../../local-postgres/cluster.js";
 import { LifecycleError } from "../errors.js";
 import type { DatabaseSpec } from "../stack/stack.js";
 import { onExit } from "./exit-hook.js";
-import { NO_TRACKING, type ProcessTracker } from "./process-tracker.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** A running database. */
 export interface LocalDatabase {

@@ -21,7 +21,7 @@ import { basename, dirname, join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import { onExit } from "./exit-hook.js";
 import { identify, stillRunning, type ProcessIdentity } from "./process-identity.js";
-import type { ProcessTracker } from "./process-tracker.js";
+import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** A recorded process group (its leader). */
 export interface RecordedProcess extends ProcessIdentity {

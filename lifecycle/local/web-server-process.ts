@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { LifecycleError } from "../errors.js";
 import { LIFELINE_ENV, LIFELINE_STDIN } from "../../seed-server/lifeline.js";
 import { killOnExit } from "./exit-hook.js";
-import { NO_TRACKING, type ProcessTracker } from "./process-tracker.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** How to start one server. */
 export interface WebServerOptions {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
-import { spawnSupervised } from "../local/supervisor.js";
+import { spawnSupervised } from "../../local-postgres/supervisor.js";
 
 /** Options of one synthesis. */
 export interface SynthOptions {

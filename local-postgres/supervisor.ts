@@ -18,7 +18,8 @@
  *
  * Its source is a plain CommonJS string run with `node -e`: it must run the same from this
  * TypeScript checkout (tsx), the built CLI (dist/cli) and the Action's single-file bundle, where a
- * separate script file would not exist.
+ * separate script file would not exist. It lives beside the cluster, its first user, at the bottom
+ * of the import tree: the synthesis (lifecycle/stack/synth.ts) uses it too.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
