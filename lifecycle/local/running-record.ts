@@ -110,9 +110,13 @@ export function readRunningRecord(file: string): RunningRecordData | undefined {
   }
 }
 
-/** Whether the record's owner (the seedstack process) is still that very process. */
+/**
+ * Whether the record's owner (the seedstack process) is still that very process. Without a start
+ * time (no /proc) a live pid is taken for the owner, as `down` always did there: the owner is only
+ * ever asked to stop (SIGTERM), never killed with its group, so a wrong guess costs far less.
+ */
 export function ownerAlive(data: RunningRecordData): boolean {
-  return stillRunning(data.owner);
+  return data.owner.startTime === undefined ? pidInUse(data.owner.pid) : stillRunning(data.owner);
 }
 
 /** The running one's details, for a refusal or a `down`. */
