@@ -18,6 +18,8 @@ export const USER_ERROR_CODES = [
   "ERR_SMOKE_FAILED",
   "ERR_DRILL_FAILED",
   "ERR_NO_ENVIRONMENT",
+  // A second `seedstack up` of a stack that is up (local engine): the first one's details say where.
+  "ERR_ALREADY_UP",
   // The terraform engine's failure reasons (lifecycle/terraform/failure.ts), one code each:
   "ERR_STATE_LOCKED",
   "ERR_PLAN_FAILED",
@@ -25,7 +27,7 @@ export const USER_ERROR_CODES = [
 ] as const;
 
 /** Codes of problems with this machine or with a process we started. */
-export const SYSTEM_ERROR_CODES = ["ERR_BUNDLE_MISSING", "ERR_PROCESS_EXITED", "ERR_SPAWN", "ERR_POSTGRES", "ERR_ADDRESS_IN_USE", "ERR_TIMEOUT"] as const;
+export const SYSTEM_ERROR_CODES = ["ERR_BUNDLE_MISSING", "ERR_PROCESS_EXITED", "ERR_SPAWN", "ERR_POSTGRES", "ERR_ADDRESS_IN_USE", "ERR_TIMEOUT", "ERR_RECORD_UNREADABLE"] as const;
 
 /**
  * Resources may be left behind (a destroy failed or was stopped): the environment stays recorded

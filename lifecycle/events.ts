@@ -28,7 +28,15 @@ export type LifecycleEvent =
   | { readonly type: "progress"; readonly phase: Phase; readonly message: string }
   | { readonly type: "summary"; readonly stack: string; readonly lines: readonly SummaryLine[] }
   | { readonly type: "instance-started"; readonly instance: string; readonly name: string; readonly pid: number; readonly address: string }
-  | { readonly type: "instance-exited"; readonly instance: string; readonly code: number | null; readonly signal: string | null; readonly lastLines: readonly string[] }
+  | {
+      readonly type: "instance-exited";
+      readonly instance: string;
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly lastLines: readonly string[];
+      /** We ended it on purpose (the drill's kill, the Auto Scaling group's replacement): news, not a warning. @default false */
+      readonly deliberate?: boolean;
+    }
   | { readonly type: "listener"; readonly protocol: "HTTP" | "HTTPS"; readonly stackPort: number; readonly url: string }
   | { readonly type: "target-health"; readonly instance: string; readonly from: TargetState; readonly to: TargetState; readonly reason?: string; readonly atMs: number }
   | { readonly type: "hop-denied"; readonly hop: string; readonly message: string }

@@ -3,6 +3,10 @@
  * (dist/bundle/seed-server.mjs). Run `seed-server --help` for the options.
  */
 import { runSeedServerCli } from "./cli.js";
+import { exitWhenLifelineCloses } from "./lifeline.js";
+
+// Only when the local engine asks for it (SEEDSTACK_LIFELINE=stdin); never on EC2.
+exitWhenLifelineCloses(process.env);
 
 runSeedServerCli(process.argv.slice(2)).then(
   (status) => process.exit(status),

@@ -40,6 +40,8 @@ export function portEvent(e: CoreEvent, at: string): LifecycleEvent | undefined 
     case "instance-started":
       return { kind: "log", level: "info", message: `instance ${e.instance} (${e.name}) started: pid ${e.pid} at ${e.address}`, at };
     case "instance-exited":
+      // The drill's own kill is expected on every run: a log line, not a `::warning::` annotation.
+      if (e.deliberate) return { kind: "log", level: "info", message: `instance ${e.instance} ended on purpose (signal ${e.signal ?? "none"}, code ${e.code})`, at };
       return { kind: "log", level: "warning", message: `instance ${e.instance} exited (code ${e.code}, signal ${e.signal}): ${e.lastLines.join(" | ")}`, at };
     case "listener":
       return { kind: "log", level: "info", message: `${e.protocol} listener (stack port ${e.stackPort}) at ${e.url}`, at };

@@ -5,64 +5,21 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { only } from "../test-support/environments.js";
+import { seedstack } from "../test-support/seedstack-process.js";
 import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
 import { processAlive } from "../process-alive.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const main = join(root, "lifecycle", "cli", "main.ts");
 const test = suite("seedstack cli");
 const dirs: string[] = [];
 test.after(() => {
   removeSynthFixtures();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-interface Cli {
-  readonly child: ChildProcess;
-  output(): string;
-  waitForOutput(pattern: RegExp, what: string, deadlineMs?: number): Promise<RegExpMatchArray>;
-  exited(deadlineMs?: number): Promise<number | null>;
-}
-
-function seedstack(args: string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, ["--import", "tsx", main, ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NO_COLOR: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-  const closed = new Promise<number | null>((resolve) => child.once("close", (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return {
-    child,
-    output: () => out,
-    async waitForOutput(pattern, what, deadlineMs = 60_000) {
-      const deadline = Date.now() + deadlineMs;
-      for (;;) {
-        const m = out.match(pattern);
-        if (m) return m;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${what} in the output (${child.exitCode !== null ? `exited ${child.exitCode}` : `after ${deadlineMs} ms`}):\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async exited(deadlineMs = 120_000) {
-      const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`seedstack still running after ${deadlineMs} ms:\n${out}`)), deadlineMs).unref());
-      try {
-        return await Promise.race([closed, timer]);
-      } finally {
-        if (child.exitCode === null) child.kill("SIGKILL");
-      }
-    },
-  };
-}
 
 /** Every PID the run reported starting, and every listener URL. */
 function started(output: string): { pids: number[]; ports: number[] } {

@@ -17,7 +17,8 @@ import type { Renderer } from "./render.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
-import { processAlive } from "../process-alive.js";
+import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
+import { downLocal, withRunningRecord } from "./local-record.js";
 
 /** What a handler gets. */
 export interface CommandDeps {
@@ -36,14 +37,20 @@ export interface CommandDefinition {
   handler(deps: CommandDeps): Promise<RunReport | number>;
 }
 
-const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Promise<RunReport> =>
+/** The lifecycle for `command`; on the local engine with a running record (local-record.ts) from before synth to after down. */
+const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>, command = "run"): Promise<RunReport> => {
+  const run = (ctx: RunContext, track?: ProcessTracker) => runLifecycleWith(deps, overrides, ctx, track);
+  return deps.options.engine === "terraform" ? run(deps.ctx) : withRunningRecord({ projectDir: deps.projectDir, stack: deps.options.stack, ctx: deps.ctx, render: deps.render }, command, run);
+};
+
+const runLifecycleWith = (deps: CommandDeps, overrides: Partial<LifecycleOptions>, ctx: RunContext, track: ProcessTracker | undefined): Promise<RunReport> =>
   runLifecycle(
     {
       projectDir: deps.projectDir,
       outdir: deps.options.outdir ?? join(deps.projectDir, "cdktf.out"),
       stack: deps.options.stack,
       synth: !deps.options.skipSynth,
-      engine: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}) },
+      engine: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}), ...(track ? { track } : {}) },
       smoke: true,
       drills: deps.options.drills,
       keep: deps.options.keep,
@@ -52,7 +59,7 @@ const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Pro
       ...(deps.options.healthyDeadlineMs !== undefined ? { healthyDeadlineMs: deps.options.healthyDeadlineMs } : {}),
       ...overrides,
     },
-    deps.ctx,
+    ctx,
   );
 
 /** The commands, in --help order. */
@@ -83,7 +90,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
             removeState();
           };
         },
-      }),
+      }, "up"),
   },
   {
     name: "smoke",
@@ -96,7 +103,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
         return lifecycle(deps, { drills: [], keep: kept });
       }
       const up = o.url ? undefined : readUpState(stateFile(deps.projectDir, o.stack));
-      if (!o.url && !up) return lifecycle(deps, { drills: [], keep: false });
+      if (!o.url && !up) return lifecycle(deps, { drills: [], keep: false }, "smoke");
       const target = o.url
         ? { baseUrl: o.url, ...(o.cacert ? { certificatePem: readFileSync(o.cacert, "utf8") } : {}), expectedTargets: o.targets, sharedStore: false, stickiness: false }
         : up!.smoke;
@@ -126,7 +133,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     summary: "bring the stack up, run the failover drill (--drill both|process-dies|health-fails), take it down",
     handler: (deps) => {
       if (deps.options.url) throw new LifecycleError("ERR_USAGE", "drill takes targets down, so it needs an environment it controls; --url is for smoke");
-      return lifecycle(deps, { smoke: false, drills: deps.options.drills.length ? deps.options.drills : ["process-dies", "health-fails"] });
+      return lifecycle(deps, { smoke: false, drills: deps.options.drills.length ? deps.options.drills : ["process-dies", "health-fails"] }, "drill");
     },
   },
   {
@@ -141,21 +148,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
         deps.render.line(result.alreadyGone ? `nothing to destroy for ${deps.options.stack}: its state is empty` : `destroyed ${deps.options.stack}`);
         return 0;
       }
-      const file = stateFile(deps.projectDir, deps.options.stack);
-      const up = readUpState(file);
-      if (!up) {
-        deps.render.line(`nothing is up for stack ${deps.options.stack}`);
-        return 0;
-      }
-      deps.render.line(`taking down ${deps.options.stack} (process ${up.pid})`);
-      process.kill(up.pid, "SIGTERM");
-      // The owner removes the state file before tearing down; it is down when the process is gone.
-      const alive = () => processAlive(up.pid);
-      const deadline = Date.now() + 60_000;
-      while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      if (alive()) throw new LifecycleError("ERR_TIMEOUT", `process ${up.pid} still holds ${deps.options.stack} after 60 s`);
-      deps.render.line("down");
-      return 0;
+      // A live `up` is asked to stop; what a killed one left is reaped from its running record.
+      return downLocal({ projectDir: deps.projectDir, stack: deps.options.stack, render: deps.render });
     },
   },
   sweepCommand,

@@ -57,10 +57,12 @@ export async function main(argv: readonly string[], write: (line: string) => voi
   const command = COMMANDS.find((c) => c.name === name);
   const controller = new AbortController();
   const cleanup = new AbortController();
-  const uninstall = abortOnSignals(controller, write, cleanup);
+  let options: ReturnType<typeof parseOptions> | undefined;
+  // The terraform engine's second signal stops its destroy; the local engine's kills what is left and exits.
+  const uninstall = abortOnSignals(controller, write, () => (options?.engine === "terraform" ? cleanup : undefined));
   try {
     if (!command) throw new LifecycleError("ERR_USAGE", `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(", ")} (see --help)`);
-    const options = parseOptions(rest);
+    options = parseOptions(rest);
     if (options.help) {
       write(helpText());
       return 0;

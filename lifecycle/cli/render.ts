@@ -57,7 +57,7 @@ export function terminalRenderer(write: (line: string) => void, colour: boolean)
           write(`  + ${short(e.instance)} ${dim(`${e.name}, pid ${e.pid}, listening on ${e.address}`)}`);
           break;
         case "instance-exited":
-          write(warn(`  - ${short(e.instance)} exited (${e.signal ?? `code ${e.code}`})`));
+          write((e.deliberate ? dim : warn)(`  - ${short(e.instance)} exited (${e.signal ?? `code ${e.code}`})${e.deliberate ? " on purpose" : ""}`));
           break;
         case "target-health":
           write(`  ${short(e.instance)} ${e.from} -> ${e.to === "healthy" ? ok(e.to) : e.to === "unhealthy" ? bad(e.to) : e.to}${e.reason ? dim(` (${e.reason})`) : ""}`);

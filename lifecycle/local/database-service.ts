@@ -14,7 +14,7 @@ export const databaseService: EmulatedService = {
     const spec = w.stack.database;
     if (!spec) return { [Symbol.asyncDispose]: async () => undefined };
     w.ctx.onEvent({ type: "progress", phase: "up", message: `starting PostgreSQL for ${spec.address}` });
-    const local = await startDatabase(spec);
+    const local = await startDatabase(spec, w.settings.track, w.ctx.signal);
     const dropping = createServer((socket) => socket.destroy());
     try {
       await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import type { RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
 import type { LocalLoadBalancer } from "./alb/load-balancer.js";
 import type { LocalDatabase } from "./postgres.js";
+import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import type { HopEndpoint } from "./security-groups.js";
 import type { Fleet } from "./web-servers.js";
 
@@ -17,6 +18,8 @@ export interface EngineSettings {
   readonly speedup: number;
   readonly clientAddress?: string;
   readonly quietServers: boolean;
+  /** Where every process and folder is recorded as it starts (the running record). */
+  readonly track: ProcessTracker;
 }
 
 /** What the services started so far offer the next ones. */

@@ -19,6 +19,7 @@ import { databaseService } from "./database-service.js";
 import { diagnoseTarget } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { loadBalancerService } from "./load-balancer-service.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { webServersService, type InstanceView } from "./web-servers.js";
 
 export type { InstanceView } from "./web-servers.js";
@@ -40,6 +41,8 @@ export interface LocalEngineOptions {
   readonly clientAddress?: string;
   /** Servers write no per-request log lines (benchmarks). @default false */
   readonly quietServers?: boolean;
+  /** Told of every process and folder as it starts: the CLI's running record (running-record.ts). @default nothing recorded */
+  readonly track?: ProcessTracker;
 }
 
 /** A running local environment. */
@@ -77,7 +80,7 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
   const wiring: Wiring = {
     stack,
     ctx,
-    settings: { bundle, speedup, quietServers: options.quietServers ?? false, ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}) },
+    settings: { bundle, speedup, quietServers: options.quietServers ?? false, track: options.track ?? NO_TRACKING, ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}) },
     scaleMs,
   };
 

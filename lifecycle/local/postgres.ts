@@ -7,7 +7,9 @@
  *
  * As root (CI, these machines) PostgreSQL refuses to run; it then runs as the system user
  * `postgres`, created when missing, with binaries that user can reach wherever the checkout lives.
- * The cluster's process and folder go to the exit hook so a crash of ours cannot orphan them.
+ * The cluster's process and folder go to the exit hook (a crash of ours, a second Ctrl-C) and to
+ * the running record (`seedstack down` after a SIGKILL); its supervisor's lifeline stops it and
+ * removes its folders when we die in a way no hook sees (local-postgres/supervisor.ts).
  * TLS: RDS forces it; here the connection is loopback and unencrypted (PGSSLMODE=disable), the
  * one setting the local engine changes.
  */
@@ -19,6 +21,7 @@ import { startPostgresCluster } from "../../local-postgres/cluster.js";
 import { LifecycleError } from "../errors.js";
 import type { DatabaseSpec } from "../stack/stack.js";
 import { onExit } from "./exit-hook.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** A running database. */
 export interface LocalDatabase {
@@ -32,11 +35,16 @@ export interface LocalDatabase {
 }
 
 /** Start PostgreSQL for the stack's database. */
-export async function startDatabase(spec: DatabaseSpec): Promise<LocalDatabase> {
+export async function startDatabase(spec: DatabaseSpec, track: ProcessTracker = NO_TRACKING, signal?: AbortSignal): Promise<LocalDatabase> {
   const password = randomBytes(18).toString("base64url");
   // The password file is the servers' (they run as us), kept apart from the cluster's own folder.
   const secrets = mkdtempSync(join(tmpdir(), "seedstack-local-db-secret-"));
-  const forgetSecrets = onExit(() => rmSync(secrets, { recursive: true, force: true }));
+  const forgetSecretsOnExit = onExit(() => rmSync(secrets, { recursive: true, force: true }));
+  const forgetSecretsDir = track.folder(secrets);
+  const forgetSecrets = () => {
+    forgetSecretsOnExit();
+    forgetSecretsDir();
+  };
   const passwordFile = join(secrets, "db-password");
   writeFileSync(passwordFile, password + "\n", { mode: 0o600 });
   const removeSecrets = () => {
@@ -45,7 +53,7 @@ export async function startDatabase(spec: DatabaseSpec): Promise<LocalDatabase> 
   };
   let cluster;
   try {
-    cluster = await startPostgresCluster({ user: spec.username, password, database: spec.name, tempPrefix: "seedstack-local-db-", onProcessEnd: onExit });
+    cluster = await startPostgresCluster({ user: spec.username, password, database: spec.name, tempPrefix: "seedstack-local-db-", onProcessEnd: onExit, track, removeWithCluster: [secrets], ...(signal ? { signal } : {}) });
   } catch (err) {
     removeSecrets();
     throw new LifecycleError("ERR_POSTGRES", `could not start PostgreSQL for ${spec.address}: ${(err as Error)?.message ?? err}`);

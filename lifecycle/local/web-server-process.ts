@@ -5,11 +5,18 @@
  * Ready only when it says so: its "listening" log line races its exit (Miniflare's runtime), and
  * an early exit becomes ERR_PROCESS_EXITED carrying its last log lines. `dispose()` is idempotent:
  * forget the reference first, kill, await the exit.
+ *
+ * It never outlives us: its stdin is a lifeline pipe (SEEDSTACK_LIFELINE=stdin, seed-server/lifeline.ts)
+ * whose EOF, when we die however we die, makes it exit. It runs in its own process group, so a
+ * terminal's Ctrl-C does not start its own graceful drain behind the engine's back, and so a
+ * stopped one (the drill's SIGSTOP) gets the kernel's SIGHUP+SIGCONT when that group is orphaned.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { LifecycleError } from "../errors.js";
+import { LIFELINE_ENV, LIFELINE_STDIN } from "../../seed-server/lifeline.js";
 import { killOnExit } from "./exit-hook.js";
+import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** How to start one server. */
 export interface WebServerOptions {
@@ -27,6 +34,8 @@ export interface WebServerOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Log lines kept for diagnoses. */
   readonly keepLines?: number;
+  /** Told of the process as it starts (the running record). @default nothing recorded */
+  readonly track?: ProcessTracker;
 }
 
 /** How a process ended. */
@@ -71,15 +80,24 @@ export async function startWebServer(options: WebServerOptions, signal: AbortSig
   ];
   let child: ChildProcess | undefined = spawn(process.execPath, args, {
     // Only what an instance's unit gives it: no PORT/PG* of ours leaks in.
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    // ... plus the lifeline, which only the local engine sets.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...options.env, [LIFELINE_ENV]: LIFELINE_STDIN },
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
   });
+  // The lifeline: never written to, never closed by us (its EOF means "we are gone").
+  child.stdin?.on("error", () => undefined);
   if (child.pid === undefined) {
     const error = await new Promise<Error>((resolve) => child!.once("error", resolve));
     throw new LifecycleError("ERR_SPAWN", `could not start ${process.execPath} for ${options.instanceId}: ${error.message}`);
   }
   const pid = child.pid;
-  const forget = killOnExit(pid);
+  const forgetOnExit = killOnExit(pid);
+  const forgetRecorded = (options.track ?? NO_TRACKING).process(pid, `seed server ${options.instanceId}`, `${options.host}:${options.port}`);
+  const forget = () => {
+    forgetOnExit();
+    forgetRecorded();
+  };
   const keep = options.keepLines ?? 40;
   const lines: string[] = [];
   const remember = (line: string) => {

@@ -51,6 +51,8 @@ interface Instance {
   exit?: { description: string; lastLines: string[] };
   launchedAt: number;
   terminating: boolean;
+  /** The next exit is ours (the drill's kill, a replacement), not a crash. */
+  endedOnPurpose?: boolean;
 }
 
 interface LaunchSpec {
@@ -107,6 +109,7 @@ export const webServersService: EmulatedService = {
             drainSeconds: spec.userData.drainSeconds,
             logLevel: spec.userData.logLevel,
             quiet: w.settings.quietServers,
+            track: w.settings.track,
             env: storeEnvironment(w, spec, databaseHop),
           },
           ctx.signal,
@@ -116,7 +119,9 @@ export const webServersService: EmulatedService = {
         void proc.exited.then((exit) => {
           if (disposed || instance.process !== proc) return;
           instance.exit = { description: exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`, lastLines: proc.lastLines(8) };
-          ctx.onEvent({ type: "instance-exited", instance: instance.id, code: exit.code, signal: exit.signal, lastLines: proc.lastLines(8) });
+          const deliberate = instance.endedOnPurpose === true;
+          instance.endedOnPurpose = false;
+          ctx.onEvent({ type: "instance-exited", instance: instance.id, code: exit.code, signal: exit.signal, lastLines: proc.lastLines(8), ...(deliberate ? { deliberate } : {}) });
         });
       } catch (err) {
         if (!(err instanceof LifecycleError) || (err.code !== "ERR_PROCESS_EXITED" && err.code !== "ERR_ADDRESS_IN_USE")) throw err;
@@ -163,6 +168,7 @@ export const webServersService: EmulatedService = {
           terminate: (id) => {
             const i = instances.find((x) => x.id === id)!;
             i.terminating = true;
+            i.endedOnPurpose = true;
             void alb.deregister(id).then(() => i.process?.dispose());
           },
           launch: async () => (await launchOne()).id,
@@ -192,6 +198,7 @@ export const webServersService: EmulatedService = {
       },
       async kill(id) {
         const i = find(id);
+        i.endedOnPurpose = true;
         i.process?.signal("SIGKILL");
         await i.process?.exited;
       },

@@ -13,6 +13,7 @@
 import { LifecycleError, throwIfCancelled } from "../errors.js";
 import type { RunContext, TargetState } from "../events.js";
 import type { HealthCheckSpec } from "../stack/stack.js";
+import { abortableSleep } from "./abortable-sleep.js";
 import { header, httpClient } from "./http-client.js";
 import { buildTimeline, type LoadSample, type TimelineBucket } from "./timeline.js";
 
@@ -89,7 +90,8 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
   if (healthy.length < 2) throw new LifecycleError("ERR_DRILL_FAILED", `the drill needs at least two healthy targets, so one can fail over to another; ${healthy.length} healthy`);
   const victim = healthy[0]!.id;
   const survivors = healthy.slice(1).map((t) => t.id);
-  const client = httpClient(options.certificatePem);
+  // Cancelling ends the requests on their way too: the finally below must not wait out their timeouts.
+  const client = httpClient(options.certificatePem, ctx.signal);
   const base = options.baseUrl.replace(/\/$/, "");
   const rps = options.rps ?? 20;
   const timeoutMs = options.requestTimeoutMs ?? 2000;
@@ -142,7 +144,7 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
         problems.push(`${what} did not happen within ${Math.round(deadlineMs)} ms`);
         return false;
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await abortableSleep(10, ctx.signal);
     }
     return true;
   };
@@ -159,7 +161,7 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
   try {
     // Warm up: every target serves before anything fails.
     await waitUntil("traffic reaching every target before the failure", () => [victim, ...survivors].every((id) => samples.some((s) => s.servedBy === id)), scale(hc.intervalSeconds * 4) + 10_000);
-    await new Promise((r) => setTimeout(r, Math.max(500, scale(hc.intervalSeconds))));
+    await abortableSleep(Math.max(500, scale(hc.intervalSeconds)), ctx.signal);
     failAt = now();
     mark(`failure: ${victim} (${modeWords})`);
     await control.fail(victim, options.mode);
@@ -168,7 +170,9 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
       mark(`detected: ${victim} unhealthy`);
     }
     // The window is over: the load keeps running, and must all succeed on the survivors.
-    await new Promise((r) => setTimeout(r, Math.max(1000, scale(hc.intervalSeconds * 2))));
+    await abortableSleep(Math.max(1000, scale(hc.intervalSeconds * 2)), ctx.signal);
+    // Never recover after a cancel: the environment is being taken down, not brought back.
+    throwIfCancelled(ctx.signal);
     recoverAt = now();
     mark(`recovery: ${victim} ${options.mode === "process-dies" ? "started again" : "answers again"}`);
     await control.recover(victim, options.mode);
@@ -176,10 +180,11 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
       recoveredAt = samples.find((s) => s.atMs > recoverAt && s.servedBy === victim)!.atMs;
       mark(`recovered: ${victim} serving`);
     }
-    await new Promise((r) => setTimeout(r, Math.max(500, scale(hc.intervalSeconds))));
+    await abortableSleep(Math.max(500, scale(hc.intervalSeconds)), ctx.signal);
   } finally {
     clearInterval(loader);
     await Promise.all([...pending]);
+    if (ctx.signal.aborted) await client.close().catch(() => undefined);
   }
 
   // Writes: every instance must read the last acknowledged value, or a later one whose answer was lost.

@@ -23,8 +23,11 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
-/** A client that trusts `certificatePem` only, when given; the system's CAs otherwise. */
-export function httpClient(certificatePem?: string): HttpClient {
+/**
+ * A client that trusts `certificatePem` only, when given; the system's CAs otherwise. With
+ * `cancel`, aborting it ends every request on its way at once (a failed result, never a throw).
+ */
+export function httpClient(certificatePem?: string, cancel?: AbortSignal): HttpClient {
   const agent = new Agent({ ...(certificatePem ? { connect: { ca: certificatePem } } : {}), keepAliveTimeout: 4_000, connections: 64 });
   return {
     async send(url, init = {}) {
@@ -38,7 +41,7 @@ export function httpClient(certificatePem?: string): HttpClient {
           headers: init.headers ?? {},
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: cancel ? AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel]) : AbortSignal.timeout(timeoutMs),
         });
         const body = await res.body.text();
         return { ok: true, status: res.statusCode, body, headers: res.headers, ms: performance.now() - started };

@@ -66,7 +66,7 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
   const started = Date.now();
   const deadline = started + (options.deadlineMs ?? 30_000);
   const timeoutMs = options.requestTimeoutMs ?? 5_000;
-  const client = httpClient(target.certificatePem);
+  const client = httpClient(target.certificatePem, ctx.signal); // a cancel ends requests on their way
   const checks: SmokeCheck[] = [];
   const base = target.baseUrl.replace(/\/$/, "");
 
