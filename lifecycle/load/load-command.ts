@@ -7,11 +7,23 @@ import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import type { LocalLifecycleEnvironment } from "../local/local-engine.js";
 import { runLifecycle } from "../run-lifecycle.js";
-import type { CommandDefinition } from "../cli/commands.js";
+import type { CliOptions } from "../cli/options.js";
+import type { Renderer } from "../cli/render.js";
+import type { RunContext } from "../events.js";
+import type { RunReport } from "../report/run-report.js";
 import type { LoadReport } from "./load-run.js";
 import { runLoad } from "./load-run.js";
 
-export const loadCommand: CommandDefinition = {
+/** What the handler uses of the CLI's CommandDeps (declared here, so commands.ts is imported by nobody it imports). */
+interface LoadDeps {
+  readonly projectDir: string;
+  readonly options: CliOptions;
+  readonly ctx: RunContext;
+  readonly render: Renderer;
+}
+
+/** The `load` command, registered in commands.ts. */
+export const loadCommand: { readonly name: string; readonly summary: string; handler(deps: LoadDeps): Promise<RunReport> } = {
   name: "load",
   summary: "bring the stack up locally, load it like locust (--users N | --rps N, --duration, --ramp) with a line per second, report the scaling it caused, take it down",
   async handler(deps) {
