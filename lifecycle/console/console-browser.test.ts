@@ -5,10 +5,11 @@
  * traffic; "Start" brings it back; a load started from the page scales the autoscaled stack out to
  * its max, and back in after the load stops.
  *
- * The autoscaled case runs a variant of the stack whose target tracking policy aims at 1.5% CPU:
+ * The autoscaled case runs a variant of the stack whose target tracking policy aims at 0.6% CPU:
  * on one machine the local load balancer (TLS, proxying, in the CLI's own process) is the
  * bottleneck and a seed server's CPU stays far below the stack's 50% (docs/console.md says why).
- * Its health check is slowed to 30 s / 10 s so that a busy machine does not fail it at this clock.
+ * Its health check is slowed to 60 s / 10 s so that a busy machine does not fail it at this clock,
+ * and an idle server's CPU (the health checks) stays under the low alarm's 0.54%.
  *
  * Screenshots go to a temp dir, or to docs/ with SEEDSTACK_SCREENSHOTS=docs (the README's).
  */
@@ -107,11 +108,11 @@ test("a load from the page scales the autoscaled stack out to its max, and back 
     settings: { SEEDSTACK_TLS: "http" },
     engine: { speedup, quietServers: true },
     change: (json) => {
-      only(json, "aws_autoscaling_policy").target_tracking_configuration.target_value = 1.5;
+      only(json, "aws_autoscaling_policy").target_tracking_configuration.target_value = 0.6;
       const asg = only(json, "aws_autoscaling_group");
       asg.default_instance_warmup = 60;
       asg.health_check_grace_period = 60;
-      Object.assign(only(json, "aws_lb_target_group").health_check, { interval: 30, timeout: 10 });
+      Object.assign(only(json, "aws_lb_target_group").health_check, { interval: 60, timeout: 10 });
     },
   });
   const c = await startConsole(env, ctx);
@@ -127,7 +128,7 @@ test("a load from the page scales the autoscaled stack out to its max, and back 
     await page.click("#load-start");
     const max = env.autoScaling()!.max;
     const datapoints = () => `; ASGAverageCPUUtilization datapoints: ${env.autoScaling()!.datapoints.map((d) => d.value?.toFixed(2) ?? "-").join(" ")}`;
-    await waitForPage(page, `desired ${max}`, async () => (await desired()) === max, 60_000, datapoints);
+    await waitForPage(page, `desired ${max}`, async () => (await desired()) === max, 90_000, datapoints);
     await waitForPage(page, `${max} healthy targets`, async () => (await page.$$('tr[data-state="healthy"]')).length === max, 30_000);
     await page.waitForTimeout(2500);
     await page.screenshot({ path: join(shots, "console-autoscaling.png"), fullPage: true });
@@ -141,7 +142,7 @@ test("a load from the page scales the autoscaled stack out to its max, and back 
     assert.match((await page.textContent("#activities")) ?? "", /Terminating EC2 instance: .*AlarmLow/s);
     const g = env.autoScaling()!;
     assert.ok(g.activities.every((a) => a.statusCode === "Successful"), JSON.stringify(g.activities.map((a) => [a.description, a.statusCode])));
-    assert.ok(Math.max(...g.datapoints.map((d) => d.value ?? 0)) > 1.5, "the CPU crossed the target");
+    assert.ok(Math.max(...g.datapoints.map((d) => d.value ?? 0)) > 0.6, "the CPU crossed the target");
   } finally {
     await page.close();
     await c.dispose();

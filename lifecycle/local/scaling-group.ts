@@ -105,8 +105,9 @@ export function startScalingGroup(o: ScalingGroupOptions): ScalingGroup {
 
   const warming = (m: GroupMember, now: number) => now - m.launchedAt < o.warmupMs;
 
-  // Sample several times per period; the period's datapoint is the average of the group averages.
-  const sampleEvery = Math.max(100, Math.min(1000, Math.round(o.periodMs / 4)));
+  // Sample twice per period (at most every second): /proc counts CPU in 10 ms ticks, so longer
+  // samples read small utilizations less coarsely. The datapoint is the average of the group averages.
+  const sampleEvery = Math.max(250, Math.min(1000, Math.round(o.periodMs / 2)));
   const sampler = setInterval(() => {
     const now = Date.now();
     const members = o.members();
