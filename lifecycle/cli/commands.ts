@@ -84,7 +84,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
             rmSync(pem, { force: true });
             removeState();
           };
-        }, stateFile(deps.projectDir, deps.options.stack)),
+        }),
       }),
   },
   {
