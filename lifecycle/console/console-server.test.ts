@@ -85,7 +85,7 @@ test("refuses requests without the token, with a wrong one, with a foreign Host 
   }
 });
 
-test("per-target requests are counted; stop makes the target unhealthy with AWS's reason, start brings it back", async () => {
+test("per-target requests are counted; stop makes the target unhealthy with AWS's reason, start brings it back; the drill runs from the console", async () => {
   const { env } = await startTestEnvironment("classic", { settings: { SEEDSTACK_TLS: "http" } });
   const c = await startConsole(env, { signal: new AbortController().signal, onEvent: () => undefined });
   try {
@@ -113,6 +113,17 @@ test("per-target requests are counted; stop makes the target unhealthy with AWS'
     const started = await raw(c.port, `/api/instances/${victim}/start`, { method: "POST", body: "{}", token: c.token });
     assert.is(started.status, 200, started.body);
     await waitFor("the restarted target to be healthy", () => c.snapshot().targets.find((t) => t.id === victim)?.state === "healthy", 10_000);
+
+    const badMode = await raw(c.port, "/api/drill", { method: "POST", body: '{"mode":"explode"}', token: c.token });
+    assert.is(badMode.status, 400);
+    assert.match(badMode.body, /allowed: process-dies, health-fails/);
+    const drill = await raw(c.port, "/api/drill", { method: "POST", body: '{"mode":"health-fails"}', token: c.token });
+    assert.is(drill.status, 200, drill.body);
+    await waitFor("the drill from the console to finish", () => !c.snapshot().drill.running, 90_000);
+    const d = c.snapshot().drill;
+    assert.ok(d.result, `drill error: ${d.error}; log: ${d.log.join(" | ")}`);
+    assert.is(d.result!.mode, "health-fails");
+    assert.ok(d.result!.timeline.length > 0 && d.log.length > 1, "its timeline and log are on the page");
   } finally {
     await c.dispose();
     await env.dispose();
