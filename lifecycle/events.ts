@@ -4,6 +4,7 @@
  * never prints.
  */
 
+import type { ScalingActivity } from "./local/scaling-activity.js";
 import type { SummaryLine } from "./stack/stack-summary.js";
 
 /** The steps of a run, in order. */
@@ -43,7 +44,8 @@ export type LifecycleEvent =
   | { readonly type: "diagnosis"; readonly diagnosis: Diagnosis }
   | { readonly type: "scaling"; readonly action: "launch" | "terminate"; readonly instance: string; readonly reason: string }
   | { readonly type: "database"; readonly status: "started" | "stopped"; readonly port: number }
-  | { readonly type: "check"; readonly phase: Phase; readonly name: string; readonly ok: boolean; readonly detail: string; readonly ms?: number; readonly skipped?: boolean };
+  | { readonly type: "check"; readonly phase: Phase; readonly name: string; readonly ok: boolean; readonly detail: string; readonly ms?: number; readonly skipped?: boolean }
+  | { readonly type: "scaling-activity"; readonly activity: ScalingActivity };
 
 /** What every long-running core function takes: cancellation, and where to send events. */
 export interface RunContext {

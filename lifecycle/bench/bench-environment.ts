@@ -4,12 +4,15 @@
  * lines (both paths measured hit the same servers, so both gain alike). Also a bare proxy to one
  * server (node:http in, undici's pool.stream out, nothing else): the floor any Node proxy pays for
  * the extra hop, measured in the same run. Prints one JSON line with the three URLs, then stays up
- * until SIGINT/SIGTERM.
+ * until SIGINT/SIGTERM. A line "console-on" / "console-off" on stdin starts / stops the console
+ * (answered with a JSON line naming its URL), so the benchmark can compare throughput with it open.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { Pool } from "undici";
+import { startConsole } from "../console/console-server.js";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";
 import { quietContext } from "../events.js";
 import { startLocalEnvironment } from "../local/engine.js";
@@ -31,7 +34,19 @@ const bare = createServer((req, res) => {
 });
 await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
 console.log(JSON.stringify({ alb: env.url, server: serverUrl, bareProxy: `http://127.0.0.1:${(bare.address() as AddressInfo).port}` }));
+let console_: Awaited<ReturnType<typeof startConsole>> | undefined;
+createInterface({ input: process.stdin }).on("line", (line) => {
+  void (async () => {
+    if (line === "console-on") console_ ??= await startConsole(env, quietContext());
+    if (line === "console-off") {
+      await console_?.dispose();
+      console_ = undefined;
+    }
+    console.log(JSON.stringify({ console: console_?.url ?? null }));
+  })();
+});
 const stop = async () => {
+  await console_?.dispose();
   bare.closeAllConnections();
   bare.close();
   await pool.destroy();

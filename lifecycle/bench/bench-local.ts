@@ -10,12 +10,16 @@
  *    paths do the same work) next to requests sent straight to one seed server, in alternating
  *    rounds. The environment runs in its own process (bench-environment.ts), so the load generator does
  *    not share its event loop. Target: at least 0.7 of direct throughput.
+ * 3. The same load balancer's throughput with the console open (started, its page's event stream
+ *    connected) next to without, in alternating rounds. Target: at least 0.9 (the console must not
+ *    change what it measures).
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { findPackageRoot } from "../../seed-server/bundle-path.js";
 import { readStack } from "../stack/read-stack.js";
 
@@ -68,7 +72,7 @@ async function throughput(): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), "seedstack-bench-out-"));
   const synth = spawnSync(process.execPath, [join(root, "stacks", "run-app.mjs")], { cwd: root, env: { ...process.env, SEEDSTACK_TLS: "http", CDKTF_OUTDIR: outdir }, encoding: "utf8" });
   if (synth.status !== 0) throw new Error(`synthesis failed: ${synth.stderr}`);
-  const envProcess = spawn(process.execPath, ["--import", "tsx", join(root, "lifecycle", "bench", "bench-environment.ts"), outdir], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const envProcess = spawn(process.execPath, ["--import", "tsx", join(root, "lifecycle", "bench", "bench-environment.ts"), outdir], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
   const exited = new Promise((resolve) => envProcess.once("close", resolve));
   try {
     const line = await new Promise<string>((resolve, reject) => {
@@ -97,6 +101,7 @@ async function throughput(): Promise<void> {
     const failures = rows.reduce((n, r) => n + r.direct.failures + r.bare.failures + r.balancer.failures, 0);
     console.log(`\n   median: balancer ${ratio.toFixed(2)} of direct throughput (target >= 0.7: ${ratio >= 0.7 ? "met" : "not met"}); a bare proxy reaches ${floor.toFixed(2)}, so the balancer keeps ${(ratio / floor).toFixed(2)} of what a Node proxy can`);
     console.log(`   p99: balancer ${median(rows.map((r) => r.balancer.p99))} ms, bare proxy ${median(rows.map((r) => r.bare.p99))} ms, direct ${median(rows.map((r) => r.direct.p99))} ms; failed requests ${failures}`);
+    await withConsoleOpen(envProcess, alb, measure, median);
   } finally {
     envProcess.kill("SIGINT");
     await exited;
@@ -104,5 +109,45 @@ async function throughput(): Promise<void> {
   }
 }
 
-await wholeRun();
+/** Section 3: the balancer's throughput with the console open vs closed, alternating rounds. */
+async function withConsoleOpen(
+  envProcess: ReturnType<typeof spawn>,
+  alb: string,
+  measure: (url: string) => Promise<{ rps: number; p99: number; failures: number }>,
+  median: (xs: number[]) => number,
+): Promise<void> {
+  const lines = createInterface({ input: envProcess.stdout! });
+  const next = () => new Promise<string>((resolve) => lines.once("line", resolve));
+  const toggle = async (on: boolean): Promise<string | null> => {
+    const answer = next();
+    envProcess.stdin!.write(on ? "console-on\n" : "console-off\n");
+    return (JSON.parse(await answer) as { console: string | null }).console;
+  };
+  const rows: Array<{ closed: number; open: number; updates: number }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const closed = await measure(alb);
+    const url = (await toggle(true))!;
+    // The page's event stream, read as a browser would, while the load runs.
+    const stream = new AbortController();
+    let updates = 0;
+    const reading = fetch(url.replace("/?", "/events?"), { signal: stream.signal })
+      .then(async (res) => {
+        for await (const chunk of res.body!) updates += String(Buffer.from(chunk)).split("\n\n").length - 1;
+      })
+      .catch(() => undefined);
+    const open = await measure(alb);
+    stream.abort();
+    await reading;
+    await toggle(false);
+    rows.push({ closed: closed.rps, open: open.rps, updates });
+  }
+  console.log(`\n3. the local load balancer with the console open (its event stream connected) vs closed (${ROUNDS} alternating rounds of ${SECONDS} s)\n`);
+  console.log("   round   closed req/s   open req/s   open/closed   console updates received");
+  rows.forEach((r, i) => console.log(`   ${String(i + 1).padStart(5)}  ${r.closed.toFixed(0).padStart(13)}  ${r.open.toFixed(0).padStart(11)}  ${(r.open / r.closed).toFixed(2).padStart(12)}  ${String(r.updates).padStart(10)}`));
+  const ratio = median(rows.map((r) => r.open / r.closed));
+  console.log(`\n   median: ${ratio.toFixed(2)} of the throughput with the console closed (target >= 0.9: ${ratio >= 0.9 ? "met" : "not met"})`);
+}
+
+// `npm run bench:local -- --throughput`: sections 2 and 3 only (section 1 takes the stack's real timing).
+if (!process.argv.includes("--throughput")) await wholeRun();
 await throughput();

@@ -19,6 +19,8 @@ import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { downLocal, withRunningRecord } from "./local-record.js";
+import { withConsole } from "../console/console-on-up.js";
+import { loadCommand } from "../load/load-command.js";
 
 /** What a handler gets. */
 export interface CommandDeps {
@@ -67,7 +69,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     name: "run",
     summary: "synth, summary, up, wait healthy, smoke test, failover drill, down (npm start)",
-    handler: (deps) => lifecycle(deps, {}),
+    handler: (deps) => lifecycle(deps, deps.options.keep ? { onUp: withConsole(deps.ctx, deps.render.line) } : {}),
   },
   {
     name: "up",
@@ -77,7 +79,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
         smoke: false,
         drills: [],
         keep: true,
-        onUp: async (env) => {
+        onUp: withConsole(deps.ctx, deps.render.line, async (env) => {
           const file = stateFile(deps.projectDir, deps.options.stack);
           const removeState = writeUpState(file, { pid: process.pid, stack: deps.options.stack, smoke: smokeTargetOf(env) });
           if (!env.certificatePem) return removeState;
@@ -89,7 +91,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
             rmSync(pem, { force: true });
             removeState();
           };
-        },
+        }),
       }, "up"),
   },
   {
@@ -153,6 +155,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     },
   },
   sweepCommand,
+  loadCommand,
 ];
 
 /** terraform's progress as plain lines (commands without the lifecycle's events). */

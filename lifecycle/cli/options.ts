@@ -38,6 +38,8 @@ export interface CliOptions {
   /** sweep: the repository (owner/name) the pull requests belong to. */
   readonly repo?: string;
   readonly help: boolean;
+  /** load: users, or a request rate, the duration and the ramp (seconds). */
+  readonly load?: { readonly users?: number; readonly rps?: number; readonly durationSeconds: number; readonly rampSeconds: number };
 }
 
 /** Each option: its flag, its value, and what it does (the --help text). */
@@ -61,6 +63,8 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--apply", "sweep: destroy what it chose (default: a dry run that only says what and why)"],
   ["--github-token <t>", "sweep: ask GitHub whether each environment's pull request is closed (default: $GITHUB_TOKEN)"],
   ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
+  ["--users <n> | --rps <n>", "load: concurrent users without think time (default 10), or a request rate"],
+  ["--duration <s>", "load: seconds of load (default 60); --ramp <s>: seconds to reach it (default 0)"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
@@ -96,6 +100,10 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         "github-token": { type: "string" },
         repo: { type: "string" },
         help: { type: "boolean", short: "h" },
+        users: { type: "string" },
+        rps: { type: "string" },
+        duration: { type: "string" },
+        ramp: { type: "string" },
       },
     }));
   } catch (err) {
@@ -122,6 +130,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   const repo = values.repo as string | undefined;
   if (repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) problems.push(`--repo is ${JSON.stringify(repo)}; allowed: owner/name`);
   if (values["terraform-dir"] !== undefined && engine !== "terraform") problems.push("--terraform-dir is only for --engine terraform");
+  const load = loadOptionsOf(values, problems);
   if (problems.length) throw new LifecycleError("ERR_USAGE", problems.join("\n"));
   return {
     stack,
@@ -145,5 +154,23 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ...(values["github-token"] !== undefined ? { githubToken: String(values["github-token"]) } : {}),
     ...(repo !== undefined ? { repo } : {}),
     help: values.help === true,
+    ...(load ? { load } : {}),
   };
+}
+
+/** The load command's options; bounds are checked by the load generator too. */
+function loadOptionsOf(values: Record<string, string | boolean | undefined>, problems: string[]): CliOptions["load"] {
+  if (values.users === undefined && values.rps === undefined && values.duration === undefined && values.ramp === undefined) return undefined;
+  const num = (flag: string, ok: (n: number) => boolean, allowed: string): number | undefined => {
+    if (values[flag] === undefined) return undefined;
+    const n = Number(values[flag]);
+    if (!ok(n)) problems.push(`--${flag} is ${JSON.stringify(values[flag])}; allowed: ${allowed}`);
+    return n;
+  };
+  const users = num("users", (n) => Number.isInteger(n) && n >= 1 && n <= 200, "a whole number from 1 to 200");
+  const rps = num("rps", (n) => Number.isFinite(n) && n > 0 && n <= 2000, "more than 0 and at most 2000");
+  if (users !== undefined && rps !== undefined) problems.push("--users and --rps are alternatives; give one");
+  const durationSeconds = num("duration", (n) => Number.isFinite(n) && n > 0 && n <= 3600, "seconds, more than 0 and at most 3600") ?? 60;
+  const rampSeconds = num("ramp", (n) => Number.isFinite(n) && n >= 0 && n <= Math.min(600, durationSeconds), "seconds, from 0 to the duration (at most 600)") ?? 0;
+  return { ...(rps !== undefined ? { rps } : { users: users ?? 10 }), durationSeconds, rampSeconds };
 }

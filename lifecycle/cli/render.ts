@@ -71,6 +71,9 @@ export function terminalRenderer(write: (line: string) => void, colour: boolean)
         case "scaling":
           write(`  auto scaling: ${e.action} ${short(e.instance)} ${dim(`(${e.reason})`)}`);
           break;
+        case "scaling-activity":
+          if (e.activity.statusCode !== "InProgress") write(`  auto scaling: ${e.activity.description} ${dim(`(${e.activity.statusCode})`)}`);
+          break;
         case "database":
           write(`  PostgreSQL ${e.status} on 127.0.0.1:${e.port}`);
           break;

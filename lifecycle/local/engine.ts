@@ -14,7 +14,8 @@ import { seedServerBundlePath } from "../../seed-server/bundle-path.js";
 import { LifecycleError, throwIfCancelled } from "../errors.js";
 import type { Diagnosis, RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
-import type { RunningListener, TargetView } from "./alb/load-balancer.js";
+import type { RequestObserver, RunningListener, TargetView } from "./alb/load-balancer.js";
+import type { GroupView } from "./scaling-group.js";
 import { databaseService } from "./database-service.js";
 import { diagnoseTarget } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
@@ -68,6 +69,10 @@ export interface LocalEnvironment extends AsyncDisposable {
   resumeInstance(id: string): void;
   /** Start the instance's server again (same ID and address) after it died. */
   restartInstance(id: string): Promise<void>;
+  /** The Auto Scaling group, its scaling and activity history (stacks with a group). */
+  autoScaling(): GroupView | undefined;
+  /** The load balancer's per-request observer (the console's charts); returns the unsubscriber. */
+  observeRequests(observer: RequestObserver): () => void;
   dispose(): Promise<void>;
 }
 
@@ -154,6 +159,8 @@ export async function startLocalEnvironment(stack: Stack, ctx: RunContext, optio
     hangInstance: (id) => fleet.hang(id),
     resumeInstance: (id) => fleet.resume(id),
     restartInstance: (id) => fleet.restart(id),
+    autoScaling: () => fleet.group?.(),
+    observeRequests: (observer) => alb.observe(observer),
     dispose,
     [Symbol.asyncDispose]: dispose,
   };

@@ -9,6 +9,8 @@ import { randomBytes } from "node:crypto";
 import { LifecycleError } from "../errors.js";
 import type { UserDataFacts } from "../stack/stack.js";
 import { startAutoScaling } from "./auto-scaling.js";
+import { startScalingGroup, type GroupView, type ScalingGroup } from "./scaling-group.js";
+import { VCPUS } from "../stack/read-scaling-policy.js";
 import type { InstanceFacts } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { addressInCidr, allocateLoopbackNetwork } from "./loopback-network.js";
@@ -36,6 +38,8 @@ export interface Fleet {
   hang(id: string): void;
   resume(id: string): void;
   restart(id: string): Promise<void>;
+  /** The Auto Scaling group with its scaling, for stacks that have one. */
+  group?(): GroupView;
 }
 
 interface Instance {
@@ -53,6 +57,8 @@ interface Instance {
   terminating: boolean;
   /** The next exit is ours (the drill's kill, a replacement), not a crash. */
   endedOnPurpose?: boolean;
+  /** Terminated and stopped: no longer a member. */
+  gone?: boolean;
 }
 
 interface LaunchSpec {
@@ -77,6 +83,7 @@ export const webServersService: EmulatedService = {
     let launched = 0;
     let disposed = false;
     let stopAutoScaling = (): void => undefined;
+    let scaling: ScalingGroup | undefined;
 
     /** Start (or, with `again`, start once more) one instance's server; register it the first time. */
     const launch = async (spec: LaunchSpec, again?: Instance): Promise<Instance> => {
@@ -138,6 +145,7 @@ export const webServersService: EmulatedService = {
       if (disposed) return;
       disposed = true;
       stopAutoScaling();
+      scaling?.stop();
       for (const i of instances) i.process?.signal("SIGKILL"); // kill them all first, then wait
       const errors: unknown[] = [];
       for (const i of instances) await i.process?.dispose().catch((e: unknown) => errors.push(e));
@@ -157,8 +165,43 @@ export const webServersService: EmulatedService = {
         };
         ctx.onEvent({ type: "progress", phase: "up", message: `starting the Auto Scaling group's ${asg.desired} seed server(s) (min ${asg.min}, max ${asg.max})` });
         await Promise.all(Array.from({ length: asg.desired }, launchOne));
-        stopAutoScaling = startAutoScaling({
+        const takeOut = async (id: string) => {
+          const i = instances.find((x) => x.id === id)!;
+          i.terminating = true;
+          await alb.deregister(id); // drained first: in-flight requests finish
+          await i.process?.dispose();
+          i.gone = true;
+        };
+        // Target tracking's warm-up: the policy's, else the group's default instance warm-up, else
+        // the default cooldown (300 s), as AWS falls back.
+        const warmupSeconds = asg.scalingPolicy?.estimatedWarmupSeconds ?? asg.defaultInstanceWarmupSeconds ?? 300;
+        const instanceType = asg.instanceType ?? "t3.micro";
+        const group: ScalingGroup = startScalingGroup({
+          name: asg.name,
+          min: asg.min,
+          max: asg.max,
           desired: asg.desired,
+          instanceType,
+          vcpus: VCPUS[instanceType] ?? 2,
+          ...(asg.scalingPolicy ? { policy: asg.scalingPolicy } : {}),
+          periodMs: w.scaleMs(60),
+          warmupMs: w.scaleMs(warmupSeconds),
+          members: () =>
+            instances
+              .filter((x) => !x.gone)
+              .map((x) => ({
+                id: x.id,
+                ...(x.process?.running() ? { pid: x.process.pid } : {}),
+                launchedAt: x.launchedAt,
+                lifecycle: x.terminating ? "Terminating" : !x.process || alb.targets().find((t) => t.id === x.id)?.state === "initial" ? "Pending" : "InService",
+              })),
+          launch: async () => (await launchOne()).id,
+          terminate: takeOut,
+          onEvent: (e) => ctx.onEvent(e),
+        });
+        scaling = group;
+        stopAutoScaling = startAutoScaling({
+          desired: () => group.desired(),
           max: asg.max,
           healthCheckType: asg.healthCheckType,
           graceMs: w.scaleMs(asg.gracePeriodSeconds),
@@ -169,7 +212,9 @@ export const webServersService: EmulatedService = {
             const i = instances.find((x) => x.id === id)!;
             i.terminating = true;
             i.endedOnPurpose = true;
-            void alb.deregister(id).then(() => i.process?.dispose());
+            void alb.deregister(id)
+              .then(() => i.process?.dispose())
+              .then(() => void (i.gone = true));
           },
           launch: async () => (await launchOne()).id,
           onEvent: (e) => ctx.onEvent(e),
@@ -204,6 +249,7 @@ export const webServersService: EmulatedService = {
       },
       hang: (id) => void find(id).process?.signal("SIGSTOP"),
       resume: (id) => void find(id).process?.signal("SIGCONT"),
+      ...(scaling ? { group: () => scaling!.view() } : {}),
       async restart(id) {
         const i = find(id);
         if (i.process?.running()) throw new LifecycleError("ERR_USAGE", `instance ${id} is still running`);

@@ -6,6 +6,7 @@ import type { Diagnosis, Phase } from "../events.js";
 import type { DrillResult } from "../probes/failover-drill.js";
 import type { SmokeResult } from "../probes/smoke-test.js";
 import type { SummaryLine } from "../stack/stack-summary.js";
+import type { LoadReport } from "../load/load-run.js";
 
 /** How one phase went. */
 export interface PhaseRecord {
@@ -30,6 +31,8 @@ export interface RunReport {
   readonly diagnoses: readonly Diagnosis[];
   readonly smoke?: SmokeResult;
   readonly drills: readonly DrillResult[];
+  /** `seedstack load`: the load test and the scaling it caused. */
+  readonly load?: LoadReport;
   /** The first error, by code, when the run failed. */
   readonly error?: { readonly code: string; readonly message: string };
 }

@@ -29,6 +29,7 @@ import type {
   UserDataFacts,
 } from "./stack.js";
 import { readUserData } from "./user-data.js";
+import { scalingOf } from "./read-scaling-policy.js";
 
 /** Where cdktf writes a stack: `<outdir>/stacks/<name>/cdk.tf.json`. */
 export function stackFile(outdir: string, name: string): string {
@@ -253,6 +254,7 @@ function readServers(
       subnetCidrs: cidrsOf(stringListAt(body, "vpc_zone_identifier", address, problems)),
       userData: userDataOf(lt?.user_data, ltAddress),
       targetPort: tgPort,
+      ...scalingOf(resources, address, body, ltAddress, problems),
     };
   }
 

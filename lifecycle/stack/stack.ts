@@ -58,7 +58,24 @@ export type ServerGroup =
       readonly userData: UserDataFacts;
       /** The target group port (the attachment registers instances on it). */
       readonly targetPort: number;
+      /** The target tracking policy, when the stack has one (read-scaling-policy.ts). */
+      readonly scalingPolicy?: ScalingPolicySpec;
+      /** The launch template's instance type, for its vCPUs. @default "t3.micro" */
+      readonly instanceType?: string;
+      /** The group's default_instance_warmup, seconds (absent: not set). */
+      readonly defaultInstanceWarmupSeconds?: number;
     };
+
+/** A target tracking scaling policy on a predefined metric. */
+export interface ScalingPolicySpec {
+  readonly address: Address;
+  readonly name: string;
+  readonly metric: string;
+  /** Percent. */
+  readonly targetValue: number;
+  readonly disableScaleIn: boolean;
+  readonly estimatedWarmupSeconds?: number;
+}
 
 /** The target group's health check, with AWS's defaults filled in. */
 export interface HealthCheckSpec {

@@ -80,8 +80,13 @@ export interface LocalLoadBalancer {
   /** Stop routing new requests to the target; resolves when in-flight requests are done or the deregistration delay has passed. */
   deregister(id: string): Promise<void>;
   targets(): TargetView[];
+  /** Be told of every forwarded request (the console's per-target charts); returns the unsubscriber. */
+  observe(observer: RequestObserver): () => void;
   dispose(): Promise<void>;
 }
+
+/** Called once per request forwarded to a target: its status (0: no answer) and duration. */
+export type RequestObserver = (targetId: string, status: number, ms: number) => void;
 
 interface LiveTarget extends TargetRegistration {
   /** What routing reads: draining, or the health state (a getter, so routing allocates nothing per request). */
@@ -113,6 +118,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
   const cookies = tg.stickiness ? stickinessCookies(tg.stickiness.durationSeconds) : undefined;
   const started = Date.now();
   const reportedDenials = new Set<string>();
+  const observers = new Set<RequestObserver>();
   const reportDenial = (hop: string, message: string) => {
     if (reportedDenials.has(message)) return;
     reportedDenials.add(message);
@@ -165,6 +171,8 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       return;
     }
     target.inFlight++;
+    // Timed only while someone watches, so an unwatched load balancer does no extra work.
+    const t0 = observers.size > 0 ? performance.now() : 0;
     try {
       await forward(target.pool, req, res, {
         clientAddress,
@@ -175,6 +183,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       });
     } finally {
       target.inFlight--;
+      if (t0 > 0) for (const o of observers) o(target.id, res.headersSent ? res.statusCode : 0, performance.now() - t0);
     }
   };
 
@@ -266,7 +275,12 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
         hop: t.hop,
         healthCheckHop: t.healthCheckHop,
       })),
+    observe(observer) {
+      observers.add(observer);
+      return () => void observers.delete(observer);
+    },
     async dispose() {
+      observers.clear();
       // Stop probing first, then close listeners (dropping idle keep-alive connections), then pools.
       for (const t of targets) clearInterval(t.timer);
       await Promise.all(servers.map((s) => closeServer(s)));
