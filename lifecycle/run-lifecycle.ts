@@ -7,7 +7,7 @@
 import { StartFailedError, type Environment, type EnvironmentEngine } from "./environment.js";
 import { LifecycleError } from "./errors.js";
 import type { Diagnosis, Phase, RunContext } from "./events.js";
-import type { LocalEngineOptions } from "./local/engine.js";
+import type { LocalEngineOptions } from "./local/local-environment.js";
 import { localEngine } from "./local/local-engine.js";
 import { runFailoverDrill, type DrillResult, type FailureMode } from "./probes/failover-drill.js";
 import { runSmokeTest, type SmokeResult, type SmokeTarget } from "./probes/smoke-test.js";

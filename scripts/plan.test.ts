@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { startAwsStandIn } from "../test/terraform/aws-stand-in.js";
 import { announceSkip, terraformAvailability, terraformRequired } from "../test/terraform/terraform-available.js";
 

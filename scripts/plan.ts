@@ -19,7 +19,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { terraformEnv, writeCliConfig } from "../lifecycle/terraform/cli-config.js";
 import { findProviderMirror } from "../lifecycle/terraform/provider-mirror.js";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { OFFLINE_ENV } from "../stacks/offline-env.js";
 import { findAwsCredentials, NO_CREDENTIALS_MESSAGE } from "./plan/aws-credentials.js";
 import { findTerraform, runTerraform } from "./plan/terraform-process.js";

@@ -17,7 +17,8 @@ import type { SmokeResult as CoreSmoke } from "../../lifecycle/probes/smoke-test
 import { drillMarkdown, reportMarkdown } from "../../lifecycle/report/markdown.js";
 import type { RunReport } from "../../lifecycle/report/run-report.js";
 import { runLifecycle } from "../../lifecycle/run-lifecycle.js";
-import { findPackageRoot, SEED_SERVER_BUNDLE_RELATIVE_PATH } from "../../seed-server/bundle-path.js";
+import { SEED_SERVER_BUNDLE_RELATIVE_PATH } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { TEST_SPEEDUP_ENV } from "./constants.js";
 import type { EnvironmentResult, FailureReason, LifecycleEvent, LifecyclePort, RunContext, RunRequest, SmokeResult, TeardownResult } from "./lifecycle-port.js";
 import { environmentName, outdirOf, stackJsonOf, synthEnv, useSynthesized } from "./stack-synthesis.js";

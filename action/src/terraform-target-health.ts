@@ -10,7 +10,7 @@
  */
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { RunContext } from "../../lifecycle/events.js";
-import { regionOfStack } from "../../lifecycle/terraform/lifecycle-engine.js";
+import { regionOfStack } from "../../lifecycle/terraform/terraform-engine.js";
 import type { Outputs } from "../../lifecycle/terraform/json.js";
 
 /** How long a fresh environment may take to turn healthy: a cold boot is budgeted at about 5 min. */

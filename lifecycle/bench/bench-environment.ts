@@ -10,9 +10,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Pool } from "undici";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { quietContext } from "../events.js";
-import { startLocalEnvironment } from "../local/engine.js";
+import { startLocalEnvironment } from "../local/local-environment.js";
 import { readStack } from "../stack/read-stack.js";
 
 const stack = readStack(process.argv[2] ?? join(findPackageRoot(), "cdktf.out"), "classic");

@@ -5,36 +5,17 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
-import type { RunContext } from "../events.js";
 import { runSmokeTest } from "../probes/smoke-test.js";
 import type { RunReport } from "../report/run-report.js";
 import { runLifecycle, smokeTargetOf, type LifecycleOptions } from "../run-lifecycle.js";
-import { destroyEnvironment } from "../terraform/engine.js";
+import { destroyEnvironment } from "../terraform/deploy.js";
 import { readRecord } from "../terraform/environment-record.js";
-import { lifecycleErrorOf } from "../terraform/lifecycle-engine.js";
-import type { CliOptions } from "./options.js";
-import type { Renderer } from "./render.js";
+import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
+import type { CommandDefinition, CommandDeps } from "./command.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
 import { processAlive } from "../process-alive.js";
-
-/** What a handler gets. */
-export interface CommandDeps {
-  readonly projectDir: string;
-  readonly options: CliOptions;
-  readonly ctx: RunContext;
-  readonly render: Renderer;
-  /** Aborted by a second signal: stops a terraform destroy (one interrupt), leaving it recorded. @default never */
-  readonly cleanupSignal?: AbortSignal;
-}
-
-/** A command: its name, its one-line description, its handler. */
-export interface CommandDefinition {
-  readonly name: string;
-  readonly summary: string;
-  handler(deps: CommandDeps): Promise<RunReport | number>;
-}
 
 const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>): Promise<RunReport> =>
   runLifecycle(
@@ -162,7 +143,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 ];
 
 /** terraform's progress as plain lines (commands without the lifecycle's events). */
-function terraformLines(deps: CommandDeps): (e: import("../terraform/engine-events.js").TerraformEngineEvent) => void {
+function terraformLines(deps: CommandDeps): (e: import("../terraform/deploy-events.js").TerraformEngineEvent) => void {
   return (e) => {
     if (e.type === "command-started") deps.render.line(`terraform ${e.args.join(" ")}`);
     else if (e.type === "output-line" && e.line.trim() !== "") deps.render.line(`  ${e.line}`);

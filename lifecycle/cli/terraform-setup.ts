@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { writeCliConfig } from "../terraform/cli-config.js";
-import type { TerraformEnvironmentOptions } from "../terraform/engine.js";
-import { terraformEngine } from "../terraform/lifecycle-engine.js";
+import type { TerraformEnvironmentOptions } from "../terraform/deploy.js";
+import { terraformEngine } from "../terraform/terraform-engine.js";
 import type { EnvironmentEngine } from "../environment.js";
 import { findProviderMirror } from "../terraform/provider-mirror.js";
 import type { CliOptions } from "./options.js";

@@ -15,7 +15,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyArgs, destroyArgs, forceUnlockArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
-import type { TerraformEngineEvent } from "./engine-events.js";
+import type { TerraformEngineEvent } from "./deploy-events.js";
 import { readRecord, recordPath, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
 import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./failure.js";
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";

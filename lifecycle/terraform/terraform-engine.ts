@@ -1,6 +1,6 @@
 /**
  * The terraform engine behind the lifecycle's `EnvironmentEngine` interface: the synthesized stack
- * deployed on a real AWS account with the terraform CLI (engine.ts), then seen through its outputs
+ * deployed on a real AWS account with the terraform CLI (deploy.ts), then seen through its outputs
  * (`url`, `certificate_pem`, `target_group_arn`, `instance_ids` or the stack's desired capacity), the
  * target group's health (ELBv2 DescribeTargetHealth) and EC2 for the drill. Taking it down is a
  * destroy through its own state; a failed deploy that may have created something hands the
@@ -13,8 +13,8 @@ import { StartFailedError, type Environment, type EnvironmentEngine } from "../e
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
-import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
-import type { TerraformEngineEvent } from "./engine-events.js";
+import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
+import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
 import { candidateFromSynthesizedStack } from "./sweep.js";
