@@ -8,6 +8,7 @@ import { LifecycleError } from "./errors.js";
 import type { Diagnosis, RunContext } from "./events.js";
 import type { DrillControl, FailureMode } from "./probes/failover-drill.js";
 import type { Stack } from "./stack/stack.js";
+import type { Outputs } from "./terraform/json.js";
 
 /** A running environment, whichever engine started it. */
 export interface Environment {
@@ -18,6 +19,8 @@ export interface Environment {
   readonly redirectFromUrl?: string;
   /** The certificate (PEM) to pin for HTTPS, for self-signed stacks. */
   readonly certificatePem?: string;
+  /** The environment's outputs (terraform's `output -json`, sensitive ones flagged); absent for the local engine. */
+  readonly outputs?: Outputs;
   /** How many targets must be healthy (and answer the smoke test). */
   readonly expectedTargets: number;
   /** The clock speed-up the environment runs with (1: the stack's own timing). */

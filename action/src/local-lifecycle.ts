@@ -146,7 +146,7 @@ export function localLifecycle(env: NodeJS.ProcessEnv): Pick<LifecyclePort, "run
           stack: request.stack,
           synth: !useSynthesized(env),
           synthEnv: synthEnv(request, env),
-          engine: { speedup: speedupOf(env), bundle },
+          local: { speedup: speedupOf(env), bundle },
           smoke: true,
           drills: request.drill ? BOTH_DRILLS : [],
           keep: false,
