@@ -47,6 +47,11 @@ export interface EnvironmentEngine {
    */
   readonly persistent: boolean;
   /**
+   * Refuse, before anything starts, what this engine cannot run: a stack shape it does not support
+   * (ERR_STACK_UNSUPPORTED) or settings that cannot work (ERR_USAGE). @default everything runs
+   */
+  check?(stack: Stack): void;
+  /**
    * Bring `stack` up. When it fails after creating something, it throws a `StartFailedError`
    * whose `dispose` takes that down; the lifecycle calls it in its `down` phase.
    */

@@ -122,6 +122,7 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     if (options.synth) await phase("synth", () => synthesize({ projectDir: options.projectDir, outdir: options.outdir, ...(options.synthEnv ? { env: options.synthEnv } : {}), signal: ctx.signal }));
     const stack: Stack = await phase("summary", async () => {
       const read = readStack(options.outdir, options.stack);
+      engine.check?.(read);
       summary = summarizeStack(read);
       ctx.onEvent({ type: "summary", stack: read.name, lines: summary });
       return read;

@@ -13,7 +13,7 @@ import { StartFailedError, type Environment, type EnvironmentEngine } from "../e
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
 import type { Stack } from "../stack/stack.js";
-import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
+import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
@@ -108,7 +108,7 @@ export function redirectUrlOf(stack: Stack, url: string): string | undefined {
 }
 
 /** One line for people from a terraform engine event; undefined for events not worth a line. */
-function describe(event: TerraformEngineEvent): string | undefined {
+export function describeTerraformEvent(event: TerraformEngineEvent): string | undefined {
   switch (event.type) {
     case "command-started":
       return `terraform ${event.args.join(" ")}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
@@ -137,29 +137,39 @@ function describe(event: TerraformEngineEvent): string | undefined {
 
 /** The terraform engine. */
 export function terraformEngine(settings: TerraformEngineSettings): EnvironmentEngine {
+  const optionsFor = (stack: Stack, stackJson: unknown, onEvent: TerraformEnvironmentOptions["onEvent"]): TerraformEnvironmentOptions => {
+    const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
+    return {
+      name: stack.name,
+      stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
+      recordDir: settings.recordDir,
+      ...(settings.cliConfigFile ? { cliConfigFile: settings.cliConfigFile } : {}),
+      ...(tags.prNumber !== undefined ? { prNumber: tags.prNumber } : {}),
+      ...(tags.expiresAt !== undefined ? { expiresAt: tags.expiresAt } : {}),
+      // The caller's settings win over the stack's tags (the Action knows the PR and its TTL).
+      ...settings.terraform,
+      ...(onEvent ? { onEvent } : {}),
+    };
+  };
   return {
     name: "terraform",
     persistent: true,
+    check(stack) {
+      try {
+        checkEnvironmentOptions(optionsFor(stack, undefined, undefined));
+      } catch (error) {
+        throw new LifecycleError("ERR_USAGE", (error as Error).message);
+      }
+    },
     async start(stack: Stack, ctx: RunContext): Promise<Environment> {
       let phase: Phase = "up";
       const stackJson: unknown = JSON.parse(readFileSync(stack.file, "utf8"));
-      const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
-      const options: TerraformEnvironmentOptions = {
-        name: stack.name,
-        stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
-        recordDir: settings.recordDir,
-        ...(settings.cliConfigFile ? { cliConfigFile: settings.cliConfigFile } : {}),
-        ...(tags.prNumber !== undefined ? { prNumber: tags.prNumber } : {}),
-        ...(tags.expiresAt !== undefined ? { expiresAt: tags.expiresAt } : {}),
-        // The caller's settings win over the stack's tags (the Action knows the PR and its TTL).
-        ...settings.terraform,
-        onEvent: (event) => {
-          const message = describe(event);
+      const options = optionsFor(stack, stackJson, (event) => {
+          const message = describeTerraformEvent(event);
           if (message !== undefined) ctx.onEvent({ type: "progress", phase, message });
           if (event.type === "planned") ctx.onEvent({ type: "plan", plan: event.summary });
           if (event.type === "record" && event.status === "applying") mayExist();
-        },
-      };
+      });
       let said = false;
       function mayExist(): void {
         if (said) return;
