@@ -73,11 +73,12 @@ export const TEST_SPEEDUP_ENV = "SEEDSTACK_ACTION_TEST_SPEEDUP";
 /**
  * TEST-ONLY seam: when "1", the action does not synthesize; it uses the stack already in
  * `<working-directory>/cdktf.out/stacks/<stack>/cdk.tf.json` (as `seedstack --skip-synth` does).
- * The terraform tests put a `terraform_data` FIXTURE stack there, which no cdktf app produces.
+ * The terraform tests put a real synthesized stack there (what to expect) and apply a
+ * `terraform_data` FIXTURE elsewhere (TEST_TERRAFORM_DIR_ENV).
  */
 export const TEST_USE_SYNTHESIZED_ENV = "SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED";
 /**
- * TEST-ONLY seam: terraform runs in this directory instead of the synthesized stack's, as
+ * TEST-ONLY seam: terraform runs in this directory (relative to the working directory) instead of the synthesized stack's, as
  * `seedstack --terraform-dir` does: the terraform tests apply a `terraform_data` FIXTURE there while
  * the lifecycle reads a real synthesized stack for what to expect.
  */

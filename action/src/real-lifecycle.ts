@@ -10,7 +10,7 @@
  * what a crash leaves, so there is nothing to destroy, sweep or record for it later.
  */
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   candidatesFromRecords,
@@ -98,13 +98,15 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
   const environmentName = (stack: string) => `${settings.namePrefix}-${stack}`;
   const stackJsonOf = (record: Pick<EnvironmentRecord, "workingDirectory" | "stack">) => stackFile(outdirOf(record.workingDirectory), record.stack);
   const stateOf = (workingDirectory: string) => stateDirOf(workingDirectory);
+  /** TEST-ONLY: where terraform runs instead of the stack's directory. */
+  const terraformDirOf = (workingDirectory: string) => (settings.terraformDir ? resolve(workingDirectory, settings.terraformDir) : undefined);
 
   /** The terraform layer's options for a destroy outside a run (destroy mode, post step, sweep). */
   const destroyOptions = (record: EnvironmentRecord, ctx: RunContext, stackDir?: string): TerraformEnvironmentOptions => {
     const dir = stateOf(record.workingDirectory);
     return {
       name: record.stack,
-      stackDir: stackDir ?? settings.terraformDir ?? dirname(stackJsonOf(record)),
+      stackDir: stackDir ?? terraformDirOf(record.workingDirectory) ?? dirname(stackJsonOf(record)),
       recordDir: dir.recordDir,
       cliConfigFile: writeTerraformCliConfig(dir, settings.childEnv),
       interruptGraceMs: ACTION_INTERRUPT_GRACE_MS,
@@ -123,7 +125,7 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
         request.engine === "local"
           ? localEngine({ speedup: settings.speedup, bundle: bundleFor(request.workingDirectory) })
           : terraformEngine({
-              ...(settings.terraformDir ? { stackDir: settings.terraformDir } : {}),
+              ...(settings.terraformDir ? { stackDir: terraformDirOf(request.workingDirectory)! } : {}),
               recordDir: dir.recordDir,
               cliConfigFile: writeTerraformCliConfig(dir, settings.childEnv),
               terraform: {
@@ -225,7 +227,7 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
       writeRecord(recordDir, {
         version: 1,
         name: record.stack,
-        stackDir: settings.terraformDir ?? dirname(stackJsonOf(record)),
+        stackDir: terraformDirOf(record.workingDirectory) ?? dirname(stackJsonOf(record)),
         status: "needs-destroy",
         reason,
         ...(record.prNumber !== undefined ? { prNumber: record.prNumber } : {}),

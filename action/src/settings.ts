@@ -12,7 +12,7 @@ export interface LifecycleSettings {
   readonly speedup: number;
   /** TEST-ONLY (SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED=1): use the stack already in cdktf.out, do not synthesize. @default false */
   readonly useSynthesized: boolean;
-  /** TEST-ONLY (SEEDSTACK_ACTION_TEST_TERRAFORM_DIR): where terraform runs instead of the stack's directory. @default the stack's directory */
+  /** TEST-ONLY (SEEDSTACK_ACTION_TEST_TERRAFORM_DIR): where terraform runs instead of the stack's directory, relative to the working directory. @default the stack's directory */
   readonly terraformDir?: string;
   /** What child processes (the synthesis, terraform's provider-mirror search) inherit. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
