@@ -32,3 +32,7 @@ export type { Outputs, OutputValue, PlanSummary } from "./terraform/json.js";
 export { listRecords, readRecord, writeRecord, type EnvironmentRecord } from "./terraform/environment-record.js";
 export { candidatesFromRecords, sweep, type SweepReport } from "./terraform/sweep.js";
 export { stateDirOf, writeTerraformCliConfig, type StateDir } from "./terraform/state-dir.js";
+
+// terraform's configuration and environment, for `npm run plan` (scripts/plan.ts).
+export { terraformEnv, writeCliConfig } from "./terraform/cli-config.js";
+export { findProviderMirror } from "./terraform/provider-mirror.js";
