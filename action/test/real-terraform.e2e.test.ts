@@ -120,7 +120,8 @@ tfTest("deploy applies and smoke-tests a real seed server; the next pr run plans
   assert.is(r1.state["pending-destroy"], "", "a deployed environment is meant to stay");
   assert.equal(stateResources(deploy).sort(), ["lb", "web"]);
   const body1 = comment(gh);
-  for (const expected of ["2 to add, 0 to change, 0 to destroy", "terraform_data.web", "GET /status answers 200 OK", "on the terraform engine ✅ passed", "not waiting for healthy targets: the stack has no target_group_arn output"]) {
+  assert.ok(r1.stdout.includes("not waiting for healthy targets: the stack has no target_group_arn output"), "the skipped wait is said in the log");
+  for (const expected of ["2 to add, 0 to change, 0 to destroy", "terraform_data.web", "GET /status answers 200 OK", "on the terraform engine ✅ passed"]) {
     assert.ok(body1.includes(expected), `the comment shows ${expected}\n${body1}`);
   }
   assert.not.ok(body1.includes("fixture-secret-3b9d"));
