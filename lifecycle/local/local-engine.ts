@@ -3,6 +3,7 @@
  * this machine, every drill mode (SIGKILL, SIGSTOP), gone when the run ends.
  */
 import type { Environment, EnvironmentEngine } from "../environment.js";
+import { isHttpsRedirect } from "../stack/https-redirect.js";
 import { localDrillControl } from "./drill-control.js";
 import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./local-environment.js";
 
@@ -13,7 +14,7 @@ export interface LocalLifecycleEnvironment extends Environment {
 
 /** The lifecycle's view of a started local environment. */
 export function asEnvironment(env: LocalEnvironment): LocalLifecycleEnvironment {
-  const redirect = env.listeners.find((l) => l.spec.protocol === "HTTP" && l.spec.action.type === "redirect" && l.spec.action.protocol === "HTTPS");
+  const redirect = env.listeners.find((l) => isHttpsRedirect(l.spec));
   return {
     local: env,
     stack: env.stack,

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
+import { isHttpsRedirect } from "../stack/https-redirect.js";
 import type { Stack } from "../stack/stack.js";
 import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
@@ -103,7 +104,7 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
 export function redirectUrlOf(stack: Stack, url: string): string | undefined {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:" || parsed.port !== "") return undefined;
-  const redirect = stack.loadBalancer.listeners.find((l) => l.protocol === "HTTP" && l.action.type === "redirect" && l.action.protocol === "HTTPS");
+  const redirect = stack.loadBalancer.listeners.find(isHttpsRedirect);
   return redirect ? `http://${parsed.hostname}${redirect.port === 80 ? "" : `:${redirect.port}`}` : undefined;
 }
 
