@@ -29,7 +29,8 @@ export { checkEnvironmentOptions, destroyEnvironment, type DestroyResult, type T
 export type { TerraformEngineEvent } from "./terraform/deploy-events.js";
 export type { EngineFailure } from "./terraform/failure.js";
 export type { Outputs, OutputValue, PlanSummary } from "./terraform/json.js";
-export { listRecords, readRecord, writeRecord, type EnvironmentRecord } from "./terraform/environment-record.js";
+export type { EnvironmentRecord } from "./terraform/environment-record.js";
+export { folderRegistry, type RecordRegistry } from "./terraform/record-registry.js";
 export { candidatesFromRecords, sweep, type SweepReport } from "./terraform/sweep.js";
 export { stateDirOf, writeTerraformCliConfig, type StateDir } from "./terraform/state-dir.js";
 

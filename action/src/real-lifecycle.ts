@@ -15,16 +15,14 @@ import { fileURLToPath } from "node:url";
 import {
   candidatesFromRecords,
   destroyEnvironment,
-  listRecords,
+  folderRegistry,
   localEngine,
-  readRecord,
   runLifecycle,
   stackFile,
   stateDirOf,
   sweep,
   synthesize,
   terraformEngine,
-  writeRecord,
   writeTerraformCliConfig,
   type DestroyResult,
   type FailureMode,
@@ -196,7 +194,7 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
       // A local environment never outlives its step: there is nothing to sweep.
       if (request.engine === "local") return { swept: [] };
       const recordDir = stateOf(request.workingDirectory).recordDir;
-      const { records, problems } = listRecords(recordDir);
+      const { records, problems } = await folderRegistry(recordDir).list();
       for (const p of problems) ctx.onEvent({ type: "progress", phase: "down", message: `unreadable environment record: ${p}` });
       const byName = new Map(records.map((r) => [r.name, r]));
       const report = await sweep({
@@ -220,11 +218,11 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
 
     async recordForSweeper(record, reason) {
       if (record.engine === "local") return; // nothing of it outlives its step
-      const recordDir = stateOf(record.workingDirectory).recordDir;
+      const registry = folderRegistry(stateOf(record.workingDirectory).recordDir);
       // The engine already keeps a `needs-destroy` record for what it may have left; write one only when it has none.
-      if (readRecord(recordDir, record.stack) !== undefined) return;
+      if ((await registry.read(record.stack)) !== undefined) return;
       const at = new Date().toISOString();
-      writeRecord(recordDir, {
+      await registry.write({
         version: 1,
         name: record.stack,
         stackDir: terraformDirOf(record.workingDirectory) ?? dirname(stackJsonOf(record)),
