@@ -16,10 +16,16 @@ const actionDir = dirname(fileURLToPath(import.meta.url));
 /** Where the committed bundle lives. */
 export const ACTION_DIST = join(actionDir, "dist");
 
-/** Builds both entry points into `outdir`; resolves to the files written with their sizes. */
-export async function buildAction(outdir: string = ACTION_DIST): Promise<{ file: string; bytes: number }[]> {
+/** The action's two steps: the files GitHub runs, from their sources. */
+export const ACTION_ENTRIES = { main: join(actionDir, "src", "main.ts"), post: join(actionDir, "src", "post.ts") };
+
+/**
+ * Builds both entry points into `outdir`; resolves to the files written with their sizes.
+ * @param entries other sources for `main` and `post` (tests bundle entries over fake ports); @default ACTION_ENTRIES
+ */
+export async function buildAction(outdir: string = ACTION_DIST, entries: { main: string; post: string } = ACTION_ENTRIES): Promise<{ file: string; bytes: number }[]> {
   await build({
-    entryPoints: { main: join(actionDir, "src", "main.ts"), post: join(actionDir, "src", "post.ts") },
+    entryPoints: entries,
     outdir,
     outExtension: { ".js": ".mjs" },
     bundle: true,

@@ -8,6 +8,7 @@ import { LifecycleError } from "./errors.js";
 import type { Diagnosis, RunContext } from "./events.js";
 import type { DrillControl, FailureMode } from "./probes/failover-drill.js";
 import type { Stack } from "./stack/stack.js";
+import type { Outputs } from "./terraform/json.js";
 
 /** A running environment, whichever engine started it. */
 export interface Environment {
@@ -20,6 +21,8 @@ export interface Environment {
   readonly redirectSkipped?: string;
   /** The certificate (PEM) to pin for HTTPS, for self-signed stacks. */
   readonly certificatePem?: string;
+  /** The environment's outputs (terraform's `output -json`, sensitive ones flagged); absent for the local engine. */
+  readonly outputs?: Outputs;
   /** How many targets must be healthy (and answer the smoke test). */
   readonly expectedTargets: number;
   /** The clock speed-up the environment runs with (1: the stack's own timing). */
@@ -45,6 +48,11 @@ export interface EnvironmentEngine {
    * leaves the environment up (after a failure too) instead of waiting for Ctrl-C.
    */
   readonly persistent: boolean;
+  /**
+   * Refuse, before anything starts, what this engine cannot run: a stack shape it does not support
+   * (ERR_STACK_UNSUPPORTED) or settings that cannot work (ERR_USAGE). @default everything runs
+   */
+  check?(stack: Stack): void;
   /**
    * Bring `stack` up. When it fails after creating something, it throws a `StartFailedError`
    * whose `dispose` takes that down; the lifecycle calls it in its `down` phase.

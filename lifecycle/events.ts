@@ -6,6 +6,7 @@
 
 import type { ScalingActivity } from "./local/scaling-activity.js";
 import type { SummaryLine } from "./stack/stack-summary.js";
+import type { PlanSummary } from "./terraform/json.js";
 
 /** The steps of a run, in order. */
 export type Phase = "synth" | "summary" | "up" | "wait-healthy" | "smoke" | "drill" | "down";
@@ -28,6 +29,14 @@ export type LifecycleEvent =
   | { readonly type: "phase"; readonly phase: Phase; readonly status: "start" | "done" | "failed"; readonly detail?: string }
   | { readonly type: "progress"; readonly phase: Phase; readonly message: string }
   | { readonly type: "summary"; readonly stack: string; readonly lines: readonly SummaryLine[] }
+  /** The engine's plan (terraform: `show -json` of the saved plan), before it is applied. */
+  | { readonly type: "plan"; readonly plan: PlanSummary }
+  /**
+   * From now on resources may exist that must be destroyed (terraform: the apply is about to
+   * start). A front end that cannot count on finishing (the Action's main step) saves what to
+   * destroy here, so whoever runs next (its post step) can.
+   */
+  | { readonly type: "resources-may-exist"; readonly stack: string; readonly engine: "local" | "terraform" }
   | { readonly type: "instance-started"; readonly instance: string; readonly name: string; readonly pid: number; readonly address: string }
   | {
       readonly type: "instance-exited";

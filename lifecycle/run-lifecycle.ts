@@ -1,21 +1,25 @@
 /**
  * The lifecycle on one stack, as data: synth -> summary -> up -> wait healthy -> smoke -> drill ->
- * down, each phase reported as events and recorded in the RunReport. It never prints and never
- * exits; the CLI (and later the Action) renders what it emits. Cancellation (Ctrl-C) aborts the
- * current phase and still runs `down`.
+ * down, each phase reported as events and recorded in the RunReport (with the plan, the outputs and
+ * the teardown). It never prints and never exits; the CLI and the Action render what it emits.
+ * Cancellation (Ctrl-C) aborts the current phase; then `down` runs, unless the cancel policy is
+ * `leave` and the engine's environments outlive the process (the Action's main step, whose post
+ * step destroys: GitHub gives a cancelled step seconds, the post step minutes).
  */
 import { StartFailedError, type Environment, type EnvironmentEngine } from "./environment.js";
 import { LifecycleError } from "./errors.js";
 import type { Diagnosis, Phase, RunContext } from "./events.js";
-import type { LocalEngineOptions } from "./local/engine.js";
+import { failureReasonOf } from "./failure-reason.js";
+import type { LocalEngineOptions } from "./local/local-environment.js";
 import { localEngine } from "./local/local-engine.js";
 import { runFailoverDrill, type DrillResult, type FailureMode } from "./probes/failover-drill.js";
 import { runSmokeTest, type SmokeResult, type SmokeTarget } from "./probes/smoke-test.js";
-import type { PhaseRecord, RunReport } from "./report/run-report.js";
+import type { PhaseRecord, RunReport, Teardown } from "./report/run-report.js";
 import { readStack } from "./stack/read-stack.js";
 import type { Stack } from "./stack/stack.js";
 import { summarizeStack, type SummaryLine } from "./stack/stack-summary.js";
 import { synthesize } from "./stack/synth.js";
+import type { PlanSummary } from "./terraform/json.js";
 
 /** What to run. */
 export interface LifecycleOptions {
@@ -25,10 +29,10 @@ export interface LifecycleOptions {
   readonly stack: string;
   /** Synthesize first (otherwise read what `outdir` holds). */
   readonly synth: boolean;
-  /** Settings of the local engine (used when `start` is not given). */
-  readonly engine: LocalEngineOptions;
-  /** The engine that brings the stack up. @default the local engine with `engine` */
-  readonly start?: EnvironmentEngine;
+  /** Settings of the local engine (used when `engine` is not given). @default the local engine's defaults */
+  readonly local?: LocalEngineOptions;
+  /** The engine that brings the stack up. @default the local engine with `local` */
+  readonly engine?: EnvironmentEngine;
   readonly smoke: boolean;
   readonly drills: readonly FailureMode[];
   /**
@@ -36,7 +40,15 @@ export interface LifecycleOptions {
    * persistent one (terraform) is left up, also after a failure. `onUp` is told where.
    */
   readonly keep: boolean;
-  /** Called once the environment is healthy (e.g. to write a state file); its result runs at `down`. */
+  /** With `keep`, a persistent environment whose run failed is left up too (to look at). @default true; false takes it down */
+  readonly keepFailed?: boolean;
+  /**
+   * What a cancellation does to a persistent environment (terraform): `destroy` it in this run (the
+   * CLI), or `leave` it for whoever runs next (the Action's post step; the report says `left`).
+   * A local environment is always taken down: its processes cannot outlive this one.
+   * @default "destroy"
+   */
+  readonly onCancel?: "destroy" | "leave";  /** Called once the environment is healthy (e.g. to write a state file); its result runs at `down`. */
   readonly onUp?: (env: Environment) => Promise<() => void>;
   /** Environment of the synthesis (SEEDSTACK_* settings). */
   readonly synthEnv?: NodeJS.ProcessEnv;
@@ -65,13 +77,27 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
   const phases: PhaseRecord[] = [];
   let diagnoses: Diagnosis[] = [];
   let summary: SummaryLine[] = [];
+  let plan: PlanSummary | undefined;
+  let resourcesMayExist = false;
+  let teardown: Teardown | undefined;
+  let failedPhase: Phase | undefined;
   let smoke: SmokeResult | undefined;
   const drills: DrillResult[] = [];
   let error: LifecycleError | undefined;
   let env: Environment | undefined;
   let leftover: (() => Promise<void>) | undefined;
   let url: string | undefined;
-  const engine = options.start ?? localEngine(options.engine);
+  const engine = options.engine ?? localEngine(options.local);
+  // The plan and "resources may exist" are recorded on their way to the caller.
+  const caller = ctx;
+  ctx = {
+    signal: caller.signal,
+    onEvent: (e) => {
+      if (e.type === "plan") plan = e.plan;
+      if (e.type === "resources-may-exist") resourcesMayExist = true;
+      caller.onEvent(e);
+    },
+  };
 
   const phase = async <T>(name: Phase, work: () => Promise<T>, judge?: (value: T) => string | undefined): Promise<T> => {
     const t0 = Date.now();
@@ -85,6 +111,7 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     } catch (err) {
       const e = err instanceof LifecycleError ? err : new LifecycleError(ctx.signal.aborted ? "ERR_CANCELLED" : "ERR_SPAWN", (err as Error)?.message ?? String(err), { cause: err });
       const code = ctx.signal.aborted ? "ERR_CANCELLED" : e.code;
+      failedPhase ??= name;
       phases.push({ phase: name, ok: false, ms: Date.now() - t0, detail: code === "ERR_CANCELLED" ? "cancelled" : e.message.split("\n")[0]! });
       ctx.onEvent({ type: "phase", phase: name, status: "failed", detail: e.message });
       throw code === e.code ? e : new LifecycleError("ERR_CANCELLED", "cancelled", { cause: e });
@@ -96,6 +123,7 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     if (options.synth) await phase("synth", () => synthesize({ projectDir: options.projectDir, outdir: options.outdir, ...(options.synthEnv ? { env: options.synthEnv } : {}), signal: ctx.signal }));
     const stack: Stack = await phase("summary", async () => {
       const read = readStack(options.outdir, options.stack);
+      engine.check?.(read);
       summary = summarizeStack(read);
       ctx.onEvent({ type: "summary", stack: read.name, lines: summary });
       return read;
@@ -148,7 +176,7 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     }
     if (smoke && !smoke.ok) error = new LifecycleError("ERR_SMOKE_FAILED", `smoke test: ${smoke.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join("; ")}`);
     else if (drills.some((d) => !d.ok)) error = new LifecycleError("ERR_DRILL_FAILED", `failover drill: ${drills.flatMap((d) => d.problems).join("; ")}`);
-    if (options.keep && engine.persistent) {
+    if (options.keep && engine.persistent && !(error && options.keepFailed === false)) {
       ctx.onEvent({ type: "progress", phase: "up", message: `left up at ${env.url} (--keep); take it down with \`seedstack down --engine ${engine.name} --stack ${options.stack}\`` });
     } else if (options.keep && !ctx.signal.aborted) {
       ctx.onEvent({ type: "progress", phase: "up", message: `up at ${env.url}; press Ctrl-C to take it down` });
@@ -158,9 +186,23 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     error = err instanceof LifecycleError ? err : new LifecycleError("ERR_SPAWN", String((err as Error)?.message ?? err));
   } finally {
     cleanupUp?.();
-    // A persistent environment (terraform) kept with --keep is left up, after a failure too.
-    const takeDown = options.keep && engine.persistent ? undefined : (env?.dispose ?? leftover);
-    if (takeDown) await phase("down", takeDown).catch((err: LifecycleError) => (error ??= err));
+    const up = env?.dispose ?? leftover;
+    // A persistent environment (terraform) kept with --keep is left up, after a failure too unless keepFailed is false.
+    const kept = options.keep && engine.persistent && !(error && options.keepFailed === false);
+    const leave = engine.persistent && options.onCancel === "leave" && ctx.signal.aborted;
+    if (up && kept) teardown = { status: "kept" };
+    else if (up && leave) {
+      teardown = { status: "left", message: "cancelled: the destroy is left to whoever runs next" };
+      ctx.onEvent({ type: "progress", phase: "down", message: `cancelled; ${options.stack} is left for the next step to destroy` });
+    } else if (up) {
+      await phase("down", up).then(
+        () => (teardown = { status: "destroyed" }),
+        (err: LifecycleError) => {
+          teardown = { status: "failed", message: err.message };
+          error ??= err;
+        },
+      );
+    }
   }
   // Staying up until Ctrl-C is the normal end of --keep on this machine, not a failure.
   if (options.keep && !engine.persistent && error?.code === "ERR_CANCELLED" && phases.every((p) => p.ok || p.detail === "cancelled")) error = undefined;
@@ -170,13 +212,22 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
     ok: error === undefined,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    speedup: env?.speedup ?? (engine.name === "local" ? (options.engine.speedup ?? 1) : 1),
+    speedup: env?.speedup ?? (engine.name === "local" ? (options.local?.speedup ?? 1) : 1),
     ...(url ? { url } : {}),
     summary,
     phases,
     diagnoses,
     ...(smoke ? { smoke } : {}),
     drills,
-    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    ...(plan ? { plan } : {}),
+    ...(env?.outputs ? { outputs: env.outputs } : {}),
+    ...(teardown ? { teardown } : {}),
+    resourcesMayExist,
+    ...(error ? { error: errorOf(error, failedPhase) } : {}),
   };
+}
+
+function errorOf(error: LifecycleError, phase: Phase | undefined): NonNullable<RunReport["error"]> {
+  const where = error.code === "ERR_SMOKE_FAILED" || error.code === "ERR_DRILL_FAILED" ? undefined : phase;
+  return { code: error.code, message: error.message, ...(where ? { phase: where } : {}), reason: failureReasonOf({ code: error.code, ...(where ? { phase: where } : {}) }) };
 }

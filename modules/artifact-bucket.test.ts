@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { TerraformOutput, Testing } from "cdktf";
 import { ArtifactBucket } from "./artifact-bucket.js";
 import type { IGrantable } from "./contracts.js";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { onlyResource, ref, synthStack } from "../test/synth-stack.js";
 import { testTempDir } from "../test/temp-dirs.js";
 
@@ -147,7 +147,7 @@ test("grantRead grants exactly the bundle object to the grantee", () => {
 });
 
 /**
- * A copy of the package (package.json named seedstack, modules/, the bundle locator, the real
+ * A copy of the package (package.json named seedstack, modules/, the bundle locator and the package-root finder, the real
  * node_modules linked in) in a temp folder, so whether its dist/ bundle exists is up to the test,
  * not to whether this checkout was built. Returns its root.
  */
@@ -158,6 +158,8 @@ function packageCopy(withBundle: string | undefined): string {
   cpSync(join(here, "modules"), join(copy, "modules"), { recursive: true });
   mkdirSync(join(copy, "seed-server"));
   cpSync(join(here, "seed-server", "bundle-path.ts"), join(copy, "seed-server", "bundle-path.ts"));
+  mkdirSync(join(copy, "shared"));
+  cpSync(join(here, "shared", "package-root.ts"), join(copy, "shared", "package-root.ts"));
   symlinkSync(join(here, "node_modules"), join(copy, "node_modules"));
   if (withBundle !== undefined) {
     mkdirSync(join(copy, "dist", "bundle"), { recursive: true });

@@ -20,7 +20,7 @@ import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 
 const root = findPackageRoot();
 const esmDir = join(root, "dist", "esm");
@@ -48,7 +48,7 @@ async function buildCjs(): Promise<void> {
     target: "node22", // package.json engines
     sourcemap: true,
     sourcesContent: true,
-    // seed-server/bundle-path.ts finds the package root from its own location, import.meta.url,
+    // shared/package-root.ts finds the package root from its own location, import.meta.url,
     // which CommonJS has not; this gives it the same URL from __filename.
     define: { "import.meta.url": IMPORT_META_URL },
     banner: { js: `const ${IMPORT_META_URL} = require("node:url").pathToFileURL(__filename).href;` },

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { AWS_PROVIDER, terraformPlatform } from "../lifecycle/terraform/provider-mirror.js";
 import { startAwsStandIn } from "../test/terraform/aws-stand-in.js";
 import { mirrorView } from "../test/terraform/mirror-view.js";

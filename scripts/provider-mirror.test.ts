@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { findProviderMirror, PINNED_PROVIDERS, providerLayout, terraformPlatform } from "../lifecycle/terraform/provider-mirror.js";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { startProviderRegistryStandIn } from "../test/terraform/provider-registry-stand-in.js";
 import { announceSkip, terraformAvailability, terraformRequired } from "../test/terraform/terraform-available.js";
 import { startTerraformRig } from "../test/terraform/terraform-rig.js";

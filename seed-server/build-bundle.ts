@@ -8,7 +8,8 @@ import { build } from "esbuild";
 import { statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findPackageRoot, seedServerBundlePath } from "./bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
+import { seedServerBundlePath } from "./bundle-path.js";
 
 /** Build the bundle; resolves to its path and size in bytes. */
 export async function buildSeedServerBundle(outfile: string = seedServerBundlePath()): Promise<{ path: string; bytes: number }> {

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findPackageRoot, readSeedServerBundle, SEED_SERVER_BUNDLE_RELATIVE_PATH, seedServerBundlePath } from "./bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
+import { readSeedServerBundle, SEED_SERVER_BUNDLE_RELATIVE_PATH, seedServerBundlePath } from "./bundle-path.js";
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 

@@ -8,7 +8,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { testTempDir } from "../test/temp-dirs.js";
 import { configurationProblem } from "./cli-preflight.js";
 

@@ -9,7 +9,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 import { OFFLINE_ENV } from "./offline-env.js";
 import { cdktfCommand, configurationProblem } from "./cli-preflight.js";
 import { prerequisiteReport } from "./prerequisites.js";

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SETTINGS } from "./config.js";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 
 const docs = readFileSync(join(findPackageRoot(), "README.md"), "utf8");
 

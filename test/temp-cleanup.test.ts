@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findPackageRoot } from "../seed-server/bundle-path.js";
+import { findPackageRoot } from "../shared/package-root.js";
 
 const root = findPackageRoot();
 

@@ -64,12 +64,6 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 export const POST_DESTROY_BUDGET_MS = 4 * 60_000;
 
 /**
- * Test seam: when set, the bundle runs the FAKE lifecycle scenario of that name instead of the
- * real lifecycle. Only the action's own tests set it; see src/lifecycle.ts.
- */
-export const FAKE_LIFECYCLE_ENV = "SEEDSTACK_ACTION_FAKE_LIFECYCLE";
-
-/**
  * TEST-ONLY seam: divides every duration of the stack on the LOCAL engine (health-check interval,
  * thresholds' waits, deregistration delay) by this number, as the lifecycle's own tests do with
  * `speedup`, so a whole `pr` run through the bundle stays well under a minute. Unset in real use:
@@ -79,6 +73,13 @@ export const TEST_SPEEDUP_ENV = "SEEDSTACK_ACTION_TEST_SPEEDUP";
 /**
  * TEST-ONLY seam: when "1", the action does not synthesize; it uses the stack already in
  * `<working-directory>/cdktf.out/stacks/<stack>/cdk.tf.json` (as `seedstack --skip-synth` does).
- * The terraform tests put a `terraform_data` FIXTURE stack there, which no cdktf app produces.
+ * The terraform tests put a real synthesized stack there (what to expect) and apply a
+ * `terraform_data` FIXTURE elsewhere (TEST_TERRAFORM_DIR_ENV).
  */
 export const TEST_USE_SYNTHESIZED_ENV = "SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED";
+/**
+ * TEST-ONLY seam: terraform runs in this directory (relative to the working directory) instead of the synthesized stack's, as
+ * `seedstack --terraform-dir` does: the terraform tests apply a `terraform_data` FIXTURE there while
+ * the lifecycle reads a real synthesized stack for what to expect.
+ */
+export const TEST_TERRAFORM_DIR_ENV = "SEEDSTACK_ACTION_TEST_TERRAFORM_DIR";

@@ -8,6 +8,7 @@ import { Outputs, State } from "./constants.js";
 import { InputError, readInputs, type ActionInputs } from "./inputs.js";
 import { writeRunOutputs } from "./action-outputs.js";
 import { fitSummary } from "./job-summary.js";
+import { outputsOf } from "./action-outputs.js";
 import type { EnvironmentRecord, LifecycleEvent, RunContext } from "./lifecycle-port.js";
 import { logEvent } from "./log-event.js";
 import type { MainPorts } from "./ports.js";
@@ -83,7 +84,15 @@ async function main(ports: MainPorts): Promise<void> {
     runUrl: ports.run.runUrl,
     ...(pr?.headSha ? { headSha: pr.headSha } : {}),
   };
-  const context: RunContext = { signal: ports.signal, onEvent: (e) => onEvent(ports, e) };
+  // What the post step must destroy, should resources appear and this step not finish.
+  const record: EnvironmentRecord = {
+    engine: inputs.engine,
+    stack: inputs.stack,
+    workingDirectory: inputs.workingDirectory,
+    ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
+    ...(pr !== undefined ? { createdAt: pr.createdAt } : {}),
+  };
+  const context: RunContext = { signal: ports.signal, onEvent: (e) => onEvent(ports, e, record) };
 
   if (inputs.mode === "sweep") return sweep(ports, inputs, context);
 
@@ -92,9 +101,9 @@ async function main(ports: MainPorts): Promise<void> {
   const target: ReportTarget = { stack: inputs.stack, engine: inputs.engine, mode: inputs.mode, comment: inputs.comment, ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}) };
   ports.state.save(State.ReportTarget, JSON.stringify(target));
 
-  if (inputs.mode === "destroy") return destroy(ports, inputs, ctx, context, pr);
+  if (inputs.mode === "destroy") return destroy(ports, inputs, ctx, context, record);
 
-  const result = await ports.lifecycle.runEnvironment(
+  const outcome = await ports.lifecycle.runEnvironment(
     {
       stack: inputs.stack,
       engine: inputs.engine,
@@ -111,39 +120,28 @@ async function main(ports: MainPorts): Promise<void> {
   );
   // What the post step must destroy: what the lifecycle says is left (a `deploy` environment that
   // is meant to stay is not "left"). This overwrites the record saved when resources appeared.
-  savePendingDestroy(ports.state, result.leftover);
+  savePendingDestroy(ports.state, outcome.leftover);
   ports.state.save(State.MainFinished, "true");
-  writeRunOutputs(ports.outputs, result);
+  writeRunOutputs(ports.outputs, outcome);
 
-  const markdown = redact(renderRunReport(ctx, result, await readFacts(result.stackJsonPath)), sensitiveStrings(result.outputs));
+  const secrets = sensitiveStrings(outputsOf(outcome));
+  const markdown = redact(renderRunReport(ctx, outcome, await readFacts(outcome.stackJsonPath)), secrets);
   const unpublished = await publish(ports, inputs, markdown);
 
-  if (result.leftover) log.warning(`resources of ${result.leftover.environment ?? result.leftover.stack} are left; the post step destroys them`);
-  if (result.status === "succeeded" && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
-  if (result.status !== "succeeded") {
-    const what = failureWords(result, inputs.engine);
-    log.fail(`${what}${result.failureMessage ? `: ${redact(result.failureMessage, sensitiveStrings(result.outputs))}` : ""}`);
-  }
+  if (outcome.leftover) log.warning(`resources of ${outcome.environment} are left; the post step destroys them`);
+  if (outcome.report.ok && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
+  if (!outcome.report.ok) log.fail(redact(failureWords(outcome.report, inputs.engine), secrets));
 }
 
-function onEvent(ports: MainPorts, event: LifecycleEvent): void {
-  if (event.kind === "resources-may-exist") {
-    // Saved at once: if the runner kills this step, the post step still knows what to destroy.
-    // A `deploy` environment is saved too: cancelled half-way, it is in no state worth keeping.
-    savePendingDestroy(ports.state, event.record);
-  }
+function onEvent(ports: MainPorts, event: LifecycleEvent, record: EnvironmentRecord): void {
+  // Saved at once: if the runner kills this step, the post step still knows what to destroy.
+  // A `deploy` environment is saved too: cancelled half-way, it is in no state worth keeping.
+  if (event.type === "resources-may-exist") savePendingDestroy(ports.state, record);
   logEvent(ports.log, event);
 }
 
-async function destroy(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, context: RunContext, pr: PullRequestInfo | undefined): Promise<void> {
+async function destroy(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, context: RunContext, record: EnvironmentRecord): Promise<void> {
   const startedAt = ports.clock().toISOString();
-  const record: EnvironmentRecord = {
-    engine: inputs.engine,
-    stack: inputs.stack,
-    workingDirectory: inputs.workingDirectory,
-    ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
-    ...(pr !== undefined ? { createdAt: pr.createdAt } : {}),
-  };
   // Saved first: if this step is cancelled mid-destroy, the post step carries on.
   savePendingDestroy(ports.state, record);
   const teardown = await ports.lifecycle.destroyEnvironment(record, context);

@@ -32,7 +32,7 @@ async function post(ports: StepPorts): Promise<void> {
     log.info("seedstack: nothing left to destroy");
     return;
   }
-  const name = record.environment ?? record.stack;
+  const name = record.stack;
   const how = ports.state.get(State.MainFinished) === "true" ? "finished but left" : "did not finish (cancelled or killed) and may have left";
   log.info(`seedstack: the main step ${how} ${name}; destroying it (at most ${POST_DESTROY_BUDGET_MS / 60_000} minutes)`);
   const deadline = AbortSignal.timeout(POST_DESTROY_BUDGET_MS);

@@ -1,13 +1,15 @@
 /**
  * The production ports: @actions/core for inputs, outputs, state, log and verdict; @actions/github
- * for the event and the REST API; the lifecycle chosen in lifecycle.ts; the system clock; the
- * runner's SIGINT/SIGTERM as the abort signal.
+ * for the event and the REST API; the real lifecycle (real-lifecycle.ts) over settings read once
+ * from the environment (settings.ts); the system clock; the runner's SIGINT/SIGTERM as the abort
+ * signal. Tests build their own ports (with their own lifecycle) instead.
  */
 import * as core from "@actions/core";
 import { context } from "@actions/github";
 import type { Inputs, Outputs, State } from "./constants.js";
 import { fileSummary } from "./job-summary.js";
-import { createLifecycle } from "./lifecycle.js";
+import { realLifecycle } from "./real-lifecycle.js";
+import { lifecycleSettingsOf } from "./settings.js";
 import { octokitGitHub } from "./octokit-github.js";
 import type { MainPorts, StepPorts } from "./ports.js";
 import { abortOnSignals } from "./signals.js";
@@ -29,7 +31,7 @@ export function stepPorts(): StepPorts {
     inputs: (name: Inputs) => core.getInput(name),
     run: { repository, runUrl: runUrl(), workspace: process.env.GITHUB_WORKSPACE ?? process.cwd() },
     github: (token) => octokitGitHub(token, repository, log.warning),
-    lifecycle: createLifecycle(process.env),
+    lifecycle: realLifecycle(lifecycleSettingsOf(process.env)),
     clock: () => new Date(),
     state: { save: (name: State, value: string) => core.saveState(name, value), get: (name: State) => core.getState(name) },
     outputs: { set: (name: Outputs, value: string) => core.setOutput(name, value), mask: (value: string) => core.setSecret(value) },

@@ -1,8 +1,9 @@
 /**
  * The bundled action, run as GitHub runs it: `node main.mjs` then `node post.mjs` with INPUT_*
  * variables, an event file and the runner's file commands, talking to a STAND-IN of GitHub's REST
- * API (fake-github.ts) over HTTP, with the FAKE lifecycle (src/testing/fake-lifecycle.ts) selected
- * through the SEEDSTACK_ACTION_FAKE_LIFECYCLE test seam: scenarios the real lifecycle cannot produce
+ * API (fake-github.ts) over HTTP, with the FAKE lifecycle (fake-lifecycle.ts) passed in as the
+ * lifecycle port by test entry points (fake-entry/), the scenario named by an environment variable
+ * only those entries read: scenarios the real lifecycle cannot produce
  * on this machine (AWS-shaped plans and outputs, a destroy cut off half-way, a report too long for a
  * comment), and the action's own logic (comment lookup, outputs, masking, inputs) without waiting
  * for a real environment. The real lifecycle through the bundle: real-local.e2e.test.ts and
@@ -17,7 +18,7 @@ import { createJob, pullRequestEvent, readJournal, waitFor, type Job, type JobOp
 const SECRET = "fake-db-password-7c1e9";
 
 type Ctx = ActionSuiteContext;
-const test = bundledActionSuite<Ctx>("action (bundled, as GitHub runs it)", {});
+const test = bundledActionSuite<Ctx>("action (bundled, as GitHub runs it)", {}, undefined, "fake");
 
 function job(ctx: Ctx, gh: FakeGitHub, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({
@@ -182,14 +183,14 @@ test("cancellation: SIGINT to the main step aborts the lifecycle and saves what 
   assert.ok(readJournal(j).some((e) => e.call === "apply-interrupted" && e.cancelled === true), "the lifecycle saw the abort");
   const saved = JSON.parse(main.state["pending-destroy"]!);
   assert.is(saved.stack, "pr-12");
-  assert.is(saved.lockId, "9f1c2d3e-fake-lock", "our own lock ID travels to the post step");
+  assert.is(saved.workingDirectory, j.workspace, "where to destroy it travels to the post step");
   const commentId = commentsWithMarker(gh, MARKER_12)[0]!.id;
 
   const post = await j.step("post", { state: main.state });
   assert.is(post.exitCode, 0, describe(post));
   const destroy = readJournal(j).find((e) => e.call === "destroyEnvironment") as { record: Record<string, unknown> } | undefined;
   assert.ok(destroy, "the post step destroyed the environment");
-  assert.is(destroy!.record.lockId, "9f1c2d3e-fake-lock");
+  assert.is(destroy!.record.stack, "pr-12");
   assert.is(destroy!.record.createdAt, PR_CREATED);
   assert.is(commentsWithMarker(gh, MARKER_12).length, 1);
   const body = gh.comments.find((c) => c.id === commentId)!.body;
@@ -209,7 +210,7 @@ test("a main step killed outright (no chance to clean up) has already saved what
     },
   });
   assert.is(main.signal, "SIGKILL");
-  assert.is(JSON.parse(main.state["pending-destroy"]!).environment, "seedstack-pr-12", "saved when resources appeared, before the end");
+  assert.is(JSON.parse(main.state["pending-destroy"]!).stack, "pr-12", "saved when resources appeared, before the end");
   const post = await j.step("post", { state: main.state });
   assert.is(post.exitCode, 0, describe(post));
   assert.ok(post.stdout.includes("the main step did not finish (cancelled or killed)"), post.stdout);
@@ -219,13 +220,13 @@ test("a main step killed outright (no chance to clean up) has already saved what
 test("post step: what it cannot finish is recorded for the sweeper and said in the log", async (ctx) => {
   const gh = await github(ctx);
   const j = job(ctx, gh, "destroy-incomplete");
-  const record = { engine: "local", stack: "pr-12", environment: "seedstack-pr-12", workingDirectory: j.workspace, prNumber: 12 };
+  const record = { engine: "local", stack: "pr-12", workingDirectory: j.workspace, prNumber: 12 };
   const target = { stack: "pr-12", engine: "local", mode: "pr", prNumber: 12, comment: true };
   const post = await j.step("post", { state: { "pending-destroy": JSON.stringify(record), "report-target": JSON.stringify(target) } });
   assert.is(post.exitCode, 1, describe(post));
   const recorded = readJournal(j).find((e) => e.call === "recordForSweeper") as { record: Record<string, unknown>; reason: string } | undefined;
   assert.ok(recorded, "recorded for the sweeper");
-  assert.is(recorded!.record.environment, "seedstack-pr-12");
+  assert.is(recorded!.record.stack, "pr-12");
   assert.ok(post.stdout.includes("recorded for the sweeper"));
   assert.ok(post.stdout.includes("aws_db_instance.database_instance_D7FC2283"), "the log names what is left");
   assert.ok(commentsWithMarker(gh, MARKER_12)[0]!.body.includes("recorded for the sweeper"));
@@ -296,14 +297,15 @@ test("comment off: the report goes to the job summary only, no GitHub API call",
   assert.ok(r.summary.includes("3 to add"));
 });
 
-test("drill on: the lifecycle is asked for it and its timeline is in the report", async (ctx) => {
+test("drill on: the lifecycle is asked for it, and a drill mode the engine cannot cause is in the report with why", async (ctx) => {
   const gh = await github(ctx);
   const j = job(ctx, gh, "success", { drill: "on" });
   const r = await j.step("main");
   assert.is(r.exitCode, 0, describe(r));
   assert.is((readJournal(j)[0] as { request: { drill: boolean } }).request.drill, true);
-  assert.ok(commentsWithMarker(gh, MARKER_12)[0]!.body.includes("Failover drill: ✅ passed"));
-  assert.ok(commentsWithMarker(gh, MARKER_12)[0]!.body.includes("gantt"));
+  const body = commentsWithMarker(gh, MARKER_12)[0]!.body;
+  assert.ok(body.includes("Failover drill: ⏭️ skipped"), body);
+  assert.ok(body.includes("skipped health-fails on the fake engine: it has no processes"), body);
 });
 
 test("a personal access token: its account is found through GET /user when GraphQL refuses", async (ctx) => {

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { suite, type Test } from "uvu";
 import { buildAction } from "../build-action.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
@@ -29,15 +30,24 @@ export interface ActionSuiteContext {
 /** How the token's account looks to the stand-in. */
 export type GitHubBehaviour = { login: string; kind: "installation" | "pat"; graphql: boolean };
 
+/** The test entry points over the FAKE lifecycle (fake-entry/): the action's code, the fake passed in as its port. */
+const FAKE_ENTRIES = { main: fileURLToPath(new URL("./fake-entry/main.ts", import.meta.url)), post: fileURLToPath(new URL("./fake-entry/post.ts", import.meta.url)) };
+
 /**
- * A suite whose `before` builds the action and whose `after.each` stops every job and stand-in the
+ * A suite whose `before` builds the action (its real entry points, or with `lifecycle` "fake" the
+ * test entries that pass the FAKE lifecycle in as a port) and whose `after.each` stops every job and stand-in the
  * test started (after `extraCleanup`, for what a suite starts besides).
  */
-export function bundledActionSuite<C extends ActionSuiteContext>(name: string, extra: Omit<C, keyof ActionSuiteContext>, extraCleanup?: (ctx: C) => void): Test<C> {
+export function bundledActionSuite<C extends ActionSuiteContext>(
+  name: string,
+  extra: Omit<C, keyof ActionSuiteContext>,
+  extraCleanup?: (ctx: C) => void,
+  lifecycle: "real" | "fake" = "real",
+): Test<C> {
   const test = suite<C>(name, { dist: "", jobs: [], gh: [], ...extra } as unknown as C);
   test.before(async (ctx) => {
     ctx.dist = mkdtempSync(join(tmpdir(), "seedstack-action-dist-"));
-    await buildAction(ctx.dist);
+    await buildAction(ctx.dist, lifecycle === "fake" ? FAKE_ENTRIES : undefined);
   });
   test.after.each(async (ctx) => {
     stopAll();

@@ -11,7 +11,7 @@ import * as assert from "uvu/assert";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
 import { bundledActionSuite, github, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { createJob, pullRequestEvent, waitFor } from "./run-action.js";

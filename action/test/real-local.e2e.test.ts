@@ -10,7 +10,7 @@
 import * as assert from "uvu/assert";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { bundledActionSuite, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
 import { createJob, pullRequestEvent, type Job, type StepResult } from "./run-action.js";

@@ -2,12 +2,16 @@
  * The bundled action with the REAL terraform binary on the terraform engine, run as GitHub runs it,
  * talking to the STAND-IN of GitHub's REST API (fake-github.ts). The stacks are the terraform
  * engine's FIXTURE stacks (`terraform_data` only, local state, no provider, no AWS:
- * lifecycle/terraform/test-support/fixture-stacks.ts), put where synthesis would write
- * `cdktf.out/stacks/pr-12/cdk.tf.json`; the TEST-ONLY seam SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED
- * tells the action to use it instead of synthesizing (no cdktf app produces such a stack). The
- * smoke test runs against a real seed-server process named by the fixture's `url` output.
+ * lifecycle/terraform/test-support/fixture-stacks.ts), in a directory the TEST-ONLY seam
+ * SEEDSTACK_ACTION_TEST_TERRAFORM_DIR names (as `seedstack --terraform-dir` does). What the run
+ * expects is read from a real synthesized stack (fixtures/classic-with-database.cdk.tf.json) put
+ * where synthesis would write `cdktf.out/stacks/pr-12/cdk.tf.json`; SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED
+ * tells the action to use it instead of synthesizing. The smoke test runs against a real
+ * seed-server process named by the fixture's `url` output; its `instance_ids` output says one target.
  *
- * Not covered here: our AWS stacks applied for real, S3 state and its lock, the ALB's health wait.
+ * Not covered here: our AWS stacks applied for real, S3 state and its lock, the ALB's health wait
+ * and the EC2 drill (the fixtures output no target group: both are skipped, said so; the engine's
+ * own suite, lifecycle/terraform/terraform-engine.test.ts, runs them against mocked AWS clients).
  */
 import * as assert from "uvu/assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -45,15 +49,16 @@ function describe(r: StepResult): string {
   return `exit ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
 
-/** A job whose workspace holds `stack` as the synthesized pr-12 stack. */
+/** A job whose workspace holds a synthesized pr-12 stack, and `stack` in the directory terraform runs in. */
 function tfJob(ctx: Ctx, gh: FakeGitHub, stack: object, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({
     distDir: ctx.dist,
     apiUrl: gh.url,
     inputs: { "github-token": TOKEN, engine: "terraform", "lock-timeout": "1s", ...inputs },
     event: pullRequestEvent({ number: 12, action: "synchronize", createdAt: PR_CREATED }),
-    env: { SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED: "1" },
+    env: { SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED: "1", SEEDSTACK_ACTION_TEST_TERRAFORM_DIR: FIXTURE_DIR },
     ...extra,
+    stackJson: { stack: "pr-12", fixture: "classic-with-database.cdk.tf.json" },
   });
   mkdirSync(stackDir(j), { recursive: true });
   writeFileSync(join(stackDir(j), "cdk.tf.json"), JSON.stringify(stack, null, 2));
@@ -61,7 +66,12 @@ function tfJob(ctx: Ctx, gh: FakeGitHub, stack: object, inputs: Record<string, s
   return j;
 }
 
-const stackDir = (j: Job) => join(j.workspace, "cdktf.out", "stacks", "pr-12");
+/** Where terraform runs, relative to the working directory: the FIXTURE stack's directory. */
+const FIXTURE_DIR = "terraform-fixture";
+const stackDir = (j: Job) => join(j.workspace, FIXTURE_DIR);
+
+/** The fixture's outputs for a run against `url`: one target. */
+const oneTarget = (url: string) => ({ url: { value: url }, instance_ids: { value: ["i-fixture"] } });
 
 /** Resource names in the fixture's local state. */
 function stateResources(j: Job): string[] {
@@ -96,7 +106,7 @@ async function seedServer(ctx: Ctx): Promise<string> {
 tfTest("deploy applies and smoke-tests a real seed server; the next pr run plans no changes, smoke-tests, destroys, and updates the comment in place", async (ctx) => {
   const gh = await github(ctx);
   const url = await seedServer(ctx);
-  const stack = { ...happyStack(), output: { url: { value: url }, secret_token: { value: "fixture-secret-3b9d", sensitive: true } } };
+  const stack = { ...happyStack(), output: { ...oneTarget(url), secret_token: { value: "fixture-secret-3b9d", sensitive: true } } };
 
   const deploy = tfJob(ctx, gh, stack, { mode: "deploy" });
   const r1 = await deploy.step("main");
@@ -110,6 +120,7 @@ tfTest("deploy applies and smoke-tests a real seed server; the next pr run plans
   assert.is(r1.state["pending-destroy"], "", "a deployed environment is meant to stay");
   assert.equal(stateResources(deploy).sort(), ["lb", "web"]);
   const body1 = comment(gh);
+  assert.ok(r1.stdout.includes("not waiting for healthy targets: the stack has no target_group_arn output"), "the skipped wait is said in the log");
   for (const expected of ["2 to add, 0 to change, 0 to destroy", "terraform_data.web", "GET /status answers 200 OK", "on the terraform engine ✅ passed"]) {
     assert.ok(body1.includes(expected), `the comment shows ${expected}\n${body1}`);
   }
@@ -154,7 +165,7 @@ tfTest("smoke failure: the URL the stack outputs does not answer; the job fails 
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
   const deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
   await new Promise((resolve) => probe.close(resolve));
-  const j = tfJob(ctx, gh, { ...happyStack(), output: { url: { value: deadUrl } } });
+  const j = tfJob(ctx, gh, { ...happyStack(), output: oneTarget(deadUrl) });
   const r = await j.step("main", { deadlineMs: 120_000 });
   assert.is(r.exitCode, 1, describe(r));
   assert.is(r.outputs["failure-reason"], "smoke-failed");
@@ -237,7 +248,7 @@ tfTest("sweep: an environment past its TTL (recorded when it was deployed) is de
   const gh = await github(ctx);
   const url = await seedServer(ctx);
   // Created 2026-11-28 09:15 with a 6 h TTL: expired long before today.
-  const deploy = tfJob(ctx, gh, { ...happyStack(), output: { url: { value: url } } }, { mode: "deploy", ttl: "6" });
+  const deploy = tfJob(ctx, gh, { ...happyStack(), output: oneTarget(url) }, { mode: "deploy", ttl: "6" });
   const r1 = await deploy.step("main");
   assert.is(r1.exitCode, 0, describe(r1));
   assert.equal(stateResources(deploy).sort(), ["lb", "web"]);

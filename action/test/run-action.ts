@@ -74,7 +74,7 @@ export interface JobOptions {
   readonly event: unknown;
   readonly eventName?: string;
   readonly apiUrl: string;
-  /** The FAKE lifecycle scenario the bundle runs (test seam); absent: the REAL lifecycle. */
+  /** The FAKE lifecycle scenario a bundle built from the test entries (fake-entry/) plays; absent: none. */
   readonly scenario?: string;
   /** More environment for both steps (the TEST-ONLY seams of the real lifecycle). */
   readonly env?: Readonly<Record<string, string>>;

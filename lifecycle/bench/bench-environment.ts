@@ -13,9 +13,9 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Pool } from "undici";
 import { startConsole } from "../console/console-server.js";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { quietContext } from "../events.js";
-import { startLocalEnvironment } from "../local/engine.js";
+import { startLocalEnvironment } from "../local/local-environment.js";
 import { readStack } from "../stack/read-stack.js";
 
 const stack = readStack(process.argv[2] ?? join(findPackageRoot(), "cdktf.out"), "classic");

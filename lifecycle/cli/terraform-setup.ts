@@ -1,30 +1,18 @@
 /**
- * What the CLI sets up for the terraform engine: the record directory, our own terraform CLI
- * configuration (cli-config.ts, online: providers from the local mirror when one is found, the
- * rest from the registry; the user's ~/.terraformrc is not read) and the clean-up signal.
+ * What the CLI sets up for the terraform engine: the project's state directory (state-dir.ts: the
+ * records, our own terraform CLI configuration, the plugin cache; the user's ~/.terraformrc is not
+ * read) and the clean-up signal.
  */
 import { join } from "node:path";
-import { writeCliConfig } from "../terraform/cli-config.js";
-import type { TerraformEnvironmentOptions } from "../terraform/engine.js";
-import { terraformEngine } from "../terraform/lifecycle-engine.js";
+import type { TerraformEnvironmentOptions } from "../terraform/deploy.js";
+import { stateDirOf, writeTerraformCliConfig } from "../terraform/state-dir.js";
+import { terraformEngine } from "../terraform/terraform-engine.js";
 import type { EnvironmentEngine } from "../environment.js";
-import { findProviderMirror } from "../terraform/provider-mirror.js";
 import type { CliOptions } from "./options.js";
 
-/** seedstack's own files: environment records, terraform's CLI configuration, the plugin cache. */
-export function stateDirOf(projectDir: string, options: CliOptions): string {
-  return options.stateDir ?? join(projectDir, ".seedstack");
-}
-
-/** Where environment records are kept. */
+/** Where environment records are kept (`--state-dir`, else the project's .seedstack). */
 export function recordDirOf(projectDir: string, options: CliOptions): string {
-  return join(stateDirOf(projectDir, options), "environments");
-}
-
-/** The CLI configuration file for every terraform run, written now into `dir`. */
-export function writeTerraformCliConfig(dir: string): string {
-  const mirror = findProviderMirror().mirror;
-  return writeCliConfig(join(dir, "terraform.tfrc"), { ...(mirror ? { mirror } : {}), offline: false, pluginCacheDir: join(dir, "plugin-cache") });
+  return stateDirOf(projectDir, options.stateDir).recordDir;
 }
 
 /** The directory terraform runs in for `stack`. */
@@ -34,15 +22,17 @@ export function terraformDirOf(options: CliOptions, outdir: string): string {
 
 /** Options of the terraform layer for one environment (down, sweep). */
 export function environmentOptions(projectDir: string, options: CliOptions, name: string, stackDir: string): TerraformEnvironmentOptions {
-  return { name, stackDir, recordDir: recordDirOf(projectDir, options), cliConfigFile: writeTerraformCliConfig(stateDirOf(projectDir, options)) };
+  const dir = stateDirOf(projectDir, options.stateDir);
+  return { name, stackDir, recordDir: dir.recordDir, cliConfigFile: writeTerraformCliConfig(dir) };
 }
 
 /** The terraform engine for a lifecycle command. */
 export function cliTerraformEngine(projectDir: string, options: CliOptions, cleanupSignal: AbortSignal | undefined): EnvironmentEngine {
+  const dir = stateDirOf(projectDir, options.stateDir);
   return terraformEngine({
     ...(options.terraformDir ? { stackDir: options.terraformDir } : {}),
-    recordDir: recordDirOf(projectDir, options),
-    cliConfigFile: writeTerraformCliConfig(stateDirOf(projectDir, options)),
+    recordDir: dir.recordDir,
+    cliConfigFile: writeTerraformCliConfig(dir),
     ...(cleanupSignal ? { cleanupSignal } : {}),
   });
 }

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { request } from "undici";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { assertAllDisposed, only, startTestEnvironment } from "../test-support/environments.js";
 import { removeSynthFixtures } from "../test-support/synth-fixture.js";
 import { startConsole } from "./console-server.js";

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { LifecycleError } from "../errors.js";
 import type { LifecycleEvent, RunContext } from "../events.js";
 import { localDrillControl } from "../local/drill-control.js";
-import type { LocalEnvironment } from "../local/engine.js";
+import type { LocalEnvironment } from "../local/local-environment.js";
 import { CpuMeter } from "../local/cpu-usage.js";
 import { startLoad, type LoadResult, type RunningLoad } from "../load/load-generator.js";
 import { PerSecond } from "../load/per-second.js";

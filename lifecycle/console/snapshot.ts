@@ -4,7 +4,7 @@
  * the Targets tab (state, AWS reason code and description, the engine's diagnosis), each target's
  * last minutes of requests, the Auto Scaling group, the drill and the load test.
  */
-import type { LocalEnvironment } from "../local/engine.js";
+import type { LocalEnvironment } from "../local/local-environment.js";
 import type { GroupView } from "../local/scaling-group.js";
 import type { HopVerdict } from "../local/security-groups.js";
 import type { DrillResult } from "../probes/failover-drill.js";

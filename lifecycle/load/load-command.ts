@@ -38,7 +38,7 @@ export const loadCommand: { readonly name: string; readonly summary: string; han
         outdir: o.outdir ?? join(deps.projectDir, "cdktf.out"),
         stack: o.stack,
         synth: !o.skipSynth,
-        engine: { speedup: o.speedup, quietServers: true, ...(o.clientIp ? { clientAddress: o.clientIp } : {}) },
+        local: { speedup: o.speedup, quietServers: true, ...(o.clientIp ? { clientAddress: o.clientIp } : {}) },
         smoke: false,
         drills: [],
         keep: false,

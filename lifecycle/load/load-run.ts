@@ -4,7 +4,7 @@
  * report: the load's totals and seconds, and every scaling activity with its time next to the
  * earliest time AWS's rules allow (target-tracking.ts).
  */
-import type { LocalEnvironment } from "../local/engine.js";
+import type { LocalEnvironment } from "../local/local-environment.js";
 import type { ScalingActivity } from "../local/scaling-activity.js";
 import { startLoad, type LoadOptions, type LoadResult, type LoadSecond } from "./load-generator.js";
 

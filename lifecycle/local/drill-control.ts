@@ -4,7 +4,7 @@
  * is SIGSTOP (the health check times out, as for a hung app) and SIGCONT.
  */
 import type { DrillControl } from "../probes/failover-drill.js";
-import type { LocalEnvironment } from "./engine.js";
+import type { LocalEnvironment } from "./local-environment.js";
 
 /** DrillControl over a local environment. */
 export function localDrillControl(env: LocalEnvironment): DrillControl {

@@ -10,7 +10,7 @@ import type { LocalLoadBalancer } from "./alb/load-balancer.js";
 import type { LocalDatabase } from "./postgres.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import type { HopEndpoint } from "./security-groups.js";
-import type { Fleet } from "./web-servers.js";
+import type { Fleet } from "./fleet.js";
 
 /** Engine-wide settings every service reads. */
 export interface EngineSettings {

@@ -5,7 +5,7 @@
 import type { Environment, EnvironmentEngine } from "../environment.js";
 import { plainHttpCheckOf } from "../stack/plain-http-check.js";
 import { localDrillControl } from "./drill-control.js";
-import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./engine.js";
+import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./local-environment.js";
 
 /** A local environment seen through the lifecycle's interface; `local` keeps the full API. */
 export interface LocalLifecycleEnvironment extends Environment {

@@ -9,38 +9,12 @@ import { randomBytes } from "node:crypto";
 import { LifecycleError } from "../errors.js";
 import type { UserDataFacts } from "../stack/stack.js";
 import { startAutoScaling } from "./auto-scaling.js";
-import { startScalingGroup, type GroupView, type ScalingGroup } from "./scaling-group.js";
+import { startScalingGroup, type ScalingGroup } from "./scaling-group.js";
 import { VCPUS } from "../stack/read-scaling-policy.js";
-import type { InstanceFacts } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { addressInCidr, allocateLoopbackNetwork } from "./loopback-network.js";
 import { evaluateHop, type HopEndpoint, type HopVerdict } from "./security-groups.js";
 import { startWebServer, type WebServerProcess } from "./web-server-process.js";
-
-/** One instance as the environment reports it. */
-export interface InstanceView {
-  readonly id: string;
-  readonly name: string;
-  readonly host: string;
-  readonly appPort: number;
-  readonly pid?: number;
-  readonly running: boolean;
-}
-
-/** The running instances, and what may be done to them. */
-export interface Fleet {
-  /** How many targets the stack asks for (instances, or the group's desired capacity). */
-  readonly expected: number;
-  instances(): InstanceView[];
-  /** What a diagnosis needs about the instance behind a target. */
-  facts(id: string): InstanceFacts | undefined;
-  kill(id: string): Promise<void>;
-  hang(id: string): void;
-  resume(id: string): void;
-  restart(id: string): Promise<void>;
-  /** The Auto Scaling group with its scaling, for stacks that have one. */
-  group?(): GroupView;
-}
 
 interface Instance {
   readonly id: string;

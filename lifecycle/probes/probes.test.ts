@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { X509Certificate } from "node:crypto";
-import type { LocalEnvironment } from "../local/engine.js";
+import type { LocalEnvironment } from "../local/local-environment.js";
 import { localDrillControl } from "../local/drill-control.js";
 import { assertAllDisposed, only, startTestEnvironment } from "../test-support/environments.js";
 import { removeSynthFixtures } from "../test-support/synth-fixture.js";

@@ -2,6 +2,7 @@
  * Why a terraform environment step failed, as data a caller branches on (`reason`), never as
  * message text. The lifecycle CLI maps each reason to its exit code and wording.
  */
+import type { FailureReason } from "../failure-reason.js";
 import type { Interruption, TerraformFailure } from "./run-terraform.js";
 import { describeStateLock, parseStateLock, type StateLock } from "./state-lock.js";
 
@@ -13,7 +14,7 @@ import { describeStateLock, parseStateLock, type StateLock } from "./state-lock.
  * - `destroy-failed`: destroy failed; the environment is recorded as needing destroy.
  * - `cancelled`: the run was aborted; terraform got one interrupt.
  */
-export type EngineFailureReason = "state-locked" | "plan-failed" | "apply-failed" | "smoke-failed" | "destroy-failed" | "cancelled";
+export type EngineFailureReason = FailureReason;
 
 /** The step that failed. */
 export type EngineStep = "init" | "plan" | "show" | "apply" | "output" | "smoke" | "state" | "destroy" | "force-unlock";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { main } from "../cli/main.js";
-import { deployEnvironment } from "./engine.js";
+import { deployEnvironment } from "./deploy.js";
 import { readRecord } from "./environment-record.js";
 import { TERRAFORM_AVAILABLE, makeWorkspace, type Workspace } from "./test-support/workspace.js";
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
+import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import { listRecords } from "./environment-record.js";
 import { candidateFromSynthesizedStack, candidatesFromRecords, chooseForSweep, sweep, type PullRequestState, type SweepCandidate } from "./sweep.js";
 import { happyStack } from "./test-support/fixture-stacks.js";

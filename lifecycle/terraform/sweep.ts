@@ -5,7 +5,7 @@
  * sweep itself asks GitHub (through a function it is given), then destroys each chosen environment
  * through its own state. Dry run by default: it reports what it would destroy and why.
  */
-import type { DestroyResult } from "./engine.js";
+import type { DestroyResult } from "./deploy.js";
 import type { EnvironmentRecord } from "./environment-record.js";
 
 /** An environment the sweeper may destroy. */

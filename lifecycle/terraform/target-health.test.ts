@@ -12,7 +12,7 @@ import { exitCodeFor } from "../cli/main.js";
 import { LifecycleError } from "../errors.js";
 import type { LifecycleEvent } from "../events.js";
 import { ec2DrillControl } from "./ec2-drill.js";
-import { CODE_OF_REASON, readEnvironmentOutputs, regionOfStack } from "./lifecycle-engine.js";
+import { CODE_OF_REASON, readEnvironmentOutputs, regionOfStack } from "./terraform-engine.js";
 import { TargetHealthWatcher } from "./target-health.js";
 
 const ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/seedstack-classic-tg/0123456789abcdef";

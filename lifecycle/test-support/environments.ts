@@ -6,7 +6,7 @@
 import * as assert from "uvu/assert";
 import type { LifecycleEvent } from "../events.js";
 import { pendingExitWork } from "../local/exit-hook.js";
-import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "../local/engine.js";
+import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "../local/local-environment.js";
 import { parseStack } from "../stack/read-stack.js";
 import { stackJson } from "./synth-fixture.js";
 

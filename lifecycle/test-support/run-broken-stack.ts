@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import type { LifecycleEvent } from "../events.js";
 import type { RunReport } from "../report/run-report.js";
 import { runLifecycle } from "../run-lifecycle.js";
@@ -33,7 +33,7 @@ export async function runChangedStack(
         outdir,
         stack: name,
         synth: false,
-        engine: { speedup: options.speedup ?? 10 },
+        local: { speedup: options.speedup ?? 10 },
         smoke: true,
         drills: [],
         keep: false,

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { stackFile } from "../stack/read-stack.js";
 import { synthesize } from "../stack/synth.js";
 

@@ -37,6 +37,13 @@ test("a run whose tests all pass exits 0 with the PostgreSQL helper loaded", () 
   assert.match(output, /Passed:\s+1/);
 });
 
+test("the run prints each file's time when it ends and the slowest files at the end", () => {
+  const { code, output } = runFixture("broken-import");
+  assert.is(code, 1, output);
+  assert.match(output, /\d+\.\d s  b-passes\.fixture\.ts\n/);
+  assert.match(output, /Slowest 1 of 1 file\(s\) \([\d.]+ s in all\):\n\s+[\d.]+ s\s+100%\s+b-passes\.fixture\.ts/);
+});
+
 test("a file that throws at import is reported by name, fails the run, and the other files still run", () => {
   const { code, output } = runFixture("broken-import");
   assert.is(code, 1, output);

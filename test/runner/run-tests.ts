@@ -16,6 +16,8 @@
  * - A hung test would hang CI. A watchdog ends the run after `SEEDSTACK_TEST_TIMEOUT_S` seconds
  *   (default 1200, 20 minutes) with a message and exit code 1.
  * - Colour only on a terminal: uvu's CLI forces colour on (`FORCE_COLOR=1`) even into a file.
+ * - Where the time goes: each file's duration (import and suites) is printed when it ends, and the
+ *   ten slowest at the end (durations.ts).
  * - A run leaves nothing behind (leak-check.ts): tests get a private TMPDIR, and whatever is still in
  *   it, or still running under the runner, when the tests end fails the run, named.
  *
@@ -26,6 +28,7 @@ import { relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "uvu/parse";
+import { FileDurations, seconds, slowestTable } from "./durations.js";
 import { createRunTempRoot, liveDescendants, type LiveProcess, type RunTempRoot } from "./leak-check.js";
 
 /** What uvu's runner expects on globalThis while collecting suites (see uvu/run). */
@@ -57,6 +60,19 @@ function failSilentlySkippedTests(file: string, run: QueuedSuite): QueuedSuite {
       `  FAIL  ${file}: ${total - ran} of ${total} tests did not run. A before hook of the suite threw ` +
       "(uvu 0.5 hides the error: guard the hook or move the setup into a test to see it).\n";
     return [message, ran, skipped, total];
+  };
+}
+
+/** Times the suite into `durations`; the file's last suite prints the file's time. */
+function timed(file: string, run: QueuedSuite, durations: FileDurations, last: boolean): QueuedSuite {
+  return async () => {
+    const t0 = performance.now();
+    try {
+      return await run();
+    } finally {
+      durations.add(file, performance.now() - t0);
+      if (last) process.stdout.write(`  ${seconds(durations.of(file))}  ${file}\n`);
+    }
   };
 }
 
@@ -156,13 +172,16 @@ async function main(): Promise<number> {
   globals.UVU_QUEUE = [];
   const uvu = await import("uvu");
   const failures: LoadFailure[] = [];
+  const durations = new FileDurations();
   let index = 0;
   for (const suite of chosen) {
     const queued = globals.UVU_QUEUE.length;
     globals.UVU_INDEX = index++;
     globals.UVU_QUEUE.push([suite.name]);
+    const t0 = performance.now();
     try {
       await import(pathToFileURL(suite.file).href);
+      durations.add(suite.name, performance.now() - t0);
     } catch (error) {
       failures.push({ file: suite.name, error });
       globals.UVU_QUEUE.length = queued; // drop the half-registered file; keep numbering dense
@@ -172,10 +191,11 @@ async function main(): Promise<number> {
 
   for (const group of globals.UVU_QUEUE) {
     const [file] = group as [string];
-    for (let i = 1; i < group.length; i++) group[i] = failSilentlySkippedTests(file, group[i] as QueuedSuite);
+    for (let i = 1; i < group.length; i++) group[i] = timed(file, failSilentlySkippedTests(file, group[i] as QueuedSuite), durations, i === group.length - 1);
   }
 
   await uvu.exec(false);
+  console.log(slowestTable(durations, 10));
   const uvuCode = typeof process.exitCode === "number" ? process.exitCode : 0;
 
   for (const { file, error } of failures) {

@@ -19,7 +19,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { findPackageRoot } from "../../seed-server/bundle-path.js";
+import { findPackageRoot } from "../../shared/package-root.js";
 import { pooled } from "./plan-pool.js";
 import { terraformAvailability } from "./terraform-available.js";
 import { startTerraformRig, type TerraformRig } from "./terraform-rig.js";

@@ -3,7 +3,8 @@
  * sensitive outputs and any PEM private key block are replaced. Applied to the whole text, so
  * Markdown the lifecycle wrote (its report, the drill timeline) is covered too.
  */
-import type { OutputValue } from "../lifecycle-port.js";
+/** An output as terraform reports it (only its value and its sensitive flag matter here). */
+type OutputValue = { readonly value: unknown; readonly sensitive: boolean };
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
 /** Shorter strings would blank out ordinary words; GitHub's own masking has the same floor. */

@@ -2,7 +2,8 @@
  * The report of one run as Markdown: the same text goes to the PR comment and the job summary.
  * Pure functions of plain data; the caller applies redact() and fitLimit() last.
  */
-import type { EnvironmentResult, FailureReason, PlanSummary, SmokeResult, SweepResult, TeardownResult } from "../lifecycle-port.js";
+import { drillMarkdown, reportMarkdown, type PlanSummary, type RunReport, type SmokeResult, type Teardown } from "../../../lifecycle/index.js";
+import type { FailureReason, RunOutcome, SweepResult, TeardownResult } from "../lifecycle-port.js";
 import { estimateCost, usd } from "./cost.js";
 import { mermaidDiagram } from "./mermaid-diagram.js";
 import type { StackFacts } from "./stack-facts.js";
@@ -38,10 +39,16 @@ const LOCAL_FAILURE_WORDS: Readonly<Partial<Record<FailureReason, string>>> = {
   "destroy-failed": "taking the local environment down failed",
 };
 
-/** What failed, for people: the run's failure reason (or status) in the engine's words. */
-export function failureWords(result: Pick<EnvironmentResult, "failureReason" | "status">, engine: string): string {
-  if (result.failureReason) return (engine === "local" ? LOCAL_FAILURE_WORDS[result.failureReason] : undefined) ?? FAILURE_WORDS[result.failureReason];
-  return result.status === "cancelled" ? FAILURE_WORDS.cancelled : "the run failed";
+/**
+ * What failed, for people: the run's failure reason in the engine's words, then the lifecycle's
+ * message unless it only repeats them (a cancellation says "cancelled" once).
+ */
+export function failureWords(report: Pick<RunReport, "error">, engine: string): string {
+  const error = report.error;
+  if (!error) return "the run failed";
+  const words = (engine === "local" ? LOCAL_FAILURE_WORDS[error.reason] : undefined) ?? FAILURE_WORDS[error.reason];
+  const message = error.message.trim();
+  return message === "" || words.includes(message) || message === error.reason ? words : `${words}: ${message}`;
 }
 
 /** `2026-11-30 15:04:05 UTC` from an ISO time. */
@@ -63,31 +70,49 @@ function facts(rows: readonly (readonly [string, string | undefined])[]): string
   return ["| | |", "| --- | --- |", ...kept.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join("\n");
 }
 
-function statusWords(result: EnvironmentResult, mode: string): string {
-  if (result.status === "succeeded") return mode === "pr" ? "passed: applied, smoke-tested and destroyed" : "ready";
-  if (result.status === "cancelled") return "cancelled";
-  return `failed (${result.failureReason ?? "unknown"})`;
+function statusWords(report: RunReport, mode: string): string {
+  if (report.ok) return mode === "pr" ? "passed: applied, smoke-tested and destroyed" : "ready";
+  if (report.error?.reason === "cancelled") return "cancelled";
+  return `failed (${report.error?.reason ?? "unknown"})`;
 }
 
-function statusIcon(result: EnvironmentResult): string {
-  return result.status === "succeeded" ? "✅" : result.status === "cancelled" ? "⏹️" : "❌";
+function statusIcon(report: RunReport): string {
+  return report.ok ? "✅" : report.error?.reason === "cancelled" ? "⏹️" : "❌";
 }
 
-/** The plan's counts and changed resources. */
-export function renderPlan(plan: PlanSummary | undefined): string {
-  if (plan === undefined) return "### Plan\nThe plan did not finish.";
+/** The plan's counts and changed resources; the local engine makes none. */
+export function renderPlan(plan: PlanSummary | undefined, engine: string): string {
+  if (plan === undefined) return engine === "local" ? "### Plan\nNo plan (local engine)." : "### Plan\nThe plan did not finish.";
   if (!plan.hasChanges) return "### Plan\nNo changes: the environment already matches the stack.";
-  const counts = `**${plan.toAdd} to add, ${plan.toChange} to change, ${plan.toDestroy} to destroy**`;
-  if (plan.changes.length === 0) return `### Plan\n${counts}`;
-  const rows = plan.changes.map((c) => `| ${c.action} | \`${cell(c.address)}\` |`);
-  return [`### Plan`, counts, "", `<details><summary>Changed resources (${plan.changes.length})</summary>`, "", "| Action | Resource |", "| --- | --- |", ...rows, "", "</details>"].join("\n");
+  const c = plan.counts;
+  const counts = `**${c.create + c.replace} to add, ${c.update} to change, ${c.delete + c.replace} to destroy**`;
+  const changes = plan.changes.filter((x) => x.action !== "read" && x.action !== "forget");
+  if (changes.length === 0) return `### Plan\n${counts}`;
+  const rows = changes.map((x) => `| ${x.action} | \`${cell(x.address)}\` |`);
+  return [`### Plan`, counts, "", `<details><summary>Changed resources (${changes.length})</summary>`, "", "| Action | Resource |", "| --- | --- |", ...rows, "", "</details>"].join("\n");
 }
 
-/** The smoke test's checks with latencies. */
+/** The smoke test's checks, each with its median latency. */
 export function renderSmoke(smoke: SmokeResult | undefined): string {
   if (smoke === undefined) return "### Smoke test\nNot run.";
-  const rows = smoke.checks.map((c) => `| ${cell(c.name)} | ${c.passed ? "✅ pass" : "❌ fail"} | ${Math.round(c.latencyMs)} ms | ${cell(c.detail ?? "")} |`);
-  return [`### Smoke test: ${smoke.passed ? "✅ passed" : "❌ failed"}`, "", "| Check | Result | Latency | Detail |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  const rows = smoke.checks.map((c) => {
+    const sorted = [...c.latenciesMs].sort((a, b) => a - b);
+    const latency = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : c.ms;
+    return `| ${cell(c.name)} | ${c.ok ? "✅ pass" : "❌ fail"} | ${Math.round(latency)} ms | ${cell(c.ok ? "" : c.detail)} |`;
+  });
+  return [`### Smoke test: ${smoke.ok ? "✅ passed" : "❌ failed"}`, "", "| Check | Result | Latency | Detail |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}
+
+/** The failover drill: each mode's timeline, or why it was skipped; nothing when it was not asked for. */
+export function renderDrill(report: RunReport): string {
+  const skipped = report.phases.filter((p) => p.phase === "drill" && p.ms === 0 && p.detail?.startsWith("skipped"));
+  if (report.drills.length === 0 && skipped.length === 0) return "";
+  const ok = report.drills.every((d) => d.ok);
+  return [
+    `### Failover drill: ${report.drills.length === 0 ? "⏭️ skipped" : ok ? "✅ passed" : "❌ failed"}`,
+    ...skipped.map((p) => `\n${p.detail}`),
+    ...report.drills.map((d) => `\n${drillMarkdown(d).join("\n")}`),
+  ].join("\n");
 }
 
 /** The environment diagram and its cost on paper. */
@@ -123,31 +148,44 @@ export function renderTeardown(title: string, teardown: TeardownResult | undefin
   return `### ${title}: ${icon} ${words}${message}${left}`;
 }
 
+/** A run's teardown in the action's words: a cancelled run's is the post step's. */
+function runTeardown(teardown: Teardown | undefined, environment: string): TeardownResult | undefined {
+  switch (teardown?.status) {
+    case undefined:
+    case "kept":
+      return undefined;
+    case "destroyed":
+      return { status: "destroyed", remaining: [] };
+    case "left":
+      return { status: "incomplete", remaining: [environment], message: "cancelled: the post step destroys it" };
+    case "failed":
+      return { status: "failed", remaining: [environment], ...(teardown.message ? { message: teardown.message } : {}) };
+  }
+}
+
 /** The whole report of a `pr` or `deploy` run. */
-export function renderRunReport(ctx: ReportContext, result: EnvironmentResult, diagram: FactsOrProblem | undefined): string {
-  const what = failureWords(result, ctx.engine);
-  const failure = result.status !== "succeeded"
-    ? `\n> [!CAUTION]\n> **${what}**${result.failureMessage ? `: ${result.failureMessage.replace(/\n/g, "\n> ")}` : ""}\n`
-    : "";
+export function renderRunReport(ctx: ReportContext, outcome: RunOutcome, diagram: FactsOrProblem | undefined): string {
+  const { report } = outcome;
+  const failure = report.ok ? "" : `\n> [!CAUTION]\n> **${failureWords(report, ctx.engine).replace(/\n/g, "\n> ")}**\n`;
   const sections = [
-    heading(ctx, `${statusIcon(result)} ${statusWords(result, ctx.mode)}`),
+    heading(ctx, `${statusIcon(report)} ${statusWords(report, ctx.mode)}`),
     facts([
-      ["Status", statusWords(result, ctx.mode)],
-      ["Started", utc(result.startedAt)],
-      ["Finished", utc(result.finishedAt)],
-      ["URL", result.url && result.status === "succeeded" && ctx.mode !== "pr" ? result.url : result.url ? `${result.url} (${ctx.mode === "pr" ? "destroyed at the end of the run" : "not serving"})` : undefined],
-      ["Environment", result.environment],
+      ["Status", statusWords(report, ctx.mode)],
+      ["Started", utc(report.startedAt)],
+      ["Finished", utc(outcome.finishedAt)],
+      ["URL", report.url && report.ok && ctx.mode !== "pr" ? report.url : report.url ? `${report.url} (${ctx.mode === "pr" ? "destroyed at the end of the run" : "not serving"})` : undefined],
+      ["Environment", outcome.environment],
       ["Engine / mode", `${ctx.engine} / ${ctx.mode}`],
       ["Commit", ctx.headSha?.slice(0, 12)],
       ["Run", `[workflow run](${ctx.runUrl})`],
     ]),
     failure,
-    renderPlan(result.plan),
+    renderPlan(report.plan, ctx.engine),
     renderEnvironment(diagram),
-    renderSmoke(result.smoke),
-    result.drill ? `### Failover drill: ${result.drill.passed ? "✅ passed" : "❌ failed"}\n\n${result.drill.markdown}` : "",
-    renderTeardown("Teardown", result.teardown),
-    result.reportMarkdown ? `<details><summary>Lifecycle report</summary>\n\n${result.reportMarkdown}\n\n</details>` : "",
+    renderSmoke(report.smoke),
+    renderDrill(report),
+    renderTeardown("Teardown", runTeardown(report.teardown, outcome.environment)),
+    `<details><summary>Lifecycle report</summary>\n\n${reportMarkdown(report)}\n\n</details>`,
   ];
   return sections.filter((s) => s !== "").join("\n\n") + "\n";
 }
@@ -184,7 +222,6 @@ export function renderSweepReport(runUrl: string, sweep: SweepResult, now: strin
   return [
     `## seedstack sweep at ${utc(now)}`,
     sweep.swept.length === 0 ? "No environments found." : ["| Environment | Expires | Action | Detail |", "| --- | --- | --- | --- |", ...rows].join("\n"),
-    sweep.reportMarkdown,
     `[workflow run](${runUrl})`,
   ].filter((s) => s !== "").join("\n\n") + "\n";
 }

@@ -8,7 +8,7 @@
 import { EC2Client, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client, TargetGroupNotFoundException } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { mockClient } from "aws-sdk-client-mock";
-import type { LocalEnvironment } from "../../local/engine.js";
+import type { LocalEnvironment } from "../../local/local-environment.js";
 
 /** A target group ARN of the fixture outputs (the format AWS uses; no such group exists). */
 export const FIXTURE_TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/seedstack-classic-tg/0123456789abcdef";

@@ -21,9 +21,10 @@ import { diagnoseTarget } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { loadBalancerService } from "./load-balancer-service.js";
 import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
-import { webServersService, type InstanceView } from "./web-servers.js";
+import type { InstanceView } from "./fleet.js";
+import { webServersService } from "./web-servers.js";
 
-export type { InstanceView } from "./web-servers.js";
+export type { InstanceView } from "./fleet.js";
 
 /** The emulated services, in start order. */
 export const SERVICES: readonly EmulatedService[] = [databaseService, loadBalancerService, webServersService];

@@ -1,6 +1,6 @@
 /**
  * The terraform engine behind the lifecycle's `EnvironmentEngine` interface: the synthesized stack
- * deployed on a real AWS account with the terraform CLI (engine.ts), then seen through its outputs
+ * deployed on a real AWS account with the terraform CLI (deploy.ts), then seen through its outputs
  * (`url`, `certificate_pem`, `target_group_arn`, `instance_ids` or the stack's desired capacity), the
  * target group's health (ELBv2 DescribeTargetHealth) and EC2 for the drill. Taking it down is a
  * destroy through its own state; a failed deploy that may have created something hands the
@@ -12,9 +12,10 @@ import { readFileSync } from "node:fs";
 import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
+import { isHttpsRedirect } from "../stack/https-redirect.js";
 import type { Stack } from "../stack/stack.js";
-import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
-import type { TerraformEngineEvent } from "./engine-events.js";
+import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
+import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
 import { candidateFromSynthesizedStack } from "./sweep.js";
@@ -70,7 +71,7 @@ export function regionOfStack(stackJson: unknown): string | undefined {
 }
 
 /** What the lifecycle needs from the outputs, each missing or ill-typed one named. */
-export function readEnvironmentOutputs(outputs: Outputs): { url: string; certificatePem?: string; targetGroupArn: string; instanceIds?: string[] } {
+export function readEnvironmentOutputs(outputs: Outputs): { url: string; certificatePem?: string; targetGroupArn?: string; instanceIds?: string[] } {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
     try {
@@ -81,7 +82,8 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
     }
   };
   const url = get("url");
-  const targetGroupArn = get("target_group_arn");
+  // Without a target group there is no health to wait on and no target to drill (said so at run time).
+  const targetGroupArn = outputs.target_group_arn ? get("target_group_arn") : undefined;
   const certificatePem = outputs.certificate_pem ? get("certificate_pem") : undefined;
   let instanceIds: string[] | undefined;
   if (outputs.instance_ids) {
@@ -91,7 +93,7 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
   }
   if (url !== undefined && !/^https?:\/\//.test(url)) problems.push(`output "url" is "${url}", not an http:// or https:// URL`);
   if (problems.length > 0) throw new LifecycleError("ERR_STACK_INVALID", `the applied stack's outputs cannot be used: ${problems.join("; ")}`);
-  return { url: url!, targetGroupArn: targetGroupArn!, ...(certificatePem ? { certificatePem } : {}), ...(instanceIds ? { instanceIds } : {}) };
+  return { url: url!, ...(targetGroupArn ? { targetGroupArn } : {}), ...(certificatePem ? { certificatePem } : {}), ...(instanceIds ? { instanceIds } : {}) };
 }
 
 /**
@@ -102,12 +104,12 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
 export function redirectUrlOf(stack: Stack, url: string): string | undefined {
   const parsed = new URL(url);
   if (parsed.protocol !== "https:" || parsed.port !== "") return undefined;
-  const redirect = stack.loadBalancer.listeners.find((l) => l.protocol === "HTTP" && l.action.type === "redirect" && l.action.protocol === "HTTPS");
+  const redirect = stack.loadBalancer.listeners.find(isHttpsRedirect);
   return redirect ? `http://${parsed.hostname}${redirect.port === 80 ? "" : `:${redirect.port}`}` : undefined;
 }
 
 /** One line for people from a terraform engine event; undefined for events not worth a line. */
-function describe(event: TerraformEngineEvent): string | undefined {
+export function describeTerraformEvent(event: TerraformEngineEvent): string | undefined {
   switch (event.type) {
     case "command-started":
       return `terraform ${event.args.join(" ")}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}`;
@@ -136,26 +138,45 @@ function describe(event: TerraformEngineEvent): string | undefined {
 
 /** The terraform engine. */
 export function terraformEngine(settings: TerraformEngineSettings): EnvironmentEngine {
+  const optionsFor = (stack: Stack, stackJson: unknown, onEvent: TerraformEnvironmentOptions["onEvent"]): TerraformEnvironmentOptions => {
+    const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
+    return {
+      name: stack.name,
+      stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
+      recordDir: settings.recordDir,
+      ...(settings.cliConfigFile ? { cliConfigFile: settings.cliConfigFile } : {}),
+      ...(tags.prNumber !== undefined ? { prNumber: tags.prNumber } : {}),
+      ...(tags.expiresAt !== undefined ? { expiresAt: tags.expiresAt } : {}),
+      // The caller's settings win over the stack's tags (the Action knows the PR and its TTL).
+      ...settings.terraform,
+      ...(onEvent ? { onEvent } : {}),
+    };
+  };
   return {
     name: "terraform",
     persistent: true,
+    check(stack) {
+      try {
+        checkEnvironmentOptions(optionsFor(stack, undefined, undefined));
+      } catch (error) {
+        throw new LifecycleError("ERR_USAGE", (error as Error).message);
+      }
+    },
     async start(stack: Stack, ctx: RunContext): Promise<Environment> {
       let phase: Phase = "up";
       const stackJson: unknown = JSON.parse(readFileSync(stack.file, "utf8"));
-      const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
-      const options: TerraformEnvironmentOptions = {
-        ...settings.terraform,
-        name: stack.name,
-        stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
-        recordDir: settings.recordDir,
-        ...(settings.cliConfigFile ? { cliConfigFile: settings.cliConfigFile } : {}),
-        ...(tags.prNumber !== undefined ? { prNumber: tags.prNumber } : {}),
-        ...(tags.expiresAt !== undefined ? { expiresAt: tags.expiresAt } : {}),
-        onEvent: (event) => {
-          const message = describe(event);
+      const options = optionsFor(stack, stackJson, (event) => {
+          const message = describeTerraformEvent(event);
           if (message !== undefined) ctx.onEvent({ type: "progress", phase, message });
-        },
-      };
+          if (event.type === "planned") ctx.onEvent({ type: "plan", plan: event.summary });
+          if (event.type === "record" && event.status === "applying") mayExist();
+      });
+      let said = false;
+      function mayExist(): void {
+        if (said) return;
+        said = true;
+        ctx.onEvent({ type: "resources-may-exist", stack: stack.name, engine: "terraform" });
+      }
       let destroyed = false;
       let closeClients = (): void => undefined;
       const destroy = async (): Promise<void> => {
@@ -172,11 +193,39 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
         const error = lifecycleErrorOf(deploy.failure);
         throw deploy.applyStarted ? new StartFailedError(error, destroy) : error;
       }
+      mayExist(); // also when the plan had no changes: what exists is this run's to destroy
       let outputs: ReturnType<typeof readEnvironmentOutputs>;
       try {
         outputs = readEnvironmentOutputs(deploy.outputs);
       } catch (error) {
         throw new StartFailedError(error as LifecycleError, destroy);
+      }
+
+      const servers = stack.servers;
+      const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
+      const redirectFromUrl = redirectUrlOf(stack, outputs.url);
+      const common = {
+        stack,
+        url: outputs.url,
+        ...(redirectFromUrl ? { redirectFromUrl } : {}),
+        ...(outputs.certificatePem ? { certificatePem: outputs.certificatePem } : {}),
+        outputs: deploy.outputs,
+        expectedTargets,
+        speedup: 1,
+        dispose: destroy,
+      };
+      const targetGroupArn = outputs.targetGroupArn;
+      if (targetGroupArn === undefined) {
+        // Nothing to ask AWS about: no wait, no drill; both said so where they would have run.
+        const why = "the stack has no target_group_arn output";
+        return {
+          ...common,
+          waitHealthy: async () => ctx.onEvent({ type: "progress", phase: "wait-healthy", message: `not waiting for healthy targets: ${why}` }),
+          diagnose: () => [],
+          drill: { targets: () => [], fail: () => Promise.reject(new Error(why)), recover: () => Promise.reject(new Error(why)) },
+          drillModes: [],
+          drillModesWhy: why,
+        };
       }
 
       // The AWS SDK is loaded only now: every other command (and the local engine) starts without it.
@@ -194,17 +243,9 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
         if (!settings.aws?.elb) elb.destroy();
         if (!settings.aws?.ec2) ec2.destroy();
       };
-      const health = new TargetHealthWatcher(elb, outputs.targetGroupArn, settings.healthPollMs ?? 5000);
-      const servers = stack.servers;
-      const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
-      const redirectFromUrl = redirectUrlOf(stack, outputs.url);
+      const health = new TargetHealthWatcher(elb, targetGroupArn, settings.healthPollMs ?? 5000);
       return {
-        stack,
-        url: outputs.url,
-        ...(redirectFromUrl ? { redirectFromUrl } : {}),
-        ...(outputs.certificatePem ? { certificatePem: outputs.certificatePem } : {}),
-        expectedTargets,
-        speedup: 1,
+        ...common,
         waitHealthy: (opts = {}) => health.waitHealthy(expectedTargets, opts.deadlineMs ?? settings.healthyDeadlineMs ?? 10 * 60_000, ctx),
         diagnose: () => health.diagnose(),
         drill: ec2DrillControl(ec2, health),

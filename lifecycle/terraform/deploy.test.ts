@@ -8,14 +8,26 @@ import { join } from "node:path";
 import * as assert from "uvu/assert";
 import { test } from "uvu";
 import { applyArgs, initArgs, planArgs } from "./args.js";
-import { deployEnvironment, destroyEnvironment, runEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
-import type { TerraformEngineEvent } from "./engine-events.js";
+import { deployEnvironment, destroyEnvironment, type DeployResult, type DestroyResult, type TerraformEnvironmentOptions } from "./deploy.js";
+import type { TerraformEngineEvent } from "./deploy-events.js";
+import type { EngineFailure } from "./failure.js";
 import { readRecord } from "./environment-record.js";
 import { stringOutput } from "./json.js";
 import { liveTerraformProcesses, runTerraform } from "./run-terraform.js";
 import { lockHolderName } from "./state-lock.js";
 import { applyErrorStack, flakyScript, flakyStack, happyStack, planErrorStack, sleepingStack } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, waitFor, type Workspace } from "./test-support/workspace.js";
+
+/**
+ * Deploy, then destroy when resources may exist: the sequence the lifecycle runs (run-lifecycle.ts
+ * with the terraform engine), here on the terraform layer alone. `keep` leaves them.
+ */
+async function deployThenDestroy(options: TerraformEnvironmentOptions, signal?: AbortSignal, keep = false): Promise<{ failure?: EngineFailure; deploy: DeployResult; destroy?: DestroyResult }> {
+  const deploy = await deployEnvironment(options, signal);
+  const failure = deploy.ok ? undefined : deploy.failure;
+  if (keep || !(deploy.ok || deploy.applyStarted)) return { ...(failure ? { failure } : {}), deploy };
+  return { ...(failure ? { failure } : {}), deploy, destroy: await destroyEnvironment(options) };
+}
 
 /** Options for a fast test: 1 s lock wait, millisecond retry delays, a long interrupt grace. */
 function options(ws: Workspace, events: TerraformEngineEvent[], extra: Partial<TerraformEnvironmentOptions> = {}): TerraformEnvironmentOptions {
@@ -135,8 +147,8 @@ tfTest("apply error (not transient): tried once, apply-failed, then the destroy 
   const events: TerraformEngineEvent[] = [];
   try {
     ws.writeStack(applyErrorStack());
-    const run = await runEnvironment(options(ws, events));
-    assert.is(run.ok, false);
+    const run = await deployThenDestroy(options(ws, events));
+    assert.is(run.deploy.ok, false);
     assert.is(run.failure?.reason, "apply-failed");
     assert.match(run.failure!.message, /terraform apply failed \(exit 1\): Error: local-exec provisioner error/);
     assert.match(run.failure!.stderrTail!, /InvalidParameterCombination: fixture permanent failure/);
@@ -145,27 +157,6 @@ tfTest("apply error (not transient): tried once, apply-failed, then the destroy 
     assert.equal(run.destroy, { ok: true, alreadyGone: false });
     assert.equal(stateResources(ws), []);
     assert.equal(recordStatuses(events), ["applying", "needs-destroy", "destroying", "destroyed"]);
-  } finally {
-    ws.dispose();
-  }
-});
-
-tfTest("a failed check of the applied environment (smoke) still destroys; smoke-failed is the run's failure", async () => {
-  const ws = makeWorkspace();
-  try {
-    ws.writeStack(happyStack());
-    let checkedUrl = "";
-    const run = await runEnvironment(options(ws, []), {
-      check: async (deployed) => {
-        checkedUrl = stringOutput(deployed.outputs, "url");
-        throw new Error("GET / answered 502");
-      },
-    });
-    assert.is(checkedUrl, "https://fixture.example.test");
-    assert.is(run.failure?.reason, "smoke-failed");
-    assert.match(run.failure!.message, /GET \/ answered 502/);
-    assert.equal(run.destroy, { ok: true, alreadyGone: false });
-    assert.equal(stateResources(ws), []);
   } finally {
     ws.dispose();
   }
@@ -234,14 +225,14 @@ tfTest("SIGINT during apply: one interrupt forwarded, terraform stops and saves 
   const controller = new AbortController();
   try {
     ws.writeStack(sleepingStack(60));
-    const running = runEnvironment(
+    const running = deployThenDestroy(
       options(ws, [], {
         onEvent: (e) => {
           events.push(e);
           if (e.type === "output-line" && e.line.includes("(local-exec): Executing:")) controller.abort();
         },
       }),
-      { signal: controller.signal },
+      controller.signal,
     );
     const run = await running;
     assert.ok(controller.signal.aborted, "the apply reached its sleeping provisioner");
@@ -266,13 +257,14 @@ tfTest("SIGINT during apply with keep: the environment stays recorded as needing
   const controller = new AbortController();
   try {
     ws.writeStack(sleepingStack(60));
-    const run = await runEnvironment(
+    const run = await deployThenDestroy(
       options(ws, [], {
         onEvent: (e) => {
           if (e.type === "output-line" && e.line.includes("(local-exec): Executing:")) controller.abort();
         },
       }),
-      { signal: controller.signal, keep: true },
+      controller.signal,
+      true,
     );
     assert.is(run.failure?.reason, "cancelled");
     assert.is(run.destroy, undefined);
@@ -296,14 +288,15 @@ tfTest("a terraform that outlives the grace is killed with its provisioners; the
   try {
     // A distinctive duration, to find the provisioner's sleep if it survived.
     ws.writeStack(sleepingStack(61.7));
-    const run = await runEnvironment(
+    const run = await deployThenDestroy(
       options(ws, [], {
         interruptGraceMs: 0, // no grace: the kill follows the interrupt at once
         onEvent: (e) => {
           if (e.type === "output-line" && e.line.includes("(local-exec): Executing:")) controller.abort();
         },
       }),
-      { signal: controller.signal, keep: true },
+      controller.signal,
+      true,
     );
     assert.is(run.failure?.reason, "cancelled");
     assert.is(run.failure?.interruption, "killed");

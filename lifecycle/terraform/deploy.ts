@@ -8,14 +8,14 @@
  *          a missing or empty state counts as destroyed, so destroying twice succeeds.
  *
  * Clean-up never depends on luck: an environment record is written before the first apply and
- * removed only after a successful destroy (environment-record.ts); `runEnvironment` destroys after a
- * failed apply, a failed check or a cancellation unless asked to keep; a cancel forwards one
- * interrupt (run-terraform.ts) and the destroy that follows runs under its own signal.
+ * removed only after a successful destroy (environment-record.ts); a cancel forwards one interrupt
+ * (run-terraform.ts). The sequence around them (destroy after a failed apply, a failed check or a
+ * cancellation) is the lifecycle's (run-lifecycle.ts with the terraform engine, terraform-engine.ts).
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyArgs, destroyArgs, forceUnlockArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
-import type { TerraformEngineEvent } from "./engine-events.js";
+import type { TerraformEngineEvent } from "./deploy-events.js";
 import { readRecord, recordPath, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
 import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./failure.js";
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
@@ -396,61 +396,4 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
   session.emit({ type: "record", path: options.recordDir, status: "destroyed" });
   session.emit({ type: "destroyed", alreadyGone: false });
   return { ok: true, alreadyGone: false };
-}
-
-/** Options of one full run: up, the caller's check, down. */
-export interface RunEnvironmentOptions {
-  /** Aborting it cancels the run: terraform gets one interrupt, then the destroy follows. @default never aborted */
-  readonly signal?: AbortSignal;
-  /**
-   * Governs the destroy that follows a failure or cancellation, so a second Ctrl-C (or CI's
-   * SIGTERM) can still stop it; the environment then stays recorded as needing destroy.
-   * @default never aborted
-   */
-  readonly cleanupSignal?: AbortSignal;
-  /** Leave the environment up, after success and after failure alike. @default false: always destroy */
-  readonly keep?: boolean;
-  /**
-   * The check of the applied environment (health wait, smoke test, drill). Throwing fails the run
-   * with `smoke-failed` (or `cancelled` when the run's signal was aborted); the destroy follows.
-   * @default no check
-   */
-  readonly check?: (deployed: Extract<DeployResult, { ok: true }>, signal: AbortSignal) => Promise<void>;
-}
-
-/** The outcome of a full run; `failure` is the first failure. */
-export interface RunEnvironmentResult {
-  readonly ok: boolean;
-  readonly failure?: EngineFailure;
-  readonly deploy: DeployResult;
-  /** Present when a destroy ran. */
-  readonly destroy?: DestroyResult;
-}
-
-/**
- * Deploy, check, destroy. A failed apply, a failed check and a cancellation still destroy
- * (unless `keep`); the first failure is the run's failure.
- * @throws TerraformEnvironmentOptionsError for unusable options, before anything runs
- */
-export async function runEnvironment(options: TerraformEnvironmentOptions, run: RunEnvironmentOptions = {}): Promise<RunEnvironmentResult> {
-  const signal = run.signal ?? neverAborted;
-  const deploy = await deployEnvironment(options, signal);
-  let failure: EngineFailure | undefined = deploy.ok ? undefined : deploy.failure;
-
-  if (deploy.ok && (run.check || signal.aborted)) {
-    try {
-      if (signal.aborted) throw new Error("the run was cancelled once the environment was up");
-      await run.check?.(deploy, signal);
-    } catch (error) {
-      // `report` turns this into `cancelled` when the run's signal was aborted.
-      const failed = stepFailure("smoke", `the check of the applied environment failed: ${(error as Error).message}`, "smoke-failed");
-      failure = new TerraformSession(options, signal).report(failed, true);
-    }
-  }
-
-  const mayExist = deploy.ok || deploy.applyStarted;
-  if (run.keep || !mayExist) return { ok: failure === undefined, ...(failure ? { failure } : {}), deploy };
-  const destroy = await destroyEnvironment(options, run.cleanupSignal ?? neverAborted);
-  failure ??= destroy.ok ? undefined : destroy.failure;
-  return { ok: failure === undefined, ...(failure ? { failure } : {}), deploy, destroy };
 }
