@@ -1,0 +1,150 @@
+/**
+ * The sweeper over the state bucket, end to end on this machine: a REAL S3-protocol server
+ * (s3rver, test-support/s3-server.ts; its one STAND-IN part, S3's If-None-Match on PutObject, is
+ * named there), the REAL terraform S3 backend pointed at it (AWS_ENDPOINT_URL_S3, path-style), the
+ * AWS SDK's S3 client listing it, FIXTURE stacks of `terraform_data` (no provider, no AWS), and a
+ * GITHUB STAND-IN answering GET /repos/{owner}/{repo}/pulls/{n}. One s3rver for the whole suite.
+ */
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { deployEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
+import { pullRequestClosedChecker } from "./github-pulls.js";
+import { sweepStateBucket, stateBucketSweepLines } from "./state-bucket-sweep.js";
+import { handoverKeyOf, stateKeyOf } from "./state-objects.js";
+import { startGitHubStandIn } from "./test-support/github-stand-in.js";
+import { startS3Server, s3Backend, type S3Server } from "./test-support/s3-server.js";
+import { TERRAFORM_AVAILABLE, makeWorkspace, type Workspace } from "./test-support/workspace.js";
+
+const test = suite("sweep over the state bucket (s3rver + real terraform)");
+const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
+const PREFIX = "seedstack";
+const HOUR = 3_600_000;
+
+let s3: S3Server;
+let client: S3Client;
+
+test.before(async () => {
+  s3 = await startS3Server();
+  client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+});
+
+test.after(async () => {
+  client?.destroy();
+  await s3?.close();
+});
+
+/** FIXTURE: one `terraform_data` per PR stack, state in the bucket at the stacks' key; optionally a destroy that fails. */
+function prStack(prNumber: number, destroyFails = false): object {
+  const web = destroyFails
+    ? { input: `pr-${prNumber}`, provisioner: [{ "local-exec": { when: "destroy", command: "echo 'fixture: this destroy is refused' >&2; exit 1" } }] }
+    : { input: `pr-${prNumber}` };
+  return { terraform: { backend: s3Backend(s3, stateKeyOf(PREFIX, prNumber)) }, resource: { terraform_data: { web } } };
+}
+
+/** What the bucket holds under the PR prefix. */
+async function keys(): Promise<string[]> {
+  const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${PREFIX}/` }));
+  return (page.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function resourcesIn(key: string): Promise<number> {
+  const o = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
+  return (JSON.parse(await o.Body!.transformToString()) as { resources: unknown[] }).resources.length;
+}
+
+/** Options for `pr-<n>`'s stack in `dir` (written fresh, as the sweeper synthesizes on a fresh runner). */
+function environment(ws: Workspace, dir: string, prNumber: number, destroyFails: boolean): TerraformEnvironmentOptions {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(prStack(prNumber, destroyFails)));
+  return { name: `pr-${prNumber}`, stackDir: dir, recordDir: join(ws.root, "records"), env: { ...ws.env, ...s3.env }, retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 } };
+}
+
+tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy reported and handed over; dry run says what and why", async () => {
+  const ws = makeWorkspace();
+  const gitHub = await startGitHubStandIn("octo/seed", "test-token", {
+    1: { state: "open", merged: false }, // deployed 48 h ago: expired
+    2: { state: "closed", merged: true },
+    3: { state: "open", merged: false }, // deployed now: kept
+    4: { state: "closed", merged: false }, // its destroy fails
+  });
+  const saved = Object.fromEntries(Object.keys(s3.env).map((k) => [k, process.env[k]]));
+  // The SDK finds the server as terraform does: AWS_ENDPOINT_URL_S3.
+  Object.assign(process.env, s3.env);
+  const failing = new Set([4]);
+  try {
+    for (const n of [1, 2, 3, 4]) {
+      const deployed = await deployEnvironment(environment(ws, join(ws.root, "deploy", `pr-${n}`), n, failing.has(n)));
+      assert.ok(deployed.ok, `fixture pr-${n} deployed: ${JSON.stringify(deployed)}`);
+    }
+    const states = [1, 2, 3, 4].map((n) => stateKeyOf(PREFIX, n));
+    assert.equal(await keys(), states, "one state object per PR at the stacks' key; no lock file left");
+    // pr-1's last deploy was two days ago: s3rver's LastModified is its object file's mtime.
+    const twoDaysAgo = new Date(Date.now() - 48 * HOUR);
+    utimesSync(join(s3.directory, s3.bucket, `${stateKeyOf(PREFIX, 1)}._S3rver_object`), twoDaysAgo, twoDaysAgo);
+
+    const base = {
+      where: { bucket: s3.bucket, namePrefix: PREFIX, region: "us-east-1", forcePathStyle: true },
+      ttlHours: 24,
+      isPullRequestClosed: pullRequestClosedChecker({ token: "test-token", repo: "octo/seed", apiUrl: gitHub.url }),
+      environmentFor: async (s: { prNumber: number }) => environment(ws, join(ws.root, "sweep", `pr-${s.prNumber}`), s.prNumber, failing.has(s.prNumber)),
+    };
+
+    const dry = await sweepStateBucket(base);
+    const dryOut = stateBucketSweepLines(dry).join("\n");
+    assert.match(dryOut, /would destroy pr-1 \(seedstack\/pr-1\/terraform\.tfstate\): last deployed \S+, expired at \S+ \(TTL 24 h\)/);
+    assert.match(dryOut, /would destroy pr-2 \(\S+\): pull request #2 is closed/);
+    assert.match(dryOut, /keep pr-3 \(\S+\): last deployed \S+, expires at \S+; pull request #3 is open/);
+    assert.match(dryOut, /would destroy pr-4 \(\S+\): pull request #4 is closed/);
+    assert.match(dryOut, /dry run: nothing was destroyed/);
+    assert.equal(dry.decisions.map((d) => [d.state.stackName, d.reasons]), [["pr-1", ["expired"]], ["pr-2", ["pr-closed"]], ["pr-3", []], ["pr-4", ["pr-closed"]]]);
+    assert.equal(await keys(), states, "the dry run changed nothing");
+    for (const key of states) assert.is(await resourcesIn(key), 1);
+
+    const applied = await sweepStateBucket({ ...base, dryRun: false });
+    const out = stateBucketSweepLines(applied).join("\n");
+    assert.equal(applied.destroyed.map((d) => [d.name, d.result.ok, d.stateRemoved]), [["pr-1", true, true], ["pr-2", true, true], ["pr-4", false, false]], out);
+    assert.match(out, /could not destroy pr-4: destroy-failed: terraform destroy failed \(exit 1\): Error: local-exec provisioner error; kept, and handed over to the next sweep \(seedstack\/pr-4\/needs-destroy\.json\)/);
+    assert.equal(await keys(), [stateKeyOf(PREFIX, 3), handoverKeyOf(PREFIX, 4), stateKeyOf(PREFIX, 4)], "destroyed states deleted; the kept and the failed stay, the failed with its note");
+    assert.is(await resourcesIn(stateKeyOf(PREFIX, 3)), 1, "the open PR's environment is untouched");
+    assert.is(await resourcesIn(stateKeyOf(PREFIX, 4)), 1, "the failed destroy kept its state");
+    assert.equal(gitHub.asked.filter((a) => a.path.endsWith("/pulls/3")).length, 2, "each PR asked once per sweep");
+
+    // The note outlives the PR's state and the TTL: reopened and freshly deployed, pr-4 is still destroyed next time.
+    gitHub.pulls[4] = { state: "open", merged: false };
+    const next = await sweepStateBucket(base);
+    const pr4 = next.decisions.find((d) => d.state.prNumber === 4)!;
+    assert.ok(pr4.destroy, stateBucketSweepLines(next).join("\n"));
+    assert.equal(pr4.reasons, ["handed-over"]);
+    assert.match(pr4.why, /a destroy was handed over at \S+: destroy-failed: terraform destroy failed/);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await gitHub.close();
+    ws.dispose();
+  }
+});
+
+test("s3rver ignores If-None-Match on PutObject; the suite's stand-in answers 412 as S3 does", async () => {
+  const key = "probe/conditional-write";
+  const put = () => client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: "x", IfNoneMatch: "*" }));
+  s3.conditionalWrites = false;
+  try {
+    await put();
+    await put(); // real S3 refuses this one: the key exists
+  } finally {
+    s3.conditionalWrites = true;
+  }
+  const refused = await put().then(
+    () => undefined,
+    (error: { name?: string; $metadata?: { httpStatusCode?: number } }) => error,
+  );
+  assert.is(refused?.$metadata?.httpStatusCode, 412);
+  assert.is(refused?.name, "PreconditionFailed");
+});
+
+test.run();
