@@ -11,6 +11,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { deployEnvironment, type TerraformEnvironmentOptions } from "./engine.js";
+import type { TerraformEngineEvent } from "./engine-events.js";
 import { pullRequestClosedChecker } from "./github-pulls.js";
 import { sweepStateBucket, stateBucketSweepLines } from "./state-bucket-sweep.js";
 import { handoverKeyOf, stateKeyOf } from "./state-objects.js";
@@ -125,6 +126,53 @@ tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy 
       else process.env[k] = v;
     }
     await gitHub.close();
+    ws.dispose();
+  }
+});
+
+tfTest("apply IS retried when terraform could not load the state (nothing was changed yet): a real connection reset on S3", async () => {
+  const ws = makeWorkspace();
+  const events: TerraformEngineEvent[] = [];
+  let armed = false;
+  try {
+    const deploy = await deployEnvironment({
+      ...environment(ws, join(ws.root, "pr-20"), 20, false),
+      retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 5 },
+      onEvent: (e) => {
+        events.push(e);
+        // Between plan and apply: every attempt of the apply's state read (the SDK inside terraform tries 5 times) is reset.
+        if (e.type === "planned" && !armed) {
+          armed = true;
+          s3.resetNext(5, (r) => r.method === "GET" && r.query["list-type"] === "2" && r.query.prefix === "env:/");
+        }
+      },
+    });
+    assert.ok(deploy.ok, JSON.stringify(deploy));
+    assert.equal(events.flatMap((e) => (e.type === "command-started" ? [e.command] : [])), ["init", "plan", "show", "apply", "plan", "show", "apply", "output"]);
+    const retry = events.find((e) => e.type === "retrying");
+    assert.match(retry?.type === "retrying" ? retry.notice.matched : "", /error loading state/);
+    assert.is(await resourcesIn(stateKeyOf(PREFIX, 20)), 1, "applied once, into the bucket");
+  } finally {
+    s3.resetNext(0, () => false);
+    ws.dispose();
+  }
+});
+
+tfTest("init -reconfigure: a checkout whose .terraform was set up for local state deploys to the bucket once one is configured", async () => {
+  const ws = makeWorkspace();
+  try {
+    const dir = join(ws.root, "pr-21");
+    const options = environment(ws, dir, 21, false);
+    // A named local file, as cdktf's LocalBackend writes (`terraform.<stack>.tfstate`): terraform then
+    // has no local state of its own to offer for migration, and without -reconfigure stops at
+    // "Backend configuration changed".
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.pr-21.tfstate" } } }, resource: { terraform_data: { web: { input: "pr-21" } } } }));
+    assert.ok((await deployEnvironment(options)).ok, "deployed on local state first");
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(prStack(21)));
+    const again = await deployEnvironment(options);
+    assert.ok(again.ok, JSON.stringify(again));
+    assert.is(await resourcesIn(stateKeyOf(PREFIX, 21)), 1, "the state is now in the bucket");
+  } finally {
     ws.dispose();
   }
 });

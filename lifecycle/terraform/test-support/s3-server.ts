@@ -23,6 +23,9 @@ interface S3rverApp {
 interface KoaContext {
   method: string;
   path: string;
+  query: Record<string, string | undefined>;
+  req: { socket: { resetAndDestroy(): void } };
+  respond: boolean;
   headers: Record<string, string | undefined>;
   status: number;
   body: unknown;
@@ -39,6 +42,11 @@ export interface S3Server {
   readonly directory: string;
   /** Answer `If-None-Match: *` on PutObject as S3 does (the STAND-IN above). Default on. */
   conditionalWrites: boolean;
+  /**
+   * FAULT INJECTION: reset the TCP connection of the next `count` requests `matching` accepts (what
+   * a network blip does), so terraform and the SDK print their real errors for it.
+   */
+  resetNext(count: number, matching: (request: { method: string; path: string; query: Readonly<Record<string, string | undefined>> }) => boolean): void;
   /** Environment for terraform and the SDK: endpoint and dummy credentials (s3rver checks no signatures' keys). */
   readonly env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -56,9 +64,20 @@ export async function startS3Server(bucket = "seedstack-state"): Promise<S3Serve
   const app = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
   const server: { conditionalWrites: boolean } = { conditionalWrites: true };
   let queue: Promise<unknown> = Promise.resolve();
+  let resets: { count: number; matching: Parameters<S3Server["resetNext"]>[1] } | undefined;
 
-  // Koa composes `middleware` when it starts listening: this runs before s3rver's own routes.
   app.middleware.unshift(async (ctx, next) => {
+    if (resets && resets.count > 0 && resets.matching({ method: ctx.method, path: ctx.path, query: ctx.query })) {
+      resets.count--;
+      ctx.respond = false;
+      ctx.req.socket.resetAndDestroy();
+      return;
+    }
+    await next();
+  });
+
+  // Koa composes `middleware` when it starts listening: these run before s3rver's own routes.
+  app.middleware.splice(1, 0, async (ctx, next) => {
     const conditional = ctx.method === "PUT" && ctx.headers["if-none-match"] === "*" && ctx.headers["x-amz-copy-source"] === undefined;
     if (!server.conditionalWrites || !conditional) return next();
     // One conditional PUT at a time, so check-then-write is atomic as S3 makes it.
@@ -82,6 +101,9 @@ export async function startS3Server(bucket = "seedstack-state"): Promise<S3Serve
     endpoint,
     bucket,
     directory,
+    resetNext(count: number, matching: Parameters<S3Server["resetNext"]>[1]) {
+      resets = { count, matching };
+    },
     env: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
     async close() {
       await app.close();
