@@ -8,9 +8,12 @@
  * state), so the next sweep tries again whatever the TTL says; a state locked by someone else is
  * only reported (the holder may be a live deploy).
  */
+import { hostname } from "node:os";
 import { destroyEnvironment, type DestroyResult, type TerraformEnvironmentOptions } from "./engine.js";
 import { stepFailure } from "./failure.js";
-import { handOverToSweeper, listStateObjects, removeEmptiedState, type StateBucket, type StateObject } from "./state-objects.js";
+import { holderVerdict, lockFromLockFile, parseHolderNote, processStartTicks, type HolderProbes } from "./lock-holder.js";
+import { handOverToSweeper, listStateObjects, readLockFile, removeEmptiedState, removeLockFile, type StateBucket, type StateObject } from "./state-objects.js";
+import { describeStateLock } from "./state-lock.js";
 import { decideStateSweep, type StateSweepDecision } from "./state-sweep-decision.js";
 import type { PullRequestState } from "./sweep.js";
 
@@ -30,6 +33,12 @@ export interface StateBucketSweepOptions {
    * the stacks app does, with the same state bucket), in a directory of its own.
    */
   readonly environmentFor: (state: StateObject) => Promise<TerraformEnvironmentOptions>;
+  /**
+   * How to tell a lock's holder is dead (lock-holder.ts): only a lock whose holder is known dead is
+   * cleared before the destroy; a live or unknown holder's lock keeps the environment for the next sweep.
+   * @default this machine's host name and /proc; GitHub is not asked
+   */
+  readonly lockProbes?: HolderProbes;
   /** Stops the destroys (one interrupt to terraform each). @default never aborted */
   readonly signal?: AbortSignal;
 }
@@ -42,6 +51,8 @@ export interface StateBucketDestroy {
   readonly stateRemoved: boolean;
   /** The key of the hand-over note written after a failure. */
   readonly handedOver?: string;
+  /** A lock whose holder was known dead, cleared before the destroy, and why. */
+  readonly clearedLock?: string;
 }
 
 /** What the sweep decided and did. */
@@ -79,9 +90,22 @@ export async function sweepStateBucket(options: StateBucketSweepOptions): Promis
   const destroyed: StateBucketDestroy[] = [];
   if (dryRun) return { dryRun, decisions, destroyed, problems, ignored };
 
+  const probes = options.lockProbes ?? { host: hostname(), startTicks: processStartTicks };
   for (const { state } of decisions.filter((d) => d.destroy)) {
     let result: DestroyResult;
+    let clearedLock: string | undefined;
     try {
+      // A lock left by a run known dead is cleared; any other lock keeps the environment (no 5-minute wait).
+      const { lockText, noteText } = await readLockFile(options.where, state.prNumber);
+      const lock = lockText === undefined ? undefined : lockFromLockFile(lockText);
+      if (lock) {
+        const verdict = await holderVerdict(lock, noteText === undefined ? undefined : parseHolderNote(noteText), probes);
+        if (!verdict.dead) {
+          destroyed.push({ name: state.stackName, result: { ok: false, failure: { ...stepFailure("destroy", `not destroyed now: ${describeStateLock(lock)}, and its holder is not known dead (${verdict.why})`, "state-locked"), lock } }, stateRemoved: false });
+          continue;
+        }
+        if (await removeLockFile(options.where, state.prNumber, lock.id)) clearedLock = `${describeStateLock(lock)}: ${verdict.why}`;
+      }
       result = await destroyEnvironment(await options.environmentFor(state), options.signal);
     } catch (error) {
       result = { ok: false, failure: stepFailure("init", `could not prepare ${state.stackName} for its destroy: ${(error as Error).message}`, "destroy-failed") };
@@ -94,7 +118,7 @@ export async function sweepStateBucket(options: StateBucketSweepOptions): Promis
     } catch (error) {
       problems.push(`${state.stackName}: ${result.ok ? "could not delete its emptied state" : "could not write its hand-over note"}: ${(error as Error).message}`);
     }
-    destroyed.push({ name: state.stackName, result, stateRemoved, ...(handedOver ? { handedOver } : {}) });
+    destroyed.push({ name: state.stackName, result, stateRemoved, ...(handedOver ? { handedOver } : {}), ...(clearedLock ? { clearedLock } : {}) });
   }
   return { dryRun, decisions, destroyed, problems, ignored };
 }
@@ -107,6 +131,7 @@ export function stateBucketSweepLines(report: StateBucketSweepReport): string[] 
     lines.push(`${d.destroy ? (report.dryRun ? "would destroy" : "destroy") : "keep"} ${d.state.stackName} (${d.state.key}): ${d.why}`);
   }
   for (const d of report.destroyed) {
+    if (d.clearedLock) lines.push(`cleared the lock of ${d.name}: ${d.clearedLock}`);
     if (d.result.ok) lines.push(`destroyed ${d.name}${d.result.alreadyGone ? " (its state was already empty)" : ""}${d.stateRemoved ? "; its state object is deleted" : ""}`);
     else lines.push(`could not destroy ${d.name}: ${d.result.failure.reason}: ${d.result.failure.message}${d.handedOver ? `; kept, and handed over to the next sweep (${d.handedOver})` : "; kept"}`);
   }

@@ -205,3 +205,55 @@ export async function removeEmptiedState(where: StateBucket, prNumber: number): 
   await client.send(new DeleteObjectCommand({ Bucket: where.bucket, Key: handoverKeyOf(namePrefix, prNumber) }));
   return true;
 }
+
+/** The holder note's key of `pr-<n>` (lock-holder.ts), beside its state. */
+export function holderNoteKeyOf(namePrefix: string, prNumber: number): string {
+  return `${namePrefix}/pr-${prNumber}/lock-holder.json`;
+}
+
+async function textOrUndefined(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  try {
+    const o = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await o.Body?.transformToString()) ?? "";
+  } catch (error) {
+    if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+    throw error;
+  }
+}
+
+/** Terraform's S3 lock file of `pr-<n>` (`<state key>.tflock`, as terraform 1.10+ writes it), and the holder note; each undefined when absent. */
+export async function readLockFile(where: StateBucket, prNumber: number): Promise<{ lockText?: string; noteText?: string }> {
+  const namePrefix = where.namePrefix ?? "seedstack";
+  const client = await s3ClientFor(where);
+  const lockText = await textOrUndefined(client, where.bucket, `${stateKeyOf(namePrefix, prNumber)}.tflock`);
+  const noteText = lockText === undefined ? undefined : await textOrUndefined(client, where.bucket, holderNoteKeyOf(namePrefix, prNumber));
+  return { ...(lockText !== undefined ? { lockText } : {}), ...(noteText !== undefined ? { noteText } : {}) };
+}
+
+/** Write the holder note of `pr-<n>` (before a terraform run that takes its lock). */
+export async function writeHolderNote(where: StateBucket, prNumber: number, noteJson: string): Promise<void> {
+  const client = await s3ClientFor(where);
+  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+  await client.send(new PutObjectCommand({ Bucket: where.bucket, Key: holderNoteKeyOf(where.namePrefix ?? "seedstack", prNumber), Body: noteJson, ContentType: "application/json" }));
+}
+
+/**
+ * Remove the lock file of `pr-<n>` if it is still the lock `lockId` (what `terraform force-unlock`
+ * does for the S3 lock file, without needing an initialized directory).
+ * @returns whether it was removed
+ */
+export async function removeLockFile(where: StateBucket, prNumber: number, lockId: string): Promise<boolean> {
+  const client = await s3ClientFor(where);
+  const key = `${stateKeyOf(where.namePrefix ?? "seedstack", prNumber)}.tflock`;
+  const text = await textOrUndefined(client, where.bucket, key);
+  if (text === undefined) return false;
+  try {
+    if ((JSON.parse(text) as { ID?: unknown }).ID !== lockId) return false;
+  } catch {
+    return false;
+  }
+  const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+  await client.send(new DeleteObjectCommand({ Bucket: where.bucket, Key: key }));
+  return true;
+}
