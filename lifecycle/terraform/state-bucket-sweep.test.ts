@@ -14,10 +14,13 @@ import { deployEnvironment, type TerraformEnvironmentOptions } from "./engine.js
 import type { TerraformEngineEvent } from "./engine-events.js";
 import { pullRequestClosedChecker } from "./github-pulls.js";
 import { sweepStateBucket, stateBucketSweepLines } from "./state-bucket-sweep.js";
-import { handoverKeyOf, stateKeyOf } from "./state-objects.js";
+import { holderNoteFor } from "./lock-holder.js";
+import { liveTerraformProcesses, runTerraform } from "./run-terraform.js";
+import { handoverKeyOf, stateKeyOf, writeHolderNote } from "./state-objects.js";
+import { lockHolderName } from "./state-lock.js";
 import { startGitHubStandIn } from "./test-support/github-stand-in.js";
 import { startS3Server, s3Backend, type S3Server } from "./test-support/s3-server.js";
-import { TERRAFORM_AVAILABLE, makeWorkspace, type Workspace } from "./test-support/workspace.js";
+import { TERRAFORM_AVAILABLE, makeWorkspace, waitFor, type Workspace } from "./test-support/workspace.js";
 
 const test = suite("sweep over the state bucket (s3rver + real terraform)");
 const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
@@ -26,28 +29,36 @@ const HOUR = 3_600_000;
 
 let s3: S3Server;
 let client: S3Client;
+let savedEnv: Record<string, string | undefined> = {};
 
 test.before(async () => {
   s3 = await startS3Server();
+  // The SDK finds the server as terraform does: AWS_ENDPOINT_URL_S3 (restored after the suite).
+  savedEnv = Object.fromEntries(Object.keys(s3.env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, s3.env);
   client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
 });
 
 test.after(async () => {
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   client?.destroy();
   await s3?.close();
 });
 
 /** FIXTURE: one `terraform_data` per PR stack, state in the bucket at the stacks' key; optionally a destroy that fails. */
-function prStack(prNumber: number, destroyFails = false): object {
+function prStack(prNumber: number, destroyFails = false, prefix = PREFIX): object {
   const web = destroyFails
     ? { input: `pr-${prNumber}`, provisioner: [{ "local-exec": { when: "destroy", command: "echo 'fixture: this destroy is refused' >&2; exit 1" } }] }
     : { input: `pr-${prNumber}` };
-  return { terraform: { backend: s3Backend(s3, stateKeyOf(PREFIX, prNumber)) }, resource: { terraform_data: { web } } };
+  return { terraform: { backend: s3Backend(s3, stateKeyOf(prefix, prNumber)) }, resource: { terraform_data: { web } } };
 }
 
 /** What the bucket holds under the PR prefix. */
-async function keys(): Promise<string[]> {
-  const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${PREFIX}/` }));
+async function keys(prefix = PREFIX): Promise<string[]> {
+  const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
   return (page.Contents ?? []).map((o) => o.Key!).sort();
 }
 
@@ -71,9 +82,6 @@ tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy 
     3: { state: "open", merged: false }, // deployed now: kept
     4: { state: "closed", merged: false }, // its destroy fails
   });
-  const saved = Object.fromEntries(Object.keys(s3.env).map((k) => [k, process.env[k]]));
-  // The SDK finds the server as terraform does: AWS_ENDPOINT_URL_S3.
-  Object.assign(process.env, s3.env);
   const failing = new Set([4]);
   try {
     for (const n of [1, 2, 3, 4]) {
@@ -121,10 +129,6 @@ tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy 
     assert.equal(pr4.reasons, ["handed-over"]);
     assert.match(pr4.why, /a destroy was handed over at \S+: destroy-failed: terraform destroy failed/);
   } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
     await gitHub.close();
     ws.dispose();
   }
@@ -172,6 +176,49 @@ tfTest("init -reconfigure: a checkout whose .terraform was set up for local stat
     const again = await deployEnvironment(options);
     assert.ok(again.ok, JSON.stringify(again));
     assert.is(await resourcesIn(stateKeyOf(PREFIX, 21)), 1, "the state is now in the bucket");
+  } finally {
+    ws.dispose();
+  }
+});
+
+tfTest("a terraform killed while holding the S3 lock: the lock stays; the sweeper clears it because its holder is known dead, then destroys", async () => {
+  const ws = makeWorkspace();
+  const prefix = "lockcase"; // a name prefix of its own: this sweep sees only pr-30
+  const where = { bucket: s3.bucket, namePrefix: prefix, region: "us-east-1", forcePathStyle: true };
+  try {
+    const dir = join(ws.root, "pr-30");
+    const options = environment(ws, dir, 30, false);
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(prStack(30, false, prefix)));
+    assert.ok((await deployEnvironment(options)).ok, "deployed once: its state is in the bucket");
+    // The next deploy adds a slow resource and is killed in the middle of it.
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...prStack(30, false, prefix), resource: { terraform_data: { web: { input: "pr-30" }, slow: { input: "s", provisioner: [{ "local-exec": { command: "exec sleep 60" } }] } } } }));
+    const env = { ...options.env! };
+    let sleeping = false;
+    const apply = runTerraform({ args: ["apply", "-input=false", "-no-color", "-auto-approve"], cwd: dir, env, onLine: (line) => (sleeping ||= line.includes("(local-exec): Executing:")) });
+    await waitFor("terraform to hold the lock inside its sleeping apply", () => sleeping);
+    const [pid] = liveTerraformProcesses();
+    // What the engine writes before a locking run: who holds it, with the pid's start time.
+    await writeHolderNote(where, 30, JSON.stringify(holderNoteFor(pid!, lockHolderName(), {}, new Date(Date.now() - 60_000))));
+    process.kill(-pid!, "SIGKILL"); // what a runner's kill does; terraform never releases its lock
+    await apply;
+    assert.ok((await keys(prefix)).includes(`${stateKeyOf(prefix, 30)}.tflock`), "the killed terraform's lock file is left in the bucket");
+
+    const gitHub = await startGitHubStandIn("octo/seed", "test-token", { 30: { state: "closed", merged: false } });
+    try {
+      const report = await sweepStateBucket({
+        where,
+        ttlHours: 24,
+        dryRun: false,
+        isPullRequestClosed: pullRequestClosedChecker({ token: "test-token", repo: "octo/seed", apiUrl: gitHub.url }),
+        environmentFor: async () => ({ ...options, lockTimeoutSeconds: 0 }),
+      });
+      const out = stateBucketSweepLines(report).join("\n");
+      assert.equal(report.destroyed.map((d) => [d.name, d.result.ok]), [["pr-30", true]], out);
+      assert.match(out, new RegExp(`cleared the lock of pr-30: the state is locked by ${lockHolderName()} since \\S+ \\(OperationTypeApply, lock ID [0-9a-f-]+\\): terraform \\(pid ${pid}, started \\S+\\) on this machine is no longer running`));
+      assert.not.ok((await keys(prefix)).some((k) => k.startsWith(`${prefix}/pr-30/terraform.tfstate`)), "lock cleared, state destroyed and deleted");
+    } finally {
+      await gitHub.close();
+    }
   } finally {
     ws.dispose();
   }
