@@ -18,6 +18,8 @@ export interface Environment {
   readonly redirectFromUrl?: string;
   /** The certificate (PEM) to pin for HTTPS, for self-signed stacks. */
   readonly certificatePem?: string;
+  /** Connect the smoke test here (the ALB's own DNS name) while the URL's host stays SNI and Host; for a name without a DNS record. */
+  readonly connectTo?: string;
   /** How many targets must be healthy (and answer the smoke test). */
   readonly expectedTargets: number;
   /** The clock speed-up the environment runs with (1: the stack's own timing). */

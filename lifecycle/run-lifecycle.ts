@@ -52,6 +52,7 @@ export function smokeTargetOf(env: Environment): SmokeTarget {
     baseUrl: env.url,
     ...(env.redirectFromUrl ? { redirectFromUrl: env.redirectFromUrl } : {}),
     ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
+    ...(env.connectTo ? { connectTo: env.connectTo } : {}),
     expectedTargets: env.expectedTargets,
     sharedStore: env.stack.database !== undefined,
     stickiness: env.stack.targetGroup.stickiness !== undefined,
