@@ -23,6 +23,8 @@ export interface Environment {
   readonly certificatePem?: string;
   /** The environment's outputs (terraform's `output -json`, sensitive ones flagged); absent for the local engine. */
   readonly outputs?: Outputs;
+  /** Connect the smoke test here (the ALB's own DNS name) while the URL's host stays SNI and Host; for a name without a DNS record. */
+  readonly connectTo?: string;
   /** How many targets must be healthy (and answer the smoke test). */
   readonly expectedTargets: number;
   /** The clock speed-up the environment runs with (1: the stack's own timing). */

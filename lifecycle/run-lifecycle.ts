@@ -65,6 +65,7 @@ export function smokeTargetOf(env: Environment): SmokeTarget {
     ...(env.redirectFromUrl ? { redirectFromUrl: env.redirectFromUrl } : {}),
     ...(env.redirectSkipped ? { redirectSkipped: env.redirectSkipped } : {}),
     ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}),
+    ...(env.connectTo ? { connectTo: env.connectTo } : {}),
     expectedTargets: env.expectedTargets,
     sharedStore: env.stack.database !== undefined,
     stickiness: env.stack.targetGroup.stickiness !== undefined,

@@ -11,6 +11,7 @@ import { pullRequestClosedChecker } from "../terraform/github-pulls.js";
 import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { candidatesFromRecords, sweep } from "../terraform/sweep.js";
 import type { CommandDefinition } from "./command.js";
+import { sweepStateBucketCommand } from "./sweep-state-bucket.js";
 import { environmentOptions, recordDirOf } from "./terraform-setup.js";
 
 export const sweepCommand: CommandDefinition = {
@@ -21,6 +22,9 @@ export const sweepCommand: CommandDefinition = {
     const token = o.githubToken ?? process.env.GITHUB_TOKEN;
     const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
     if (o.githubToken !== undefined && repo === undefined) throw new LifecycleError("ERR_USAGE", "--github-token needs --repo owner/name (or GITHUB_REPOSITORY) to know whose pull requests to ask about");
+    // With a state bucket, the bucket knows every PR environment; a fresh runner has no records.
+    const bucket = process.env.SEEDSTACK_STATE_BUCKET;
+    if (bucket) return sweepStateBucketCommand(deps, bucket, { ...(token ? { token } : {}), ...(repo ? { repo } : {}) });
     const recordDir = recordDirOf(deps.projectDir, o);
     const { records, problems } = listRecords(recordDir);
     const stackDirs = new Map(records.map((r) => [r.name, r.stackDir]));

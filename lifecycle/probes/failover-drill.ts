@@ -91,7 +91,7 @@ export async function runFailoverDrill(control: DrillControl, options: DrillOpti
   const victim = healthy[0]!.id;
   const survivors = healthy.slice(1).map((t) => t.id);
   // Cancelling ends the requests on their way too: the finally below must not wait out their timeouts.
-  const client = httpClient(options.certificatePem, ctx.signal);
+  const client = httpClient(options.certificatePem, { cancel: ctx.signal });
   const base = options.baseUrl.replace(/\/$/, "");
   const rps = options.rps ?? 20;
   const timeoutMs = options.requestTimeoutMs ?? 2000;

@@ -3,7 +3,7 @@
  * (the stack's self-signed one: pinning); verification is never switched off. Requests carry a
  * timeout and never throw: a failure is a result with a reason.
  */
-import { Agent, request } from "undici";
+import { Agent, buildConnector, request } from "undici";
 
 /** One answered (or failed) request. */
 export interface HttpResult {
@@ -25,10 +25,19 @@ export interface HttpClient {
 
 /**
  * A client that trusts `certificatePem` only, when given; the system's CAs otherwise. With
- * `cancel`, aborting it ends every request on its way at once (a failed result, never a throw).
+ * `cancel`, aborting it ends every request on its way at once (a failed result, never a throw). With
+ * `connectTo`, every connection goes to that host (an ALB's own DNS name) while the URL's host stays
+ * the TLS server name (SNI, verified against the certificate) and the Host header: how a name that
+ * has no DNS record yet (an `acm-arn` PR stack's `pr-<n>.<domain>`) is tested, as `curl --connect-to` does.
  */
-export function httpClient(certificatePem?: string, cancel?: AbortSignal): HttpClient {
-  const agent = new Agent({ ...(certificatePem ? { connect: { ca: certificatePem } } : {}), keepAliveTimeout: 4_000, connections: 64 });
+export function httpClient(certificatePem?: string, options: { readonly cancel?: AbortSignal; readonly connectTo?: string } = {}): HttpClient {
+  const { cancel, connectTo } = options;
+  const tls = certificatePem ? { ca: certificatePem } : {};
+  const direct = buildConnector(tls);
+  const connect: buildConnector.connector | typeof tls = connectTo
+    ? (opts, callback) => direct({ ...opts, hostname: connectTo, servername: opts.servername || opts.hostname }, callback)
+    : tls;
+  const agent = new Agent({ connect, keepAliveTimeout: 4_000, connections: 64 });
   return {
     async send(url, init = {}) {
       const started = performance.now();

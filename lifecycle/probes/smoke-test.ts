@@ -30,6 +30,12 @@ export interface SmokeTarget {
   readonly sharedStore: boolean;
   /** Load-balancer cookie stickiness is on. */
   readonly stickiness: boolean;
+  /**
+   * Connect here (the ALB's own DNS name) instead of `baseUrl`'s host, which stays the TLS server
+   * name and Host header: for a certificate's name with no DNS record (`acm-arn` PR stacks).
+   * @default the URL's own host
+   */
+  readonly connectTo?: string;
 }
 
 /** One check's outcome. */
@@ -66,7 +72,8 @@ export async function runSmokeTest(target: SmokeTarget, ctx: RunContext, options
   const started = Date.now();
   const deadline = started + (options.deadlineMs ?? 30_000);
   const timeoutMs = options.requestTimeoutMs ?? 5_000;
-  const client = httpClient(target.certificatePem, ctx.signal); // a cancel ends requests on their way
+  // A cancel ends requests on their way; connectTo reaches a name without a DNS record.
+  const client = httpClient(target.certificatePem, { cancel: ctx.signal, ...(target.connectTo ? { connectTo: target.connectTo } : {}) });
   const checks: SmokeCheck[] = [];
   const base = target.baseUrl.replace(/\/$/, "");
 

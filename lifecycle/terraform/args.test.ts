@@ -12,12 +12,13 @@ import {
   TerraformArgsError,
 } from "./args.js";
 
-test("init: no prompts, no colour, backend settings in the order given", () => {
-  assert.equal(initArgs(), ["init", "-input=false", "-no-color"]);
+test("init: no prompts, no colour, the synthesized backend whatever .terraform says, backend settings in the order given", () => {
+  assert.equal(initArgs(), ["init", "-input=false", "-no-color", "-reconfigure"]);
   assert.equal(initArgs({ backendConfig: { bucket: "state-bucket", key: "seedstack/pr-7/terraform.tfstate" } }), [
     "init",
     "-input=false",
     "-no-color",
+    "-reconfigure",
     "-backend-config=bucket=state-bucket",
     "-backend-config=key=seedstack/pr-7/terraform.tfstate",
   ]);

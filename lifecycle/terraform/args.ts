@@ -8,6 +8,10 @@
  * - `-lock-timeout`: a lock held by someone else is waited for by terraform itself, then reported.
  * - `plan -detailed-exitcode -out=<file>` and `apply <file>`: what is applied is exactly what was
  *   planned and shown; there is no builder for an apply without a saved plan.
+ * - `init -reconfigure`: the backend is whatever the stack was synthesized with; a checkout whose
+ *   `.terraform` was set up for another backend (local state before a bucket was configured,
+ *   another bucket or key) would otherwise stop at "Backend configuration changed", which asks
+ *   for a choice no automation can make. seedstack never migrates state between backends.
  *
  * Every builder checks its input and throws a `TerraformArgsError` naming the problem.
  */
@@ -60,7 +64,7 @@ export interface ApplyOptions extends LockOptions {
 }
 
 /** Flags the builders own; an extra argument setting one of them is refused. */
-const FIXED_FLAGS = ["-input", "-no-color", "-lock-timeout", "-lock", "-detailed-exitcode", "-out", "-destroy", "-auto-approve", "-json", "-state", "-state-out"];
+const FIXED_FLAGS = ["-input", "-no-color", "-reconfigure", "-migrate-state", "-lock-timeout", "-lock", "-detailed-exitcode", "-out", "-destroy", "-auto-approve", "-json", "-state", "-state-out"];
 
 function lockTimeoutFlag(seconds: number): string {
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_LOCK_TIMEOUT_SECONDS) {
@@ -80,9 +84,9 @@ function checkPlanFile(planFile: string): string {
   return planFile;
 }
 
-/** `terraform init -input=false -no-color [-backend-config=k=v ...]`. */
+/** `terraform init -input=false -no-color -reconfigure [-backend-config=k=v ...]`. */
 export function initArgs(options: InitOptions = {}): string[] {
-  const args = ["init", "-input=false", "-no-color"];
+  const args = ["init", "-input=false", "-no-color", "-reconfigure"];
   for (const [key, value] of Object.entries(options.backendConfig ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw new TerraformArgsError(`backend config key must be a terraform attribute name; got "${key}"`);

@@ -162,7 +162,7 @@ tfTest("apply error (not transient): tried once, apply-failed, then the destroy 
   }
 });
 
-tfTest("a transient error during apply is retried once: re-planned, the new saved plan applied, success", async () => {
+tfTest("a generic network time-out during apply is NOT retried: the lost answer may be a create that happened, and a re-plan would make a second copy", async () => {
   const ws = makeWorkspace();
   const events: TerraformEngineEvent[] = [];
   try {
@@ -171,14 +171,11 @@ tfTest("a transient error during apply is retried once: re-planned, the new save
     writeFileSync(script, flakyScript(marker));
     ws.writeStack(flakyStack(script));
     const deploy = await deployEnvironment(options(ws, events));
-    assert.ok(deploy.ok, JSON.stringify(deploy));
     assert.ok(existsSync(marker), "the first attempt did fail");
-    const retries = events.filter((e) => e.type === "retrying");
-    assert.is(retries.length, 1);
-    assert.is(retries[0]!.type === "retrying" && retries[0]!.notice.matched, "Client\\.Timeout exceeded while awaiting headers");
-    assert.equal(commands(events), ["init", "plan", "show", "apply", "plan", "show", "apply", "output"]);
-    const [first, second] = argsOf(events, "apply");
-    assert.is.not(first!.at(-1), second!.at(-1), "the retry applied a new saved plan, not the stale one");
+    assert.ok(!deploy.ok && deploy.failure.reason === "apply-failed" && deploy.applyStarted, JSON.stringify(deploy));
+    assert.match(!deploy.ok ? deploy.failure.stderrTail ?? "" : "", /Client\.Timeout exceeded while awaiting headers/);
+    assert.is(events.filter((e) => e.type === "retrying").length, 0);
+    assert.equal(commands(events), ["init", "plan", "show", "apply"]);
   } finally {
     ws.dispose();
   }

@@ -21,6 +21,7 @@ import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./f
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
+import { localStateProblemIn } from "./local-state-guard.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 
 /** Default lock wait: 5 minutes, longer than any of our own applies holds the lock between steps. */
@@ -134,12 +135,13 @@ class TerraformSession {
     return this.options.now?.() ?? new Date();
   }
 
-  /** Whether the stack directory holds a synthesized stack; a failure naming it otherwise. */
+  /** Whether the stack directory holds a synthesized stack that may run here; a failure naming the problem otherwise. */
   checkStackDir(step: "init"): EngineFailure | undefined {
     if (!existsSync(join(this.options.stackDir, SYNTHESIZED_FILE))) {
       return stepFailure(step, `no synthesized stack at ${this.options.stackDir} (${SYNTHESIZED_FILE} is missing); run the synth first`);
     }
-    return undefined;
+    const localState = localStateProblemIn(this.options.stackDir, this.options.name);
+    return localState ? stepFailure(step, localState) : undefined;
   }
 
   /** One terraform run, reported as events. */

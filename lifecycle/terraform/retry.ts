@@ -13,7 +13,17 @@
  *   `Error configuring the backend.*TLS handshake timeout`: our state lives in S3; a network
  *   timeout reaching it fails any command and says nothing about the stack.
  * - `Client\.Timeout exceeded while awaiting headers`, `net/http: TLS.*handshake timeout`: Go's
- *   HTTP client gave up on a slow peer (S3 state, the registry); the request can simply be sent again.
+ *   HTTP client gave up on a slow peer (S3 state, the registry); the request can simply be sent
+ *   again. NOT for apply (below).
+ *
+ * Apply is different: a time-out while creating a resource may have lost only the RESPONSE, so the
+ * resource exists outside the state, and the re-plan a retry needs would create a second copy
+ * (one with a generated name, orphaned, or a name clash). So apply is retried only on errors that
+ * terraform reports before it changes anything: loading the state or the backend, or taking the
+ * lock, failing on the network. Those are matched on terraform's own diagnostic summary at the
+ * start of a line (`Error: error loading state: ...`, the 1.11 text), never on a provider's or a
+ * provisioner's words. Failing to SAVE the state after apply is never retried: terraform wrote
+ * `errored.tfstate`, and "running apply again at this point will create a forked state".
  * - Only for `init` (the one command that installs providers), the registry and provider download
  *   patterns: `Error installing provider.*(TLS handshake timeout|tcp.*timeout|tcp.*connection reset
  *   by peer)`, `could not query provider registry.*context deadline exceeded`,
@@ -42,21 +52,43 @@ import type { TerraformRun } from "./run-terraform.js";
 
 /** A transient-error pattern and the commands it applies to. */
 export interface TransientPattern {
+  /** Tested on the whole stderr; with `firstError`, on stderr from terraform's first `Error: ` line on. */
   readonly pattern: RegExp;
-  /** `any` command, or only `init` (provider installation). */
-  readonly commands: "any" | "init";
+  /** Only terraform's FIRST error counts: the failure happened before anything else did. @default false */
+  readonly firstError?: boolean;
+  /**
+   * `any` command (apply too: state and backend errors, before anything changes), every command
+   * but `apply` (generic network time-outs), or only `init` (provider installation).
+   */
+  readonly commands: "any" | "not-apply" | "init";
 }
 
 const any = (pattern: RegExp): TransientPattern => ({ pattern, commands: "any" });
+const notApply = (pattern: RegExp): TransientPattern => ({ pattern, commands: "not-apply" });
 const initOnly = (pattern: RegExp): TransientPattern => ({ pattern, commands: "init" });
+/** Any command, apply too, but only as terraform's first error (so no provisioner or provider text can look like it). */
+const firstError = (pattern: RegExp): TransientPattern => ({ pattern, commands: "any", firstError: true });
+
+/** stderr from terraform's first `Error: ` line on (empty when there is none). */
+function fromFirstError(stderr: string): string {
+  const at = stderr.search(/^Error: /m);
+  return at < 0 ? "" : stderr.slice(at);
+}
+
+/** A network failure that sending again may cure (Go's net/http and the AWS SDK's words). */
+const NETWORK_BLIP = String.raw`(?:i/o timeout|Client\.Timeout exceeded|TLS handshake timeout|connection reset by peer|context deadline exceeded)`;
 
 /** The adopted subset of Terragrunt's default retryable errors (see the header for why). */
 export const TRANSIENT_PATTERNS: readonly TransientPattern[] = [
   any(/Failed to load state.*tcp.*timeout/s),
   any(/Failed to load backend.*TLS handshake timeout/s),
   any(/Error configuring the backend.*TLS handshake timeout/s),
-  any(/Client\.Timeout exceeded while awaiting headers/s),
-  any(/net\/http: TLS.*handshake timeout/s),
+  // terraform 1.11's own summaries when reading the state or taking the lock fails (nothing changed yet).
+  // The blip must be in the same paragraph (terraform's detail, or the AWS SDK's "caused by:" line).
+  firstError(new RegExp(String.raw`^Error: (?:error loading state|Error loading state|Failed to load state):(?:[^\n]|\n(?!\n))*?${NETWORK_BLIP}`)),
+  firstError(new RegExp(String.raw`^Error: Error acquiring the state lock\n\nError message: (?:[^\n]|\n(?!\n))*?${NETWORK_BLIP}`)),
+  notApply(/Client\.Timeout exceeded while awaiting headers/s),
+  notApply(/net\/http: TLS.*handshake timeout/s),
   initOnly(/Error installing provider.*TLS handshake timeout/s),
   initOnly(/Error installing provider.*tcp.*timeout/s),
   initOnly(/Error installing provider.*tcp.*connection reset by peer/s),
@@ -83,7 +115,8 @@ export type TerraformCommand = "init" | "plan" | "show" | "apply" | "output" | "
 
 /** The first adopted pattern matching `stderr` of `command`, as its source text; undefined if none. */
 export function transientErrorIn(stderr: string, command: TerraformCommand): string | undefined {
-  const hit = TRANSIENT_PATTERNS.find((p) => (p.commands === "any" || command === "init") && p.pattern.test(stderr));
+  const applies = (p: TransientPattern) => p.commands === "any" || (p.commands === "not-apply" && command !== "apply") || command === "init";
+  const hit = TRANSIENT_PATTERNS.find((p) => applies(p) && p.pattern.test(p.firstError ? fromFirstError(stderr) : stderr));
   return hit?.pattern.source;
 }
 

@@ -18,6 +18,7 @@ import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type Te
 import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
+import { smokeConnectTo } from "./smoke-address.js";
 import { candidateFromSynthesizedStack } from "./sweep.js";
 
 /** The lifecycle error code of each terraform failure reason (the CLI's exit code follows from it). */
@@ -71,7 +72,7 @@ export function regionOfStack(stackJson: unknown): string | undefined {
 }
 
 /** What the lifecycle needs from the outputs, each missing or ill-typed one named. */
-export function readEnvironmentOutputs(outputs: Outputs): { url: string; certificatePem?: string; targetGroupArn?: string; instanceIds?: string[] } {
+export function readEnvironmentOutputs(outputs: Outputs): { url: string; certificatePem?: string; targetGroupArn?: string; instanceIds?: string[]; albDnsName?: string } {
   const problems: string[] = [];
   const get = (name: string): string | undefined => {
     try {
@@ -85,6 +86,7 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
   // Without a target group there is no health to wait on and no target to drill (said so at run time).
   const targetGroupArn = outputs.target_group_arn ? get("target_group_arn") : undefined;
   const certificatePem = outputs.certificate_pem ? get("certificate_pem") : undefined;
+  const albDnsName = outputs.alb_dns_name ? get("alb_dns_name") : undefined;
   let instanceIds: string[] | undefined;
   if (outputs.instance_ids) {
     const value = outputs.instance_ids.value;
@@ -93,7 +95,7 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
   }
   if (url !== undefined && !/^https?:\/\//.test(url)) problems.push(`output "url" is "${url}", not an http:// or https:// URL`);
   if (problems.length > 0) throw new LifecycleError("ERR_STACK_INVALID", `the applied stack's outputs cannot be used: ${problems.join("; ")}`);
-  return { url: url!, ...(targetGroupArn ? { targetGroupArn } : {}), ...(certificatePem ? { certificatePem } : {}), ...(instanceIds ? { instanceIds } : {}) };
+  return { url: url!, ...(targetGroupArn ? { targetGroupArn } : {}), ...(certificatePem ? { certificatePem } : {}), ...(instanceIds ? { instanceIds } : {}), ...(albDnsName ? { albDnsName } : {}) };
 }
 
 /**
@@ -204,11 +206,14 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
       const servers = stack.servers;
       const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
       const redirectFromUrl = redirectUrlOf(stack, outputs.url);
+      // acm-arn PR stacks: their URL's name has no DNS record; reach it through the ALB's own name.
+      const connectTo = smokeConnectTo(outputs.url, outputs.albDnsName);
       const common = {
         stack,
         url: outputs.url,
         ...(redirectFromUrl ? { redirectFromUrl } : {}),
         ...(outputs.certificatePem ? { certificatePem: outputs.certificatePem } : {}),
+        ...(connectTo ? { connectTo } : {}),
         outputs: deploy.outputs,
         expectedTargets,
         speedup: 1,
