@@ -7,7 +7,7 @@ import { marker, parseMarker } from "../src/pr-comment.js";
 import { isFork, pullRequestFromEvent, type PullRequestInfo } from "../src/pull-request.js";
 import { pullRequestEvent } from "./run-action.js";
 
-const pr: PullRequestInfo = { number: 12, createdAt: "2026-11-28T09:15:00Z", action: "opened", headRepo: "o/r", baseRepo: "o/r", headSha: "abc" };
+const pr: PullRequestInfo = { number: 12, createdAt: "2026-11-28T09:15:00Z", action: "opened", headRepo: "o/r", baseRepo: "o/r", headSha: "abc", labels: [] };
 const from = (values: Partial<Record<Inputs, string>>) => (name: Inputs) => values[name] ?? "";
 
 const inputs = suite("inputs");
@@ -43,7 +43,7 @@ inputs.run();
 const event = suite("pull request event");
 event("reads number, creation time (to the second), repositories and head commit", () => {
   const got = pullRequestFromEvent(pullRequestEvent({ number: 31, action: "reopened", createdAt: "2026-01-02T03:04:05.678Z", headRepo: "fork/webshop" }));
-  assert.equal(got, { number: 31, createdAt: "2026-01-02T03:04:05Z", action: "reopened", headRepo: "fork/webshop", baseRepo: "octo-org/webshop", headSha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39" });
+  assert.equal(got, { number: 31, createdAt: "2026-01-02T03:04:05Z", action: "reopened", headRepo: "fork/webshop", baseRepo: "octo-org/webshop", headSha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39", labels: [] });
   assert.ok(isFork(got!));
 });
 event("a deleted fork (head.repo null) is a fork; not a PR event gives undefined; a broken one a clear error", () => {
