@@ -33,12 +33,12 @@ async function explained<T>(area: GitHubArea, call: () => Promise<T>): Promise<T
 /**
  * A GitHubPort for repository `owner/repo`, calling GitHub as `policy` says (retries, backoff, a
  * total budget). `warn` receives what the log should show: that the token's login could not be
- * asked and the GITHUB_TOKEN's is assumed, and each rate limit met.
+ * asked and the GITHUB_TOKEN's is assumed, and each rate limit met. `apiUrl`: see retryingOctokit.
  */
-export function octokitGitHub(token: string, repository: string, warn: (message: string) => void, policy: GitHubCallPolicy = DEFAULT_GITHUB_CALL_POLICY): GitHubPort {
+export function octokitGitHub(token: string, repository: string, warn: (message: string) => void, policy: GitHubCallPolicy = DEFAULT_GITHUB_CALL_POLICY, apiUrl?: string): GitHubPort {
   const [owner, repo] = repository.split("/") as [string, string];
   if (!owner || !repo) throw new Error(`GITHUB_REPOSITORY is not owner/name: "${repository}"`);
-  const octokit = retryingOctokit(token, policy, warn);
+  const octokit = retryingOctokit(token, policy, warn, apiUrl);
   let login: Promise<string> | undefined;
 
   async function askLogin(): Promise<string> {

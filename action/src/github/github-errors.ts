@@ -19,6 +19,7 @@ interface RequestErrorLike {
   readonly status?: unknown;
   readonly message?: unknown;
   readonly request?: { readonly method?: string; readonly url?: string };
+  readonly response?: { readonly data?: { readonly message?: unknown } };
 }
 
 /** Path of `url` without the host, so the message names the call and never the API host's query. */
@@ -38,7 +39,9 @@ function callOf(error: RequestErrorLike): string {
 export function gitHubError(error: unknown, area: GitHubArea): Error {
   if (error instanceof GitHubBudgetError) return error;
   const e = (typeof error === "object" && error !== null ? error : {}) as RequestErrorLike;
-  const message = typeof e.message === "string" && e.message !== "" ? e.message : String(error);
+  // GitHub's own message, without the documentation link octokit appends to it.
+  const data = e.response?.data;
+  const message = typeof data?.message === "string" && data.message !== "" ? data.message : typeof e.message === "string" && e.message !== "" ? e.message : String(error);
   const status = typeof e.status === "number" ? e.status : undefined;
   if (status === undefined) return new Error(message, { cause: error });
   const head = `${message} (HTTP ${status}${callOf(e)})`;

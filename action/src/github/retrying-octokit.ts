@@ -47,7 +47,8 @@ export function spedUpPolicy(speedup: number, base: GitHubCallPolicy = DEFAULT_G
 /** Thrown when a call is refused because the client's budget is spent. */
 export class GitHubBudgetError extends Error {
   constructor(budgetMs: number, what: string) {
-    super(`GitHub did not answer ${what} within the ${Math.round(budgetMs / 1000)} s the action allows for all its GitHub calls (retries included); giving up`);
+    const budget = budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${budgetMs} ms`;
+    super(`GitHub did not answer ${what} within the ${budget} the action allows for all its GitHub calls (retries included); giving up`);
     this.name = "GitHubBudgetError";
   }
 }
@@ -60,9 +61,10 @@ const UNSPACED_GROUP = { key: () => ({ schedule: (_options: unknown, fn: (...a: 
 
 /**
  * An Octokit for `token` that retries and throttles as `policy` says. `warn` receives what a
- * maintainer should see in the log: each rate limit met and whether it is waited out.
+ * maintainer should see in the log: each rate limit met and whether it is waited out. `apiUrl`
+ * is the REST API's root. @default @actions/github's: GITHUB_API_URL as the process started
  */
-export function retryingOctokit(token: string, policy: GitHubCallPolicy, warn: (message: string) => void) {
+export function retryingOctokit(token: string, policy: GitHubCallPolicy, warn: (message: string) => void, apiUrl?: string) {
   let spentMs = 0;
   const remainingMs = (): number => policy.budgetMs - spentMs;
 
@@ -76,6 +78,7 @@ export function retryingOctokit(token: string, policy: GitHubCallPolicy, warn: (
   const octokit = getOctokit(
     token,
     {
+      ...(apiUrl !== undefined ? { baseUrl: apiUrl } : {}),
       retry: { retries: policy.retries, retryAfterBaseValue: policy.backoffUnitMs },
       throttle: {
         onRateLimit: onLimit("primary"),
