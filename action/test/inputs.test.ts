@@ -15,6 +15,11 @@ inputs("defaults: terraform engine, pr mode, stack pr-<n>, 24 h TTL, 5 min lock 
   const got = readInputs(from({ [Inputs.GitHubToken]: "t" }), pr, "/ws");
   assert.equal(got, { stack: "pr-12", engine: "terraform", mode: "pr", workingDirectory: "/ws", token: "t", prNumber: 12, ttlHours: 24, lockTimeoutSeconds: 300, extraArgs: [], drill: false, comment: true });
 });
+inputs("the label input is read (absent when empty); a name longer than GitHub allows is refused", () => {
+  assert.is(readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.Label]: " preview " }), pr, "/ws").label, "preview");
+  assert.not.ok("label" in readInputs(from({ [Inputs.GitHubToken]: "t" }), pr, "/ws"));
+  assert.throws(() => readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.Label]: "x".repeat(51) }), pr, "/ws"), /label: .* longer than a GitHub label can be \(50 characters\)/);
+});
 inputs("the pr-number input wins over the event; relative directories start at the workspace", () => {
   const got = readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.PrNumber]: "7", [Inputs.WorkingDirectory]: "infra" }), pr, "/ws");
   assert.is(got.prNumber, 7);
