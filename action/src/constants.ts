@@ -17,6 +17,7 @@ export enum Inputs {
   TerraformArgs = "terraform-args",
   Drill = "drill",
   Comment = "comment",
+  Label = "label",
 }
 
 /** Output names, exactly as action.yml declares them. */
@@ -62,6 +63,20 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
  * what is left, update the comment and exit.
  */
 export const POST_DESTROY_BUDGET_MS = 4 * 60_000;
+
+/**
+ * How long all GitHub API calls of one step may take together, retries and their waits included,
+ * so that a GitHub outage cannot hold the job (the post step's share comes on top of its destroy
+ * budget and must fit GitHub's 5 minutes for a cancelled job). See src/github/retrying-octokit.ts.
+ */
+export const GITHUB_BUDGET_MS = 45_000;
+
+/**
+ * TEST-ONLY seam: divides the GitHub client's backoff (retry waits, Retry-After of rate limits) by
+ * this number and drops the spacing octokit keeps between writes, so the retry tests do not wait
+ * real seconds. Unset in real use.
+ */
+export const TEST_GITHUB_SPEEDUP_ENV = "SEEDSTACK_ACTION_TEST_GITHUB_SPEEDUP";
 
 /**
  * TEST-ONLY seam: divides every duration of the stack on the LOCAL engine (health-check interval,

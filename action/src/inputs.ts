@@ -32,6 +32,11 @@ export interface ActionInputs {
   readonly drill: boolean;
   /** Write the report as a PR comment (always to the job summary). @default on */
   readonly comment: boolean;
+  /**
+   * Opt-in label: when set, only pull requests carrying it get an environment, and removing it
+   * destroys the environment (see label-gate.ts). @default none: every same-repository PR
+   */
+  readonly label?: string;
 }
 
 /** Reads one input by name; returns "" when it is not set (as `core.getInput` does). */
@@ -136,6 +141,10 @@ export function readInputs(get: InputSource, pr: PullRequestInfo | undefined, wo
   const token = value(Inputs.GitHubToken);
   if (token === "" && comment && mode !== "sweep") problems.push(`${Inputs.GitHubToken}: empty, but comment is on; pass a token or set comment: off`);
 
+  const label = value(Inputs.Label);
+  // GitHub's own limit on a label name.
+  if (label.length > 50) problems.push(`${Inputs.Label}: "${label.slice(0, 60)}…" is longer than a GitHub label can be (50 characters)`);
+
   const dir = value(Inputs.WorkingDirectory) || ".";
   const workingDirectory = isAbsolute(dir) ? dir : resolve(workspace, dir);
 
@@ -152,5 +161,6 @@ export function readInputs(get: InputSource, pr: PullRequestInfo | undefined, wo
     extraArgs: split as string[],
     drill,
     comment,
+    ...(label !== "" ? { label } : {}),
   };
 }

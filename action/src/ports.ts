@@ -32,6 +32,8 @@ export interface RunFacts {
   readonly runUrl: string;
   /** GITHUB_WORKSPACE: where relative working directories start. */
   readonly workspace: string;
+  /** GITHUB_SHA: the commit the run is for (the deployment's ref when the event names no PR head). */
+  readonly sha?: string;
 }
 
 /** What both steps use. */
@@ -54,4 +56,6 @@ export interface StepPorts {
 export interface MainPorts extends StepPorts {
   /** The parsed event payload (GITHUB_EVENT_PATH), or undefined. */
   readonly event: unknown;
+  /** GITHUB_EVENT_NAME, e.g. `pull_request`, `push`, `workflow_dispatch`. */
+  readonly eventName?: string;
 }

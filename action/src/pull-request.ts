@@ -16,6 +16,10 @@ export interface PullRequestInfo {
   readonly baseRepo: string;
   /** The head commit, for the report. */
   readonly headSha: string;
+  /** Names of the labels the PR carries (`pull_request.labels[].name`). */
+  readonly labels: readonly string[];
+  /** On a `labeled`/`unlabeled` event, the label added or removed (`label.name`). */
+  readonly eventLabel?: string;
 }
 
 /** Whether the PR comes from another repository: its code must not run with our cloud credentials. */
@@ -55,6 +59,8 @@ export function pullRequestFromEvent(payload: unknown): PullRequestInfo | undefi
   const head = asRecord(pr.head);
   const headRepoName = asRecord(head?.repo)?.full_name;
   const action = asRecord(payload)?.action;
+  const labels = Array.isArray(pr.labels) ? pr.labels.map((l) => asRecord(l)?.name).filter((n): n is string => typeof n === "string") : [];
+  const eventLabel = asRecord(asRecord(payload)?.label)?.name;
   return {
     number,
     createdAt,
@@ -62,5 +68,7 @@ export function pullRequestFromEvent(payload: unknown): PullRequestInfo | undefi
     headRepo: typeof headRepoName === "string" ? headRepoName : null,
     baseRepo,
     headSha: typeof head?.sha === "string" ? head.sha : "",
+    labels,
+    ...(typeof eventLabel === "string" ? { eventLabel } : {}),
   };
 }

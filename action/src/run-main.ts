@@ -27,6 +27,11 @@ import {
 } from "./report/render-report.js";
 import { stackFacts } from "./report/stack-facts.js";
 import { savePendingDestroy, type ReportTarget } from "./state.js";
+// github-api: deployments, opt-in label, unhandled events, comment failures (one call per phase)
+import { deploymentAfterRun, deploymentBeforeRun, deploymentsAfterDestroy, deploymentsAfterSweep } from "./deployment-steps.js";
+import { checkHandledEvent } from "./event-gate.js";
+import { gateByLabel } from "./label-gate.js";
+import { sayUnpublished } from "./unpublished.js";
 
 async function readFacts(path: string | undefined): Promise<FactsOrProblem | undefined> {
   if (path === undefined) return undefined;
@@ -40,7 +45,7 @@ async function readFacts(path: string | undefined): Promise<FactsOrProblem | und
 /**
  * Writes the report to the job summary and, when asked and possible, to the PR comment. Returns
  * what could not be written instead of throwing: a report that fails must not hide the verdict
- * of the run it reports on.
+ * of the run it reports on, nor decide it (the job's result is the environment's).
  */
 async function publish(ports: MainPorts, inputs: ActionInputs, markdown: string): Promise<string | undefined> {
   const problems: string[] = [];
@@ -59,7 +64,7 @@ async function publish(ports: MainPorts, inputs: ActionInputs, markdown: string)
       problems.push(`the PR comment could not be written: ${(error as Error).message}`);
     }
   }
-  for (const p of problems) ports.log.warning(p);
+  await sayUnpublished(ports, problems);
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
@@ -75,7 +80,9 @@ export async function runMain(ports: MainPorts): Promise<void> {
 async function main(ports: MainPorts): Promise<void> {
   const { log } = ports;
   const pr = pullRequestFromEvent(ports.event);
-  const inputs = readInputs(ports.inputs, pr, ports.run.workspace);
+  checkHandledEvent(ports.eventName, pr, ports.inputs);
+  const inputs = gateByLabel(readInputs(ports.inputs, pr, ports.run.workspace), pr, ports.log);
+  if (inputs === undefined) return;
   const ctx: ReportContext = {
     stack: inputs.stack,
     ...(inputs.prNumber !== undefined ? { prNumber: inputs.prNumber } : {}),
@@ -103,6 +110,7 @@ async function main(ports: MainPorts): Promise<void> {
 
   if (inputs.mode === "destroy") return destroy(ports, inputs, ctx, context, record);
 
+  const deployment = await deploymentBeforeRun(ports, inputs, pr?.headSha);
   const outcome = await ports.lifecycle.runEnvironment(
     {
       stack: inputs.stack,
@@ -123,13 +131,13 @@ async function main(ports: MainPorts): Promise<void> {
   savePendingDestroy(ports.state, outcome.leftover);
   ports.state.save(State.MainFinished, "true");
   writeRunOutputs(ports.outputs, outcome);
+  await deploymentAfterRun(ports, inputs, deployment, outcome.report);
 
   const secrets = sensitiveStrings(outputsOf(outcome));
   const markdown = redact(renderRunReport(ctx, outcome, await readFacts(outcome.stackJsonPath)), secrets);
-  const unpublished = await publish(ports, inputs, markdown);
+  await publish(ports, inputs, markdown);
 
   if (outcome.leftover) log.warning(`resources of ${outcome.environment} are left; the post step destroys them`);
-  if (outcome.report.ok && unpublished) log.fail(`the environment run succeeded, but ${unpublished}`);
   if (!outcome.report.ok) log.fail(redact(failureWords(outcome.report, inputs.engine), secrets));
 }
 
@@ -150,22 +158,22 @@ async function destroy(ports: MainPorts, inputs: ActionInputs, ctx: ReportContex
   ports.state.save(State.MainFinished, "true");
   ports.outputs.set(Outputs.Environment, inputs.stack);
   ports.outputs.set(Outputs.FailureReason, done ? "" : "destroy-failed");
-  const unpublished = await publish(ports, inputs, renderDestroyReport(ctx, teardown, startedAt, ports.clock().toISOString()));
-  if (done && unpublished) ports.log.fail(`destroyed, but ${unpublished}`);
+  await deploymentsAfterDestroy(ports, inputs.token, inputs.prNumber, done);
+  await publish(ports, inputs, renderDestroyReport(ctx, teardown, startedAt, ports.clock().toISOString()));
   if (!done) ports.log.fail(`${FAILURE_WORDS["destroy-failed"]}${teardown.message ? `: ${teardown.message}` : ""}; the post step tries once more`);
 }
 
 async function forkPullRequest(ports: MainPorts, inputs: ActionInputs, ctx: ReportContext, pr: PullRequestInfo): Promise<void> {
   ports.log.warning(`pull request #${pr.number} comes from ${pr.headRepo ?? "a deleted fork"}, not ${pr.baseRepo}: no environment is built for it`);
   if (inputs.mode === "destroy") return; // nothing was ever built for it
-  const unpublished = await publish(ports, inputs, renderForkReport(ctx, pr.headRepo));
-  if (unpublished) ports.log.fail(`no environment for a fork, and ${unpublished}`);
+  await publish(ports, inputs, renderForkReport(ctx, pr.headRepo));
 }
 
 async function sweep(ports: MainPorts, inputs: ActionInputs, context: RunContext): Promise<void> {
   const now = ports.clock();
   const result = await ports.lifecycle.sweep({ engine: inputs.engine, workingDirectory: inputs.workingDirectory, now }, context);
   await ports.summary(fitSummary(renderSweepReport(ports.run.runUrl, result, now.toISOString()), ports.run.runUrl));
+  await deploymentsAfterSweep(ports, inputs.token, result.swept);
   const failed = result.swept.filter((s) => s.action === "failed");
   ports.outputs.set(Outputs.FailureReason, failed.length > 0 ? "destroy-failed" : "");
   for (const s of result.swept) ports.log.info(`${s.environment}: ${s.action}${s.message ? ` (${s.message})` : ""}`);

@@ -15,6 +15,9 @@ import { redact } from "./report/redact.js";
 import { renderPostSection, withPostSection, withoutPostSection } from "./report/render-report.js";
 import { logEvent } from "./log-event.js";
 import { readPendingDestroy, readReportTarget, savePendingDestroy } from "./state.js";
+// github-api: deployments marked inactive, a comment failure that does not decide the step
+import { deploymentsAfterDestroy } from "./deployment-steps.js";
+import { sayUnpublished } from "./unpublished.js";
 
 /** Runs the post step. Never throws: failures become a failed step with a message. */
 export async function runPost(ports: StepPorts): Promise<void> {
@@ -60,16 +63,17 @@ async function post(ports: StepPorts): Promise<void> {
   const section = redact(renderPostSection(teardown, at, !done), []);
   await ports.summary(`\n\n${section}\n`);
   const target = readReportTarget(ports.state);
+  await deploymentsAfterDestroy(ports, ports.inputs(Inputs.GitHubToken), target?.prNumber, done);
   if (target?.comment && target.prNumber !== undefined) {
     const notice = truncationNotice("GitHub's 65,536-character limit for a comment", `The whole report is in the [job summary of this run](${ports.run.runUrl}).`);
-    const { comment } = await upsertComment(
+    const written = await upsertComment(
       ports.github(ports.inputs(Inputs.GitHubToken)),
       { stack: target.stack, pr: target.prNumber },
       // Keep the main step's report, cut if needed so the cleanup section always fits after it.
       (existing) => withPostSection(fitLimit(withoutPostSection(existing ?? ""), COMMENT_LIMIT_CHARS - section.length - 200, "chars", notice).text, section),
       ports.run.runUrl,
-    );
-    log.info(`seedstack: updated the environment's comment ${comment.htmlUrl}`);
+    ).catch((error: Error) => sayUnpublished(ports, [`the PR comment could not be updated: ${error.message}`]));
+    if (written) log.info(`seedstack: updated the environment's comment ${written.comment.htmlUrl}`);
   }
   if (!done) log.fail(`seedstack: could not finish destroying ${name}; recorded for the sweeper`);
 }

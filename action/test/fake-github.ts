@@ -1,9 +1,13 @@
 /**
  * STAND-IN for GitHub's REST API (and the one GraphQL query the action makes), on a loopback port:
- * the issue-comment endpoints, GET /user and `query { viewer { login } }`, answering with the
- * shapes, status codes, pagination Link headers and error bodies GitHub's API documents
- * (docs.github.com/rest/issues/comments). It records every request so tests can assert exactly
- * what the action sent. Point the action at it with GITHUB_API_URL.
+ * the issue-comment endpoints, the deployment and deployment-status endpoints, GET /user and
+ * `query { viewer { login } }`, answering with the shapes, status codes, pagination Link headers
+ * and error bodies GitHub's API documents (docs.github.com/rest/issues/comments,
+ * docs.github.com/rest/deployments/deployments, docs.github.com/rest/deployments/statuses). It
+ * records every request so tests can assert exactly what the action sent, and can be told to
+ * fail: the next requests to an endpoint with a status (a 500, a secondary rate limit), or every
+ * write of an area with GitHub's 403 for a token that lacks the permission. Point the action at it
+ * with GITHUB_API_URL.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -39,11 +43,61 @@ export interface TokenBehaviour {
   readonly graphql: boolean;
 }
 
+/** A deployment as GitHub stores it. */
+export interface StoredDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  description: string | null;
+  transient: boolean;
+  production: boolean;
+  autoMerge: boolean;
+  requiredContexts: unknown;
+  login: string;
+  createdAt: string;
+  /** Oldest first. */
+  statuses: StoredDeploymentStatus[];
+}
+
+/** A deployment status as GitHub stores it. */
+export interface StoredDeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  environmentUrl: string;
+  logUrl: string;
+  login: string;
+  createdAt: string;
+}
+
+/** An injected failure: the next `times` requests matching `method` and `path` get this answer. */
+export interface InjectedFailure {
+  readonly method: string;
+  readonly path: RegExp;
+  times: number;
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The areas whose writes can be refused as for a token without the permission. */
+export type ForbiddenArea = "comments" | "deployments";
+
 export interface FakeGitHub {
   /** Base URL for GITHUB_API_URL, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly comments: StoredComment[];
+  readonly deployments: StoredDeployment[];
+  /**
+   * The next `times` requests `method path` answer `status` (a 500 by default) with GitHub's error
+   * body; status 0 drops the connection instead (a network error).
+   */
+  failNext(method: string, path: RegExp, times: number, status?: number, message?: string, headers?: Record<string, string>): void;
+  /** Every write in `area` answers 403 "Resource not accessible by integration", as for a GITHUB_TOKEN without the permission. */
+  forbid(area: ForbiddenArea): void;
   /** Adds a comment as if `login` had written it; returns it. */
   seedComment(issue: number, login: string, body: string): StoredComment;
   close(): Promise<void>;
@@ -56,6 +110,10 @@ const LIST_BY_ID = /^\/repositories\/(\d+)\/issues\/(\d+)\/comments$/;
 /** The numeric ID of the stand-in's one repository. */
 const REPOSITORY_ID = 100200300;
 const UPDATE = new RegExp(`^/repos/(${OWNER_REPO})/issues/comments/(\\d+)$`);
+const DEPLOYMENTS = new RegExp(`^/repos/(${OWNER_REPO})/deployments$`);
+const DEPLOYMENT_STATUSES = new RegExp(`^/repos/(${OWNER_REPO})/deployments/(\\d+)/statuses$`);
+/** The states "Create a deployment status" accepts. */
+const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 /** GitHub's limit on a comment body. */
 const MAX_BODY = 65_536;
 
@@ -78,7 +136,12 @@ function userJson(login: string, id: number): Record<string, unknown> {
 export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, repository = "octo-org/webshop"): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = [];
   const comments: StoredComment[] = [];
+  const deployments: StoredDeployment[] = [];
+  const failures: InjectedFailure[] = [];
+  const forbidden = new Set<ForbiddenArea>();
   let nextId = 1_500_000_000;
+  let nextDeploymentId = 1_800_000_000;
+  let nextStatusId = 4_500_000_000;
   let base = "";
 
   const commentJson = (repo: string, c: StoredComment): Record<string, unknown> => ({
@@ -95,6 +158,59 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     reactions: { url: `${base}/repos/${repo}/issues/comments/${c.id}/reactions`, total_count: 0, "+1": 0, "-1": 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 },
     performed_via_github_app: null,
   });
+
+  const deploymentJson = (repo: string, d: StoredDeployment): Record<string, unknown> => ({
+    url: `${base}/repos/${repo}/deployments/${d.id}`,
+    id: d.id,
+    node_id: `DE_kwDO${d.id}`,
+    sha: d.sha,
+    ref: d.ref,
+    task: d.task,
+    payload: {},
+    original_environment: d.environment,
+    environment: d.environment,
+    description: d.description,
+    creator: userJson(d.login, d.login === "github-actions[bot]" ? 41898282 : 583231),
+    created_at: d.createdAt,
+    updated_at: d.statuses.at(-1)?.createdAt ?? d.createdAt,
+    statuses_url: `${base}/repos/${repo}/deployments/${d.id}/statuses`,
+    repository_url: `${base}/repos/${repo}`,
+    transient_environment: d.transient,
+    production_environment: d.production,
+    performed_via_github_app: null,
+  });
+  const statusJson = (repo: string, d: StoredDeployment, st: StoredDeploymentStatus): Record<string, unknown> => ({
+    url: `${base}/repos/${repo}/deployments/${d.id}/statuses/${st.id}`,
+    id: st.id,
+    node_id: `DES_kwDO${st.id}`,
+    state: st.state,
+    creator: userJson(st.login, st.login === "github-actions[bot]" ? 41898282 : 583231),
+    description: st.description,
+    environment: d.environment,
+    target_url: st.logUrl,
+    created_at: st.createdAt,
+    updated_at: st.createdAt,
+    deployment_url: `${base}/repos/${repo}/deployments/${d.id}`,
+    repository_url: `${base}/repos/${repo}`,
+    environment_url: st.environmentUrl,
+    log_url: st.logUrl,
+    performed_via_github_app: null,
+  });
+  /** One page of `all` with GitHub's Link header (`path` is the list's own path). */
+  const paged = (url: URL, all: unknown[]): [unknown[], Record<string, string>] => {
+    const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+    const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+    const last = Math.max(1, Math.ceil(all.length / perPage));
+    const link = (p: number, rel: string): string => {
+      const u = new URL(url.pathname, base);
+      for (const [k, v] of url.searchParams) if (k !== "page") u.searchParams.set(k, v);
+      u.searchParams.set("page", String(p));
+      return `<${u}>; rel="${rel}"`;
+    };
+    const links = [page > 1 ? link(page - 1, "prev") : "", page < last ? link(page + 1, "next") : "", page < last ? link(last, "last") : "", page > 1 ? link(1, "first") : ""].filter(Boolean);
+    return [all.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(", ") } : {}];
+  };
+  const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, {
@@ -126,6 +242,97 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     const auth = req.headers.authorization ?? "";
     if (auth !== `token ${token}` && auth !== `Bearer ${token}` && auth !== `bearer ${token}`) {
       return error(res, 401, "Bad credentials", "overview/authenticating-to-the-rest-api");
+    }
+
+    const failure = failures.find((f) => f.times > 0 && f.method === req.method && f.path.test(url.pathname));
+    if (failure) {
+      failure.times--;
+      // Status 0: the connection drops without an answer, as a network failure does.
+      if (failure.status === 0) return void req.socket.destroy();
+      return send(res, failure.status, { message: failure.message, documentation_url: "https://docs.github.com/rest", status: String(failure.status) }, failure.headers ? { ...failure.headers } : {});
+    }
+    const write = req.method !== "GET" && req.method !== "HEAD";
+    const area: ForbiddenArea | undefined = /\/issues\/(\d+\/)?comments/.test(url.pathname) ? "comments" : /\/deployments(\/|$)/.test(url.pathname) ? "deployments" : undefined;
+    if (write && area !== undefined && forbidden.has(area)) {
+      return error(res, 403, "Resource not accessible by integration", area === "comments" ? "issues/comments#create-an-issue-comment" : "deployments/deployments#create-a-deployment");
+    }
+
+    const deploymentsPath = DEPLOYMENTS.exec(url.pathname);
+    if (deploymentsPath && req.method === "POST") {
+      const repo = deploymentsPath[1]!;
+      const b = (body ?? {}) as Record<string, unknown>;
+      if (typeof b.ref !== "string" || b.ref === "") return error(res, 422, 'Invalid request.\n\n"ref" wasn\'t supplied.', "deployments/deployments#create-a-deployment");
+      const environment = typeof b.environment === "string" ? b.environment : "production";
+      const d: StoredDeployment = {
+        id: nextDeploymentId++,
+        // The stand-in takes any 40-hex ref as the commit itself; a branch name resolves to a fixed commit.
+        sha: /^[0-9a-f]{40}$/.test(b.ref) ? b.ref : "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
+        ref: b.ref,
+        task: typeof b.task === "string" ? b.task : "deploy",
+        environment,
+        description: typeof b.description === "string" ? b.description : null,
+        transient: b.transient_environment === true,
+        production: typeof b.production_environment === "boolean" ? b.production_environment : environment === "production",
+        autoMerge: b.auto_merge !== false,
+        requiredContexts: b.required_contexts,
+        login: behaviour.login,
+        createdAt: now(),
+        statuses: [],
+      };
+      deployments.push(d);
+      return send(res, 201, deploymentJson(repo, d), { location: `${base}/repos/${repo}/deployments/${d.id}` });
+    }
+    if (deploymentsPath && req.method === "GET") {
+      const repo = deploymentsPath[1]!;
+      const env = url.searchParams.get("environment");
+      const all = deployments.filter((d) => env === null || d.environment === env).reverse().map((d) => deploymentJson(repo, d));
+      const [page, headers] = paged(url, all);
+      return send(res, 200, page, headers);
+    }
+    const statusesPath = DEPLOYMENT_STATUSES.exec(url.pathname);
+    if (statusesPath) {
+      const repo = statusesPath[1]!;
+      const d = deployments.find((x) => x.id === Number(statusesPath[2]));
+      if (!d) return error(res, 404, "Not Found", "deployments/statuses#create-a-deployment-status");
+      if (req.method === "GET") {
+        const [page, headers] = paged(url, [...d.statuses].reverse().map((st) => statusJson(repo, d, st)));
+        return send(res, 200, page, headers);
+      }
+      if (req.method === "POST") {
+        const b = (body ?? {}) as Record<string, unknown>;
+        if (typeof b.state !== "string" || !DEPLOYMENT_STATES.includes(b.state)) {
+          return error(res, 422, "Validation Failed", "deployments/statuses#create-a-deployment-status", {
+            errors: [{ resource: "DeploymentStatus", code: "custom", field: "state", message: `state is not included in the list` }],
+          });
+        }
+        if (typeof b.description === "string" && b.description.length > 140) {
+          return error(res, 422, "Validation Failed", "deployments/statuses#create-a-deployment-status", {
+            errors: [{ resource: "DeploymentStatus", code: "custom", field: "description", message: "description is too long (maximum is 140 characters)" }],
+          });
+        }
+        const logUrl = typeof b.log_url === "string" ? b.log_url : typeof b.target_url === "string" ? b.target_url : "";
+        const st: StoredDeploymentStatus = {
+          id: nextStatusId++,
+          state: b.state,
+          description: typeof b.description === "string" ? b.description : "",
+          environmentUrl: typeof b.environment_url === "string" ? b.environment_url : "",
+          logUrl,
+          login: behaviour.login,
+          createdAt: now(),
+        };
+        d.statuses.push(st);
+        // auto_inactive (default true): prior non-transient, non-production deployments of the same
+        // environment that had a success get an inactive status.
+        if (b.state === "success" && b.auto_inactive !== false) {
+          for (const other of deployments) {
+            if (other === d || other.environment !== d.environment || other.transient || other.production) continue;
+            if (other.statuses.some((x) => x.state === "success") && other.statuses.at(-1)?.state !== "inactive") {
+              other.statuses.push({ ...st, id: nextStatusId++, state: "inactive", environmentUrl: "", description: "" });
+            }
+          }
+        }
+        return send(res, 201, statusJson(repo, d, st), { location: `${base}/repos/${repo}/deployments/${d.id}/statuses/${st.id}` });
+      }
     }
 
     if (req.method === "POST" && url.pathname === "/graphql") {
@@ -195,6 +402,13 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     url: base,
     requests,
     comments,
+    deployments,
+    failNext(method, path, times, status = 500, message = "Server Error", headers) {
+      failures.push({ method, path, times, status, message, ...(headers ? { headers } : {}) });
+    },
+    forbid(area) {
+      forbidden.add(area);
+    },
     seedComment(issue, login, body) {
       const at = "2026-11-30T09:00:00Z";
       const c = { id: nextId++, issue, body, login, createdAt: at, updatedAt: at };

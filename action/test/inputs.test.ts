@@ -7,13 +7,18 @@ import { marker, parseMarker } from "../src/pr-comment.js";
 import { isFork, pullRequestFromEvent, type PullRequestInfo } from "../src/pull-request.js";
 import { pullRequestEvent } from "./run-action.js";
 
-const pr: PullRequestInfo = { number: 12, createdAt: "2026-11-28T09:15:00Z", action: "opened", headRepo: "o/r", baseRepo: "o/r", headSha: "abc" };
+const pr: PullRequestInfo = { number: 12, createdAt: "2026-11-28T09:15:00Z", action: "opened", headRepo: "o/r", baseRepo: "o/r", headSha: "abc", labels: [] };
 const from = (values: Partial<Record<Inputs, string>>) => (name: Inputs) => values[name] ?? "";
 
 const inputs = suite("inputs");
 inputs("defaults: terraform engine, pr mode, stack pr-<n>, 24 h TTL, 5 min lock timeout, comment on, drill off", () => {
   const got = readInputs(from({ [Inputs.GitHubToken]: "t" }), pr, "/ws");
   assert.equal(got, { stack: "pr-12", engine: "terraform", mode: "pr", workingDirectory: "/ws", token: "t", prNumber: 12, ttlHours: 24, lockTimeoutSeconds: 300, extraArgs: [], drill: false, comment: true });
+});
+inputs("the label input is read (absent when empty); a name longer than GitHub allows is refused", () => {
+  assert.is(readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.Label]: " preview " }), pr, "/ws").label, "preview");
+  assert.not.ok("label" in readInputs(from({ [Inputs.GitHubToken]: "t" }), pr, "/ws"));
+  assert.throws(() => readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.Label]: "x".repeat(51) }), pr, "/ws"), /label: .* longer than a GitHub label can be \(50 characters\)/);
 });
 inputs("the pr-number input wins over the event; relative directories start at the workspace", () => {
   const got = readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.PrNumber]: "7", [Inputs.WorkingDirectory]: "infra" }), pr, "/ws");
@@ -43,7 +48,7 @@ inputs.run();
 const event = suite("pull request event");
 event("reads number, creation time (to the second), repositories and head commit", () => {
   const got = pullRequestFromEvent(pullRequestEvent({ number: 31, action: "reopened", createdAt: "2026-01-02T03:04:05.678Z", headRepo: "fork/webshop" }));
-  assert.equal(got, { number: 31, createdAt: "2026-01-02T03:04:05Z", action: "reopened", headRepo: "fork/webshop", baseRepo: "octo-org/webshop", headSha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39" });
+  assert.equal(got, { number: 31, createdAt: "2026-01-02T03:04:05Z", action: "reopened", headRepo: "fork/webshop", baseRepo: "octo-org/webshop", headSha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39", labels: [] });
   assert.ok(isFork(got!));
 });
 event("a deleted fork (head.repo null) is a fork; not a PR event gives undefined; a broken one a clear error", () => {

@@ -105,13 +105,13 @@ test("workflows pass ./action only inputs it declares", () => {
   }
 });
 
-test("pr-environment.yml: per-PR concurrency that never cancels, least privilege, OIDC, terraform without its wrapper, destroy on close", () => {
+test("pr-environment.yml: per-PR concurrency that never cancels, label events, least privilege (the comment, the deployment), OIDC, terraform without its wrapper, destroy on close", () => {
   const wf = readFileSync(join(WORKFLOWS_DIR, "pr-environment.yml"), "utf8");
   for (const expected of [
-    "types: [opened, synchronize, reopened, closed]",
+    "types: [opened, synchronize, reopened, closed, labeled, unlabeled]",
     "group: pr-environment-${{ github.event.pull_request.number }}",
     "cancel-in-progress: false",
-    "permissions:\n  contents: read\n  pull-requests: write\n  id-token: write\n",
+    "permissions:\n  contents: read\n  pull-requests: write\n  deployments: write ",
     "uses: aws-actions/configure-aws-credentials@",
     "role-to-assume:",
     "terraform_wrapper: false",

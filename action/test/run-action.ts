@@ -134,8 +134,11 @@ export function createJob(options: JobOptions): Job {
       GITHUB_REPOSITORY: "octo-org/webshop",
       GITHUB_RUN_ID: "987654321",
       GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_SHA: "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807",
       GITHUB_WORKSPACE: workspace,
       RUNNER_TEMP: dir,
+      // GitHub calls wait 1/1000 of their real backoff and writes are not spaced (test seam).
+      SEEDSTACK_ACTION_TEST_GITHUB_SPEEDUP: "1000",
       ...(options.scenario !== undefined ? { SEEDSTACK_ACTION_FAKE_LIFECYCLE: options.scenario, SEEDSTACK_ACTION_FAKE_JOURNAL: journal } : {}),
       ...options.env,
     };
@@ -197,13 +200,25 @@ export function readJournal(job: Job): Record<string, unknown>[] {
 }
 
 /** A `pull_request` event payload, shaped like GitHub's (the fields the action reads and their neighbours). */
-export function pullRequestEvent(options: { number: number; action: string; createdAt: string; headRepo?: string | null; baseRepo?: string }): unknown {
+export function pullRequestEvent(options: {
+  number: number;
+  action: string;
+  createdAt: string;
+  headRepo?: string | null;
+  baseRepo?: string;
+  /** Names of the labels the PR carries. */
+  labels?: readonly string[];
+  /** The label added or removed, on a `labeled`/`unlabeled` event. */
+  label?: string;
+}): unknown {
   const baseRepo = options.baseRepo ?? "octo-org/webshop";
   const headRepo = options.headRepo === undefined ? baseRepo : options.headRepo;
   const repo = (fullName: string) => ({ id: 100200300, name: fullName.split("/")[1], full_name: fullName, private: false, owner: { login: fullName.split("/")[0], type: "Organization" }, fork: fullName !== baseRepo });
+  const label = (name: string, i: number) => ({ id: 7100000000 + i, node_id: `LA_kwDO${i}`, url: `https://api.github.com/repos/${baseRepo}/labels/${encodeURIComponent(name)}`, name, color: "0e8a16", default: false, description: null });
   return {
     action: options.action,
     number: options.number,
+    ...(options.label !== undefined ? { label: label(options.label, 99) } : {}),
     pull_request: {
       url: `https://api.github.com/repos/${baseRepo}/pulls/${options.number}`,
       id: 2100000000 + options.number,
@@ -213,6 +228,7 @@ export function pullRequestEvent(options: { number: number; action: string; crea
       user: { login: "mona", type: "User" },
       created_at: options.createdAt,
       updated_at: "2026-11-30T14:02:11Z",
+      labels: (options.labels ?? []).map(label),
       head: { label: "mona:seed-history", ref: "seed-history", sha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39", repo: headRepo === null ? null : repo(headRepo) },
       base: { label: "octo-org:main", ref: "main", sha: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567", repo: repo(baseRepo) },
     },
