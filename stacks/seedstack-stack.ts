@@ -115,6 +115,7 @@ export class SeedstackStack extends TerraformStack {
       ...(this.database ? { database: this.database } : {}),
       instanceType: config.instanceType,
       namePrefix,
+      ...(config.permissionsBoundary !== undefined ? { permissionsBoundary: config.permissionsBoundary } : {}),
     });
     this.servers = parts.servers;
 
