@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig, type SeedstackConfig } from "./config.js";
-import { buildApp } from "./app.js";
+import { buildApp, buildBootstrap } from "./app.js";
 import type { SeedstackStack } from "./seedstack-stack.js";
 import { toSynthJson, type SynthJson } from "../test/synth-json.js";
 import { testApp, testTempDir } from "../test/temp-dirs.js";
@@ -79,4 +79,12 @@ export function stackNamed(stacks: Map<string, SynthesizedStack>, name: string):
   const found = stacks.get(name);
   if (!found) throw new Error(`no stack ${name}; the app has ${[...stacks.keys()].join(", ")}`);
   return found.json;
+}
+
+/** The bootstrap stack synthesized under `env` (on top of {@link TEST_BASE_ENV}); `env` must name a repository. */
+export function synthBootstrap(env: Record<string, string>): StackJson {
+  const config = loadConfig({ env: { ...TEST_BASE_ENV, ...env } });
+  const stack = buildBootstrap(testApp(), config);
+  if (!stack) throw new Error("synthBootstrap: the configuration names no SEEDSTACK_GITHUB_REPOSITORY");
+  return toSynthJson(Testing.synth(stack)) as StackJson;
 }
