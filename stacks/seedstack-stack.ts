@@ -89,7 +89,8 @@ export class SeedstackStack extends TerraformStack {
     addStateBackend(this, config.state, config.namePrefix, environment.stackName);
     Aspects.of(this).add(new LaunchedInstanceTags(environment.tags));
 
-    this.network = new Network(this, "network", { namePrefix });
+    // Only zones that offer the servers' instance type: not every zone has every type.
+    this.network = new Network(this, "network", { namePrefix, instanceType: config.instanceType });
     this.artifacts = new ArtifactBucket(this, "artifacts", {
       namePrefix,
       ...(props.bundlePath !== undefined ? { bundlePath: props.bundlePath } : {}),
