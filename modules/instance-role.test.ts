@@ -29,6 +29,16 @@ test("defaults: nothing attached, no inline policy", () => {
   assert.is(resourceNamed(json, "aws_iam_role", "role").managed_policy_arns, undefined);
 });
 
+test("permissionsBoundary: absent by default, set on the role when given; a non-policy ARN is refused by name", () => {
+  assert.is(resourceNamed(build().json, "aws_iam_role", "role").permissions_boundary, undefined);
+  const boundary = "arn:aws:iam::123456789012:policy/seedstack-permissions-boundary";
+  assert.is(resourceNamed(build({ permissionsBoundary: boundary }).json, "aws_iam_role", "role").permissions_boundary, boundary);
+  assert.throws(
+    () => build({ permissionsBoundary: "arn:aws:iam::123456789012:role/admin" }),
+    /InstanceRole permissionsBoundary: expected an IAM policy ARN .*got "arn:aws:iam::123456789012:role\/admin"/,
+  );
+});
+
 test("ssmManagedInstanceCore: AmazonSSMManagedInstanceCore via the partition, and nothing else attached", () => {
   const { json } = build({ ssmManagedInstanceCore: true });
   const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");

@@ -17,6 +17,9 @@ const ROLE_NAME_MAX = 64;
 /** The provider's limit on an IAM role's `name_prefix` (64 minus its 26-character unique suffix). */
 const ROLE_NAME_PREFIX_MAX = 38;
 
+/** An IAM managed policy ARN, customer-managed (`arn:aws:iam::123456789012:policy/x`) or AWS-managed. */
+const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@\/-]{1,512}$/;
+
 /** Properties of an {@link InstanceRole}. */
 export interface InstanceRoleProps {
   /**
@@ -39,6 +42,13 @@ export interface InstanceRoleProps {
    * @default not attached
    */
   readonly ssmManagedInstanceCore?: boolean;
+  /**
+   * ARN of the IAM policy that caps what the role can ever do (its permissions boundary), such as
+   * the one the bootstrap stack creates. Where CI may create roles only with a boundary attached
+   * (`iam:PermissionsBoundary`), this is required for the role to be created at all.
+   * @default no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -73,6 +83,9 @@ export class InstanceRole extends Construct implements IGrantable {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(suffix)) {
       throw new Error(`InstanceRole nameSuffix must be lowercase letters, digits and hyphens; got ${JSON.stringify(suffix)}`);
     }
+    if (props.permissionsBoundary !== undefined && !Token.isUnresolved(props.permissionsBoundary) && !IAM_POLICY_ARN.test(props.permissionsBoundary)) {
+      throw new Error(`InstanceRole permissionsBoundary: expected an IAM policy ARN (arn:<partition>:iam::<account>:policy/<name>); got ${JSON.stringify(props.permissionsBoundary)}`);
+    }
     const partition = new DataAwsPartition(this, "partition");
 
     this.role = new IamRole(this, "role", {
@@ -92,6 +105,7 @@ export class InstanceRole extends Construct implements IGrantable {
           },
         ],
       }),
+      ...(props.permissionsBoundary !== undefined ? { permissionsBoundary: props.permissionsBoundary } : {}),
       tags: { Name: physicalName(prefix, suffix, ROLE_NAME_MAX) },
     });
 

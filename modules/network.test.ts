@@ -120,6 +120,22 @@ test("azCount: three AZs from the data source", () => {
   assert.match(resourceNamed(json, "aws_subnet", "private-2").availability_zone, /names, 2\)/);
 });
 
+test("instanceType: zones are the available ones that offer the type, in name order; the VPC refuses to plan with too few", () => {
+  const { json } = build({ instanceType: "t3.micro" });
+  const offerings = Object.values((json as { data: Record<string, Record<string, any>> }).data.aws_ec2_instance_type_offerings!)[0]!;
+  assert.equal([offerings.location_type, offerings.filter], ["availability-zone", [{ name: "instance-type", values: ["t3.micro"] }]]);
+  const zone = resourceNamed(json, "aws_subnet", "public-1").availability_zone as string;
+  assert.match(zone, /^\$\{element\(sort\(setintersection\(data\.aws_availability_zones\.[^.]+\.names, data\.aws_ec2_instance_type_offerings\.[^.]+\.locations\)\), 1\)\}$/, zone);
+  const [precondition] = resourceNamed(json, "aws_vpc", "vpc").lifecycle.precondition;
+  assert.match(precondition.condition, /length\(sort\(setintersection\(.*\)\)\) >= 2/);
+  assert.match(precondition.error_message, "Network needs 2 availability zones that offer t3.micro");
+  // Without it: the first zones by name, no lookup, no precondition.
+  const plain = build().json as { data: Record<string, unknown> };
+  assert.is(plain.data.aws_ec2_instance_type_offerings, undefined);
+  assert.is(resourceNamed(plain as never, "aws_vpc", "vpc").lifecycle, undefined);
+  rejects({ instanceType: "large" }, "Network instanceType", '"large"');
+});
+
 test("cidr: a small VPC gets smaller subnets that still fit", () => {
   const { json } = build({ cidr: "192.168.4.0/24" });
   const cidrs = resourcesOf(json, "aws_subnet").map(([, s]) => s.cidr_block as string);

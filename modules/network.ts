@@ -13,7 +13,7 @@
  * check https://aws.amazon.com/vpc/pricing/ for yours.
  */
 import { Construct } from "constructs";
-import { Fn, Token, type ITerraformDependable } from "cdktf";
+import { Fn, Op, Token, type ITerraformDependable, type Precondition } from "cdktf";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway/index.js";
@@ -28,6 +28,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones/index.js";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings/index.js";
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import { formatIpv4Cidr, parseIpv4Cidr, subBlock } from "./cidr.js";
@@ -78,6 +79,14 @@ export interface NetworkProps {
    * @default two availability zones
    */
   readonly azCount?: number;
+  /**
+   * Spread only over availability zones that offer this EC2 instance type (looked up with the
+   * `aws_ec2_instance_type_offerings` data source): not every zone has every type (in us-east-1,
+   * use1-az3 offers no t3), and an instance or Auto Scaling group in such a zone fails at apply.
+   * Only with `azCount` (literal `availabilityZones` are taken as given).
+   * @default any available zone: the first `azCount` by name
+   */
+  readonly instanceType?: string;
   /**
    * NAT gateways for private subnets; see {@link NatGatewayMode} for prices.
    * @default no NAT gateway: private subnets have no internet access (S3 via the free gateway endpoint)
@@ -137,6 +146,8 @@ export class Network extends Construct implements INetwork {
   public readonly internetAccess: readonly ITerraformDependable[];
 
   private readonly region: DataAwsRegion;
+  /** With `instanceType`: fail the plan, naming the type, when fewer zones offer it than asked for. */
+  private zonePrecondition?: Precondition;
   private readonly interfaceEndpoints = new Map<string, VpcEndpoint>();
   private endpointGroup?: SecurityGroup;
 
@@ -172,6 +183,7 @@ export class Network extends Construct implements INetwork {
     const name = (suffix: string) => ({ Name: `${this.namePrefix}-${suffix}` });
 
     this.vpc = new Vpc(this, "vpc", {
+      ...(this.zonePrecondition ? { lifecycle: { precondition: [this.zonePrecondition] } } : {}),
       cidrBlock: this.cidr,
       // Both needed for interface endpoints' private DNS names.
       enableDnsSupport: true,
@@ -369,6 +381,23 @@ export class Network extends Construct implements INetwork {
       // Regular AZs only: Local Zones and Wavelength Zones need opt-in and lack most services.
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
-    return Array.from({ length: count }, (_, i) => Token.asString(Fn.element(zones.names, i)));
+    let names: string[] = zones.names;
+    if (props.instanceType !== undefined) {
+      if (!Token.isUnresolved(props.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) {
+        throw new Error(`Network instanceType: expected an EC2 instance type such as "t3.micro"; got ${JSON.stringify(props.instanceType)}`);
+      }
+      const offerings = new DataAwsEc2InstanceTypeOfferings(this, "offerings", {
+        locationType: "availability-zone",
+        filter: [{ name: "instance-type", values: [props.instanceType] }],
+      });
+      // Available regular zones that offer the type, in name order (a set has none of its own).
+      names = Fn.sort(Fn.setintersection(zones.names, [offerings.locations]));
+      this.zonePrecondition = {
+        condition: Op.gte(Fn.lengthOf(names), count),
+        errorMessage: `Network needs ${count} availability zones that offer ${props.instanceType}; fewer in this region offer it: choose another instance type (SEEDSTACK_INSTANCE_TYPE)`,
+      };
+    }
+    // element() wraps around a short list, so without the precondition two subnets could share a zone.
+    return Array.from({ length: count }, (_, i) => Token.asString(Fn.element(names, i)));
   }
 }

@@ -68,6 +68,11 @@ export interface WebServersProps {
    */
   readonly drainSeconds?: number;
   /**
+   * Permissions boundary (an IAM policy ARN) of the servers' instance role; see InstanceRoleProps.
+   * @default no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
+  /**
    * Seed server log level.
    * @default "info"
    */
@@ -190,6 +195,7 @@ export abstract class WebServersBase extends Construct implements ILoadBalancerT
       namePrefix: this.namePrefix,
       nameSuffix,
       ssmManagedInstanceCore: props.network.systemsManagerReachable,
+      ...(props.permissionsBoundary !== undefined ? { permissionsBoundary: props.permissionsBoundary } : {}),
     });
     this.role.grantObjectRead(props.artifact.bucketArn, props.artifact.objectKey);
 

@@ -65,7 +65,7 @@ test("credentials from a profile file count; an unknown stack name is refused be
   try {
     const result = await runPlan(["staging"], cleanEnv({ HOME: home, AWS_PROFILE: "dev" }));
     assert.is(result.code, 1);
-    assert.match(result.stderr, 'seedstack plan: unknown stack "staging"; stacks are classic, autoscaled and pr-<n>');
+    assert.match(result.stderr, 'seedstack plan: unknown stack "staging"; stacks are classic, autoscaled, pr-<n> and bootstrap');
     assert.not.match(result.stderr, "no AWS credentials");
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -134,6 +134,7 @@ if (!availability.ok) {
       assert.ok(!existsSync(join(root, `terraform.${STACK}.tfstate`)), "plan wrote no state");
       assert.equal(standIn.requests.map((r) => `${r.service}:${r.action}:${r.status}`).sort(), [
         "ec2:DescribeAvailabilityZones:200",
+        "ec2:DescribeInstanceTypeOfferings:200",
         "ssm:GetParameter:200",
         "sts:GetCallerIdentity:200",
       ]);

@@ -23,7 +23,7 @@ import { OFFLINE_ENV } from "../stacks/offline-env.js";
 import { findAwsCredentials, NO_CREDENTIALS_MESSAGE } from "./plan/aws-credentials.js";
 import { findTerraform, runTerraform } from "./plan/terraform-process.js";
 
-const USAGE = "usage: npm run plan -- <stack> [--no-credentials-check]   (stacks: classic, autoscaled, pr-<n> with SEEDSTACK_PR_NUMBER)";
+const USAGE = "usage: npm run plan -- <stack> [--no-credentials-check]   (stacks: classic, autoscaled, pr-<n> with SEEDSTACK_PR_NUMBER, bootstrap with SEEDSTACK_GITHUB_REPOSITORY)";
 const PLAN_FILE = "plan.tfplan";
 /** terraform plan of a stack takes seconds to a few minutes; an hour means it is stuck. */
 const TERRAFORM_TIMEOUT_MS = 60 * 60 * 1000;
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   const [stack, ...extra] = parsed.positionals;
   if (stack === undefined || extra.length > 0) problems.push(`give exactly one stack name; got ${parsed.positionals.length === 0 ? "none" : parsed.positionals.join(" ")}`);
-  else if (!/^(classic|autoscaled|pr-\d+)$/.test(stack)) problems.push(`unknown stack "${stack}"; stacks are classic, autoscaled and pr-<n>`);
+  else if (!/^(classic|autoscaled|pr-\d+|bootstrap)$/.test(stack)) problems.push(`unknown stack "${stack}"; stacks are classic, autoscaled, pr-<n> and bootstrap`);
   const terraform = findTerraform(process.env.PATH);
   if (terraform === undefined) problems.push("terraform is not installed (no terraform on PATH); install Terraform >= 1.10: https://developer.hashicorp.com/terraform/install");
   if (!parsed.values["no-credentials-check"] && findAwsCredentials() === undefined) problems.push(NO_CREDENTIALS_MESSAGE);

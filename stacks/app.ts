@@ -1,11 +1,13 @@
 /**
  * Which stacks the app synthesizes: `classic` and `autoscaled` always, `pr-<n>` when a PR number
- * is configured (a copy of SEEDSTACK_PR_TOPOLOGY, classic by default).
+ * is configured (a copy of SEEDSTACK_PR_TOPOLOGY, classic by default), and `bootstrap` when a
+ * GitHub repository is (SEEDSTACK_GITHUB_REPOSITORY).
  */
 import type { App } from "cdktf";
 import type { SeedstackConfig } from "./config.js";
 import { environmentsFor } from "./environment.js";
 import { SeedstackStack } from "./seedstack-stack.js";
+import { BootstrapStack } from "./bootstrap-stack.js";
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -21,4 +23,9 @@ export function buildApp(app: App, config: SeedstackConfig, options: BuildAppOpt
   return environmentsFor(config).map(
     (environment) => new SeedstackStack(app, { environment, config, ...(options.bundlePath !== undefined ? { bundlePath: options.bundlePath } : {}) }),
   );
+}
+
+/** Add the `bootstrap` stack when SEEDSTACK_GITHUB_REPOSITORY is set; returns it, or undefined. */
+export function buildBootstrap(app: App, config: SeedstackConfig): BootstrapStack | undefined {
+  return config.github === undefined ? undefined : new BootstrapStack(app, { config });
 }

@@ -5,7 +5,7 @@
  */
 import { TerraformOutput } from "cdktf";
 import { AutoScaledWebServers } from "../modules/auto-scaled-web-servers.js";
-import type { ServersFactory } from "./seedstack-stack.js";
+import type { ServersFactory } from "./topology-parts.js";
 
 /** Construct ID of the servers in an autoscaled stack (stable: changing it replaces the group). */
 export const AUTOSCALED_SERVERS_ID = "web";

@@ -4,7 +4,7 @@
  */
 import { Fn, TerraformOutput } from "cdktf";
 import { WebServerPair } from "../modules/web-server-pair.js";
-import type { ServersFactory } from "./seedstack-stack.js";
+import type { ServersFactory } from "./topology-parts.js";
 
 /** Construct ID of the servers in a classic stack (stable: changing it replaces the instances). */
 export const CLASSIC_SERVERS_ID = "web";

@@ -1,5 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConfigError, loadConfig, SETTINGS, type SeedstackConfig } from "./config.js";
 
 const FIXED_NOW = () => new Date("2025-03-04T05:06:07.890Z");
@@ -101,6 +104,49 @@ test("owner defaults to the GitHub actor, then the login name", () => {
   assert.is(load({ GITHUB_ACTOR: "octocat", USER: "runner" }).owner, "octocat");
   assert.is(load({ USER: "alice" }).owner, "alice");
   assert.is(load({ SEEDSTACK_OWNER: "team-web", GITHUB_ACTOR: "octocat" }).owner, "team-web");
+});
+
+test("owner in a pull request's run is the PR's author from the event file, whoever pushed (no re-tagging per pusher)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-config-event-"));
+  try {
+    const prEvent = join(dir, "pr.json");
+    writeFileSync(prEvent, JSON.stringify({ action: "synchronize", pull_request: { number: 12, user: { login: "pr-author" } }, sender: { login: "pusher" } }));
+    assert.is(load({ GITHUB_EVENT_PATH: prEvent, GITHUB_ACTOR: "pusher" }).owner, "pr-author");
+    assert.is(load({ GITHUB_EVENT_PATH: prEvent, GITHUB_ACTOR: "pusher", SEEDSTACK_OWNER: "team-web" }).owner, "team-web");
+    // Not a pull-request event (the scheduled sweeper), a missing or broken file: the actor, as before.
+    const schedule = join(dir, "schedule.json");
+    writeFileSync(schedule, JSON.stringify({ schedule: "0 * * * *" }));
+    assert.is(load({ GITHUB_EVENT_PATH: schedule, GITHUB_ACTOR: "octocat" }).owner, "octocat");
+    assert.is(load({ GITHUB_EVENT_PATH: join(dir, "missing.json"), GITHUB_ACTOR: "octocat" }).owner, "octocat");
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, "{not json");
+    assert.is(load({ GITHUB_EVENT_PATH: broken, GITHUB_ACTOR: "octocat" }).owner, "octocat");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bootstrap settings: repository, default branch (main), existing OIDC provider, permissions boundary", () => {
+  assert.is(load({}).github, undefined);
+  assert.is(load({}).permissionsBoundary, undefined);
+  assert.equal(load({ SEEDSTACK_GITHUB_REPOSITORY: "acme/app" }).github, { repository: "acme/app", defaultBranch: "main" });
+  const oidc = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+  assert.equal(load({ SEEDSTACK_GITHUB_REPOSITORY: "acme/app.js", SEEDSTACK_GITHUB_DEFAULT_BRANCH: "trunk", SEEDSTACK_GITHUB_OIDC_PROVIDER_ARN: oidc }).github, {
+    repository: "acme/app.js",
+    defaultBranch: "trunk",
+    oidcProviderArn: oidc,
+  });
+  const boundary = "arn:aws:iam::123456789012:policy/seedstack-permissions-boundary";
+  assert.is(load({ SEEDSTACK_PERMISSIONS_BOUNDARY: boundary }).permissionsBoundary, boundary);
+  const problems = problemsOf({
+    SEEDSTACK_GITHUB_REPOSITORY: "acme",
+    SEEDSTACK_PERMISSIONS_BOUNDARY: "arn:aws:iam::123456789012:role/admin",
+    SEEDSTACK_GITHUB_OIDC_PROVIDER_ARN: "arn:aws:iam::123456789012:oidc-provider/example.com",
+  });
+  assert.is(problems.length, 3, problems.join("\n"));
+  assert.match(problems.join("\n"), 'SEEDSTACK_GITHUB_REPOSITORY (context "githubRepository") is "acme"');
+  const [leftover] = problemsOf({ SEEDSTACK_GITHUB_DEFAULT_BRANCH: "main" });
+  assert.match(leftover!, /SEEDSTACK_GITHUB_DEFAULT_BRANCH is set but SEEDSTACK_GITHUB_REPOSITORY is not/);
 });
 
 test("an S3 state bucket defaults to the stacks' region and the S3 lock file", () => {

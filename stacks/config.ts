@@ -7,6 +7,7 @@
  * session). Every problem is collected and reported at once, each naming the variable, the value
  * given and what is allowed, so a user fixes their settings in one round trip.
  */
+import { readFileSync } from "node:fs";
 import { parseIpv4Cidr } from "../modules/cidr.js";
 import { reservedStartProblem } from "../modules/naming.js";
 
@@ -32,6 +33,16 @@ export type StateBackendConfig =
       /** DynamoDB lock table; when absent the S3-native lock file (Terraform >= 1.10) is used. */
       readonly lockTable?: string;
     };
+
+/** What the bootstrap stack needs to know about the GitHub repository it sets AWS up for. */
+export interface GitHubRepositoryConfig {
+  /** `owner/repo`: the only repository whose workflows may assume the CI roles. */
+  readonly repository: string;
+  /** The branch the sweeper runs from (its role trusts only that branch). */
+  readonly defaultBranch: string;
+  /** An existing GitHub OIDC provider to trust; absent: the bootstrap stack creates one. */
+  readonly oidcProviderArn?: string;
+}
 
 /** The validated configuration of the seedstack app. */
 export interface SeedstackConfig {
@@ -70,6 +81,10 @@ export interface SeedstackConfig {
   readonly createdAt: string;
   /** Where Terraform state lives. */
   readonly state: StateBackendConfig;
+  /** Permissions boundary (IAM policy ARN) every role the stacks create carries; absent: none. */
+  readonly permissionsBoundary?: string;
+  /** The repository to bootstrap AWS for; when set, the app also synthesizes the `bootstrap` stack. */
+  readonly github?: GitHubRepositoryConfig;
 }
 
 /** One setting: its environment variable, its context key, and the docs' words for it. */
@@ -185,7 +200,7 @@ export const SETTINGS = {
   owner: {
     env: "SEEDSTACK_OWNER",
     context: "owner",
-    default: "$GITHUB_ACTOR, else $USER, else unknown",
+    default: "the pull request's author (from the GitHub event in $GITHUB_EVENT_PATH), else $GITHUB_ACTOR, else $USER, else unknown",
     allowed: "1-256 letters, digits, spaces and _.:/=+-@ (the AWS tag value alphabet)",
     description: "Owner tag of every resource.",
   },
@@ -216,6 +231,34 @@ export const SETTINGS = {
     default: "none: S3-native lock file (Terraform >= 1.10)",
     allowed: "a DynamoDB table name (3-255 letters, digits, _ . -); only with SEEDSTACK_STATE_BUCKET",
     description: "Lock state with this DynamoDB table instead of the S3 lock file (for Terraform < 1.10).",
+  },
+  permissionsBoundary: {
+    env: "SEEDSTACK_PERMISSIONS_BOUNDARY",
+    context: "permissionsBoundary",
+    default: "none",
+    allowed: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/seedstack-permissions-boundary",
+    description: "Permissions boundary of every IAM role the stacks create. Required where CI deploys with the bootstrap stack's roles (they may create roles only with this boundary); the bootstrap stack prints its value.",
+  },
+  githubRepository: {
+    env: "SEEDSTACK_GITHUB_REPOSITORY",
+    context: "githubRepository",
+    default: "none: no bootstrap stack",
+    allowed: "owner/repo as on GitHub, such as acme/app",
+    description: "Adds the stack `bootstrap`: state bucket, GitHub OIDC provider, permissions boundary, and the pull-request and sweeper roles trusted by this repository only (docs/stacks.md).",
+  },
+  githubDefaultBranch: {
+    env: "SEEDSTACK_GITHUB_DEFAULT_BRANCH",
+    context: "githubDefaultBranch",
+    default: "main",
+    allowed: "a branch name (letters, digits and / _ . -); only with SEEDSTACK_GITHUB_REPOSITORY",
+    description: "The branch the scheduled sweeper runs from: the only branch its role trusts.",
+  },
+  githubOidcProviderArn: {
+    env: "SEEDSTACK_GITHUB_OIDC_PROVIDER_ARN",
+    context: "githubOidcProviderArn",
+    default: "none: the bootstrap stack creates the provider",
+    allowed: "the ARN of the account's existing token.actions.githubusercontent.com OIDC provider; only with SEEDSTACK_GITHUB_REPOSITORY",
+    description: "Trust this existing GitHub OIDC provider instead of creating one (an account has at most one per URL).",
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -270,6 +313,10 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]{1,512}$/;
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$)[A-Za-z0-9/_.-]{1,255}$/;
+const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 
 /**
  * Read, default and validate every setting.
@@ -382,6 +429,16 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
     }
   }
 
+  const permissionsBoundary = matching("permissionsBoundary", POLICY_ARN);
+  const githubRepository = matching("githubRepository", GITHUB_REPOSITORY);
+  const githubDefaultBranch = matching("githubDefaultBranch", BRANCH);
+  const githubOidcProviderArn = matching("githubOidcProviderArn", GITHUB_OIDC_PROVIDER_ARN);
+  if (raw("githubRepository") === undefined) {
+    for (const name of ["githubDefaultBranch", "githubOidcProviderArn"] as const) {
+      if (raw(name) !== undefined) problems.push(`${SETTINGS[name].env} is set but ${SETTINGS.githubRepository.env} is not; it is only used by the bootstrap stack.`);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const state: StateBackendConfig = stateBucket
@@ -404,6 +461,10 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
     owner,
     createdAt,
     state,
+    ...(permissionsBoundary !== undefined ? { permissionsBoundary } : {}),
+    ...(githubRepository !== undefined
+      ? { github: { repository: githubRepository, defaultBranch: githubDefaultBranch ?? "main", ...(githubOidcProviderArn !== undefined ? { oidcProviderArn: githubOidcProviderArn } : {}) } }
+      : {}),
   };
 }
 
@@ -452,12 +513,30 @@ function readRaw(sources: ConfigSources, name: SettingName): string | undefined 
   return text.trim() === "" ? undefined : text.trim();
 }
 
-/** Who is deploying, when SEEDSTACK_OWNER is not given: the GitHub actor in CI, the login name on a laptop. */
+/**
+ * Who the environment belongs to, when SEEDSTACK_OWNER is not given: in a pull request's run the
+ * PR's author (the same on every push; GITHUB_ACTOR is whoever pushed last, and a changed Owner
+ * tag re-tags every resource and rolls the Auto Scaling group), else the GitHub actor, else the
+ * login name on a laptop.
+ */
 function defaultOwner(env: Readonly<Record<string, string | undefined>>): string {
-  for (const candidate of [env.GITHUB_ACTOR, env.USER, env.USERNAME]) {
+  for (const candidate of [pullRequestAuthor(env.GITHUB_EVENT_PATH), env.GITHUB_ACTOR, env.USER, env.USERNAME]) {
     if (candidate !== undefined && TAG_VALUE.test(candidate)) return candidate;
   }
   return "unknown";
+}
+
+/** `pull_request.user.login` of the GitHub event file, when there is one and it is a pull-request event. */
+function pullRequestAuthor(eventPath: string | undefined): string | undefined {
+  if (eventPath === undefined || eventPath === "") return undefined;
+  try {
+    const event = JSON.parse(readFileSync(eventPath, "utf8")) as { pull_request?: { user?: { login?: unknown } } };
+    const login = event.pull_request?.user?.login;
+    return typeof login === "string" ? login : undefined;
+  } catch {
+    // An unreadable event file is the runner's business; the next candidate decides.
+    return undefined;
+  }
 }
 
 /** `2025-01-31T12:00:00Z`: whole seconds, so tags do not carry noise. */

@@ -12,27 +12,18 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { Network } from "../modules/network.js";
 import { ArtifactBucket } from "../modules/artifact-bucket.js";
 import { Database } from "../modules/database.js";
-import { LoadBalancer, type LoadBalancerProps } from "../modules/load-balancer.js";
+import { LoadBalancer } from "../modules/load-balancer.js";
 import type { CertificateSource } from "../modules/certificate.js";
 import type { ILoadBalancerTarget } from "../modules/contracts.js";
-import type { WebServersProps } from "../modules/web-servers-base.js";
 import type { SeedstackConfig, Topology } from "./config.js";
 import type { StackEnvironment } from "./environment.js";
 import { addStateBackend } from "./backend.js";
 import { LaunchedInstanceTags } from "./launched-instance-tags.js";
 import { classicServers } from "./classic.js";
 import { autoscaledServers } from "./autoscaled.js";
+import type { ServersFactory } from "./topology-parts.js";
 
-/** What a topology adds to a stack: its servers, and what it needs of the load balancer. */
-export interface TopologyParts {
-  /** The servers the load balancer sends traffic to. */
-  readonly servers: ILoadBalancerTarget;
-  /** Load balancer options the topology needs (e.g. stickiness). */
-  readonly loadBalancer: Pick<LoadBalancerProps, "stickiness">;
-}
-
-/** Builds a topology's servers (and its own outputs) in `stack`. */
-export type ServersFactory = (stack: TerraformStack, props: WebServersProps) => TopologyParts;
+export type { ServersFactory, TopologyParts } from "./topology-parts.js";
 
 /** The servers factory of each topology. */
 export const TOPOLOGY_SERVERS: Readonly<Record<Topology, ServersFactory>> = {
@@ -98,7 +89,8 @@ export class SeedstackStack extends TerraformStack {
     addStateBackend(this, config.state, config.namePrefix, environment.stackName);
     Aspects.of(this).add(new LaunchedInstanceTags(environment.tags));
 
-    this.network = new Network(this, "network", { namePrefix });
+    // Only zones that offer the servers' instance type: not every zone has every type.
+    this.network = new Network(this, "network", { namePrefix, instanceType: config.instanceType });
     this.artifacts = new ArtifactBucket(this, "artifacts", {
       namePrefix,
       ...(props.bundlePath !== undefined ? { bundlePath: props.bundlePath } : {}),
@@ -124,6 +116,7 @@ export class SeedstackStack extends TerraformStack {
       ...(this.database ? { database: this.database } : {}),
       instanceType: config.instanceType,
       namePrefix,
+      ...(config.permissionsBoundary !== undefined ? { permissionsBoundary: config.permissionsBoundary } : {}),
     });
     this.servers = parts.servers;
 

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { loadConfig, type SeedstackConfig } from "./config.js";
-import { buildApp } from "./app.js";
+import { buildApp, buildBootstrap } from "./app.js";
 import type { SeedstackStack } from "./seedstack-stack.js";
 import { toSynthJson, type SynthJson } from "../test/synth-json.js";
 import { testApp, testTempDir } from "../test/temp-dirs.js";
@@ -20,6 +20,21 @@ export const TEST_BASE_ENV: Readonly<Record<string, string>> = {
 
 /** An ACM certificate ARN in us-east-1, for acm-arn configurations. */
 export const TEST_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+/** The bootstrap stack creating its state bucket and OIDC provider. */
+export const BOOTSTRAP_NEW: Readonly<Record<string, string>> = { SEEDSTACK_GITHUB_REPOSITORY: "acme/app" };
+
+/** The bootstrap stack with an existing state bucket, lock table and OIDC provider, in acm-dns mode (Route 53 statements). */
+export const BOOTSTRAP_EXISTING: Readonly<Record<string, string>> = {
+  SEEDSTACK_GITHUB_REPOSITORY: "acme/app",
+  SEEDSTACK_GITHUB_DEFAULT_BRANCH: "trunk",
+  SEEDSTACK_GITHUB_OIDC_PROVIDER_ARN: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+  SEEDSTACK_STATE_BUCKET: "acme-terraform-state",
+  SEEDSTACK_STATE_LOCK_TABLE: "acme-terraform-locks",
+  SEEDSTACK_TLS: "acm-dns",
+  SEEDSTACK_DOMAIN: "seed.example.com",
+  SEEDSTACK_HOSTED_ZONE_ID: "Z0123456789ABCDEFGHIJ",
+};
 
 let fixtureBundle: string | undefined;
 
@@ -64,4 +79,12 @@ export function stackNamed(stacks: Map<string, SynthesizedStack>, name: string):
   const found = stacks.get(name);
   if (!found) throw new Error(`no stack ${name}; the app has ${[...stacks.keys()].join(", ")}`);
   return found.json;
+}
+
+/** The bootstrap stack synthesized under `env` (on top of {@link TEST_BASE_ENV}); `env` must name a repository. */
+export function synthBootstrap(env: Record<string, string>): StackJson {
+  const config = loadConfig({ env: { ...TEST_BASE_ENV, ...env } });
+  const stack = buildBootstrap(testApp(), config);
+  if (!stack) throw new Error("synthBootstrap: the configuration names no SEEDSTACK_GITHUB_REPOSITORY");
+  return toSynthJson(Testing.synth(stack)) as StackJson;
 }

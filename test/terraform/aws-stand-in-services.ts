@@ -3,7 +3,7 @@
  * wire format: exactly the calls `terraform plan` of our stacks makes, found by running it.
  * Every other action gets the service's own "not supported" error naming the action.
  */
-import { ec2Error, ec2Response, jsonError, jsonResponse, queryError, queryResponse, type WireResponse } from "./aws-wire.js";
+import { ec2Error, ec2Response, jsonError, jsonResponse, queryError, queryResponse, xmlText, type WireResponse } from "./aws-wire.js";
 
 /** The facts the stand-in reports about its pretend account. */
 export interface StandInAccount {
@@ -13,10 +13,21 @@ export interface StandInAccount {
   readonly amiId: string;
   /** How many availability zones each region has (named `<region>a`, `b`, ...). */
   readonly zonesPerRegion: number;
+  /**
+   * Instance types a zone does not offer: zone letter -> type prefixes (`t3.` for the family).
+   * Real regions have such zones (us-east-1's use1-az3 offers no t3).
+   */
+  readonly missingOfferings: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The stand-in's account unless told otherwise: documentation values, obviously not real. */
-export const DEFAULT_STAND_IN_ACCOUNT: StandInAccount = { accountId: "123456789012", amiId: "ami-0123456789abcdef0", zonesPerRegion: 3 };
+export const DEFAULT_STAND_IN_ACCOUNT: StandInAccount = {
+  accountId: "123456789012",
+  amiId: "ami-0123456789abcdef0",
+  zonesPerRegion: 3,
+  // The first zone lacks the t3 family, as a real account's can: stacks must not pick it for t3.
+  missingOfferings: { a: ["t3."] },
+};
 
 /** Why an action is refused: named, so a new data source fails loudly instead of planning on made-up data. */
 export function unsupportedMessage(service: string, action: string): string {
@@ -86,10 +97,43 @@ function describeAvailabilityZones(params: URLSearchParams, region: string, acco
   return ec2Response("DescribeAvailabilityZones", `<availabilityZoneInfo>\n${items}\n</availabilityZoneInfo>`);
 }
 
+/**
+ * DescribeInstanceTypeOfferings with `LocationType` (region, availability-zone) and the filters
+ * `instance-type` and `location`. Only the types a filter names are known (the stand-in holds no
+ * catalogue); without an instance-type filter it answers t3.micro, as a stand-in must not invent more.
+ */
+function describeInstanceTypeOfferings(params: URLSearchParams, region: string, account: StandInAccount): WireResponse {
+  const locationType = params.get("LocationType") ?? "region";
+  if (locationType !== "availability-zone" && locationType !== "region") {
+    return ec2Error("InvalidParameterValue", `seedstack's AWS stand-in knows LocationType region and availability-zone; got ${locationType}`);
+  }
+  let types = ["t3.micro"];
+  let locations: string[] | undefined;
+  for (let i = 1; params.has(`Filter.${i}.Name`); i++) {
+    const name = params.get(`Filter.${i}.Name`)!;
+    const values = numbered(params, `Filter.${i}.Value`);
+    if (name === "instance-type") types = values;
+    else if (name === "location") locations = values;
+    else return ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`);
+  }
+  const zones = zonesOf(region, account.zonesPerRegion).map((zone) => zone["zone-name"]);
+  const offered = (zone: string, type: string) => !(account.missingOfferings[zone.slice(region.length)] ?? []).some((prefix) => type.startsWith(prefix));
+  const offerings =
+    locationType === "region"
+      ? types.map((type) => ({ type, location: region }))
+      : types.flatMap((type) => zones.filter((zone) => offered(zone, type)).map((zone) => ({ type, location: zone })));
+  const items = offerings
+    .filter((o) => locations === undefined || locations.includes(o.location))
+    .map((o) => `<item><instanceType>${xmlText(o.type)}</instanceType><locationType>${locationType}</locationType><location>${o.location}</location></item>`)
+    .join("\n");
+  return ec2Response("DescribeInstanceTypeOfferings", `<instanceTypeOfferingSet>\n${items}\n</instanceTypeOfferingSet>`);
+}
+
 /** An EC2 query request. */
 export function answerEc2(params: URLSearchParams, region: string, account: StandInAccount): WireResponse {
   const action = params.get("Action") ?? "";
   if (action === "DescribeAvailabilityZones") return describeAvailabilityZones(params, region, account);
+  if (action === "DescribeInstanceTypeOfferings") return describeInstanceTypeOfferings(params, region, account);
   return ec2Error("UnsupportedOperation", unsupportedMessage("ec2", action || "(no Action)"));
 }
 

@@ -59,6 +59,26 @@ test("EC2 DescribeAvailabilityZones: the 2016-11-15 XML, zones of the signing re
   assert.equal([...named.matchAll(/<zoneName>([^<]+)<\/zoneName>/g)].map((m) => m[1]), ["us-east-1b"]);
 });
 
+test("EC2 DescribeInstanceTypeOfferings: per-zone offerings of the filtered type, the first zone without the t3 family", async () => {
+  const offerings = async (body: string) => {
+    const res = await query("ec2", `Action=DescribeInstanceTypeOfferings&Version=2016-11-15&${body}`);
+    assert.is(res.status, 200);
+    const xml = await res.text();
+    assert.match(xml, '<DescribeInstanceTypeOfferingsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">');
+    return [...xml.matchAll(/<item><instanceType>([^<]+)<\/instanceType><locationType>([^<]+)<\/locationType><location>([^<]+)<\/location><\/item>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+  };
+  assert.equal(await offerings("LocationType=availability-zone&Filter.1.Name=instance-type&Filter.1.Value.1=t3.micro"), [
+    "t3.micro availability-zone us-east-1b",
+    "t3.micro availability-zone us-east-1c",
+  ]);
+  assert.equal(await offerings("LocationType=availability-zone&Filter.1.Name=instance-type&Filter.1.Value.1=t4g.micro&Filter.2.Name=location&Filter.2.Value.1=us-east-1a"), [
+    "t4g.micro availability-zone us-east-1a",
+  ]);
+  assert.equal(await offerings("LocationType=region&Filter.1.Name=instance-type&Filter.1.Value.1=t3.micro"), ["t3.micro region us-east-1"]);
+  const bad = await query("ec2", "Action=DescribeInstanceTypeOfferings&Version=2016-11-15&Filter.1.Name=vcpu&Filter.1.Value.1=2");
+  assert.is(bad.status, 400);
+});
+
 test("EC2: an invalid filter is InvalidParameterValue; any other action is an EC2 error naming it", async () => {
   const bad = await query("ec2", "Action=DescribeAvailabilityZones&Version=2016-11-15&Filter.1.Name=colour&Filter.1.Value.1=red");
   assert.is(bad.status, 400);

@@ -1,12 +1,13 @@
 /**
  * A STAND-IN for the few read-only AWS APIs `terraform plan` calls while reading our stacks' data
- * sources (EC2 DescribeAvailabilityZones, SSM GetParameter, STS GetCallerIdentity), on loopback.
+ * sources (EC2 DescribeAvailabilityZones and DescribeInstanceTypeOfferings, SSM GetParameter, STS
+ * GetCallerIdentity), on loopback.
  * We have no AWS here; the real provider talks to this instead through its `endpoints` settings
  * (see stand-in-override.ts), in AWS's real wire formats (see aws-wire.ts), so the provider's own
  * request signing, XML/JSON parsing and data-source code all run as they do against AWS.
  *
  * It is NOT AWS: its answers are fixed documentation values (account 123456789012, one AMI ID,
- * three zones per region). Any other action is answered with that service's error format naming
+ * three zones per region, the first of which offers no t3 instance types). Any other action is answered with that service's error format naming
  * the action, so a stack that starts calling something new fails its plan loudly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";

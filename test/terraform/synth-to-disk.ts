@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { loadConfig } from "../../stacks/config.js";
-import { buildApp } from "../../stacks/app.js";
+import { buildApp, buildBootstrap } from "../../stacks/app.js";
 import { fixtureBundlePath, TEST_BASE_ENV } from "../../stacks/test-support.js";
 
 /** One synthesized stack on disk. */
@@ -20,14 +20,15 @@ export interface StackOnDisk {
   readonly json: Record<string, any>;
 }
 
-/** Synthesize every stack of the app under `env` (on top of the stack tests' base settings) into `outdir`. */
+/** Synthesize every stack of the app (the bootstrap stack too, when configured) under `env` (on top of the stack tests' base settings) into `outdir`. */
 export function synthToDisk(env: Readonly<Record<string, string>>, outdir: string): StackOnDisk[] {
   const config = loadConfig({ env: { ...TEST_BASE_ENV, ...env } });
   const app = new App({ outdir, skipValidation: false });
-  const stacks = buildApp(app, config, { bundlePath: fixtureBundlePath() });
+  const names = buildApp(app, config, { bundlePath: fixtureBundlePath() }).map((stack) => stack.environment.stackName);
+  const bootstrap = buildBootstrap(app, config);
+  if (bootstrap) names.push(bootstrap.stackName);
   app.synth();
-  return stacks.map((stack) => {
-    const name = stack.environment.stackName;
+  return names.map((name) => {
     const dir = join(outdir, "stacks", name);
     return { name, dir, json: JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as Record<string, any> };
   });
