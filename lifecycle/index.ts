@@ -34,6 +34,9 @@ export { folderRegistry, type RecordRegistry } from "./terraform/record-registry
 export { candidatesFromRecords, sweep, type SweepReport } from "./terraform/sweep.js";
 export { stateDirOf, writeTerraformCliConfig, type StateDir } from "./terraform/state-dir.js";
 
-// terraform's configuration and environment, for `npm run plan` (scripts/plan.ts).
-export { terraformEnv, writeCliConfig } from "./terraform/cli-config.js";
+// terraform itself: the one runner, its one environment policy, its configuration (npm run plan, the plan tests).
+export { runTerraform, type RunTerraformOptions, type TerraformRun } from "./terraform/run-terraform.js";
+export { findTerraform } from "./terraform/find-terraform.js";
+export { terraformEnv } from "./terraform/terraform-env.js";
+export { writeCliConfig } from "./terraform/cli-config.js";
 export { findProviderMirror } from "./terraform/provider-mirror.js";

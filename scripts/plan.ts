@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     pluginCacheDir: join(cacheDir, "terraform-plugins"),
   });
   console.log(`seedstack plan: providers from ${mirror ? `the local mirror ${mirror.path} (${mirror.why}), others from the registry` : "the registry"}`);
-  const env = terraformEnv(process.env, cliConfig);
+  const env = terraformEnv(process.env, { TF_CLI_CONFIG_FILE: cliConfig });
   const options = { cwd: stackDir, env, timeoutMs: TERRAFORM_TIMEOUT_MS, terraform: terraform!, echo: true };
 
   console.log(`seedstack plan: terraform init in ${shown(stackDir)}`);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { renderCliConfig, terraformEnv, writeCliConfig } from "./cli-config.js";
+import { renderCliConfig, writeCliConfig } from "./cli-config.js";
 
 const mirror = { path: "/mirror", sources: ["registry.terraform.io/hashicorp/aws"] };
 
@@ -41,14 +41,6 @@ test("writeCliConfig writes the file and creates the plugin cache", () => {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-});
-
-test("terraform's environment: no TF_* or CHECKPOINT_* of the machine; our config, no checkpoint, automation mode; the rest passes through", () => {
-  const env = terraformEnv(
-    { PATH: "/bin", AWS_PROFILE: "dev", TF_LOG: "TRACE", TF_CLI_CONFIG_FILE: "/root/.terraformrc", TF_CLI_ARGS_plan: "-refresh=false", TF_DATA_DIR: "/x", TF_PLUGIN_CACHE_DIR: "/y", CHECKPOINT_TIMEOUT: "1" },
-    "/ours.rc",
-  );
-  assert.equal(env, { PATH: "/bin", AWS_PROFILE: "dev", TF_CLI_CONFIG_FILE: "/ours.rc", CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" });
 });
 
 test.run();

@@ -1,7 +1,7 @@
 /**
- * Our own terraform CLI configuration, and the environment terraform runs with, so that what a
- * run does depends on this project only: not on the machine's or the user's `TF_CLI_CONFIG_FILE`,
- * `~/.terraformrc`, `TF_LOG`, `TF_CLI_ARGS` or any other `TF_*` setting.
+ * Our own terraform CLI configuration, so that what a run does depends on this project only: not on
+ * the machine's or the user's `TF_CLI_CONFIG_FILE` or `~/.terraformrc` (the environment terraform
+ * runs with is terraform-env.ts's, the one policy for every run).
  *
  * - Providers come from a local mirror when one is found (provider-mirror.ts). Offline (tests,
  *   CI, air-gapped machines) the mirror is the only source; otherwise providers the mirror lacks
@@ -9,8 +9,7 @@
  * - `plugin_cache_dir`: every working directory links its providers from one shared cache, so 40
  *   plans do not each unpack a 675 MB provider. From an unpacked mirror the cache itself holds
  *   only links to the mirror.
- * - No checkpoint calls (`disable_checkpoint`, `CHECKPOINT_DISABLE=1`), no prompts
- *   (`TF_IN_AUTOMATION=1`, `TF_INPUT=0`), no debug logs.
+ * - No checkpoint calls (`disable_checkpoint`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -72,18 +71,4 @@ export function writeCliConfig(file: string, options: CliConfigOptions): string 
   if (options.pluginCacheDir !== undefined) mkdirSync(options.pluginCacheDir, { recursive: true });
   writeFileSync(file, text);
   return file;
-}
-
-/**
- * The environment for a terraform process: `base` without any `TF_*` setting or `CHECKPOINT_*`
- * leftover, plus our CLI configuration and automation flags. AWS credentials and everything else
- * in `base` pass through.
- */
-export function terraformEnv(base: NodeJS.ProcessEnv, cliConfigFile: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(base)) {
-    if (key.startsWith("TF_") || key.startsWith("CHECKPOINT_")) continue;
-    env[key] = value;
-  }
-  return { ...env, TF_CLI_CONFIG_FILE: cliConfigFile, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 }

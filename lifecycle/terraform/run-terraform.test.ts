@@ -3,7 +3,8 @@
  * plus one STAND-IN (a shell loop that ignores SIGINT) for a terraform that never stops, which the
  * real binary will not do on cue.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -37,6 +38,22 @@ test("environment: logging, injected CLI args, workspace and colour are removed;
   });
   assert.throws(() => terraformEnv({}, { TF_LOG: "DEBUG" }), /TF_LOG is set by the terraform runner itself/);
   assert.throws(() => terraformEnv({}, { TF_CLI_ARGS_plan: "-x" }), /TF_CLI_ARGS_plan is set by the terraform runner/);
+});
+
+test("TF_REATTACH_PROVIDERS: never inherited; set only by the reattachProviders option (the plan harness's shared providers)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "seedstack-reattach-"));
+  try {
+    // A stand-in binary that prints the variable it was given: what terraform would read.
+    const printer = join(dir, "print-reattach.sh");
+    writeFileSync(printer, '#!/bin/sh\necho "reattach=${TF_REATTACH_PROVIDERS:-unset}"\n', { mode: 0o755 });
+    const base = { PATH: process.env.PATH ?? "/usr/bin:/bin", TF_REATTACH_PROVIDERS: '{"inherited":{}}' };
+    const inherited = await runTerraform({ binary: printer, args: [], cwd: dir, baseEnv: base });
+    assert.is(inherited.reason === "ok" && inherited.stdout.trim(), "reattach=unset");
+    const given = await runTerraform({ binary: printer, args: [], cwd: dir, baseEnv: base, reattachProviders: '{"ours":{}}' });
+    assert.is(given.reason === "ok" && given.stdout.trim(), 'reattach={"ours":{}}');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a binary that cannot be started is a spawn failure, not an exception", async () => {

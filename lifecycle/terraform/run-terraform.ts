@@ -40,6 +40,12 @@ export interface RunTerraformOptions {
   readonly successExitCodes?: readonly number[];
   /** How long to wait after the interrupt before SIGKILL. @default DEFAULT_INTERRUPT_GRACE_MS */
   readonly interruptGraceMs?: number;
+  /**
+   * Provider processes someone started on purpose (`TF_REATTACH_PROVIDERS`): the plan harness
+   * shares a few long-lived AWS provider processes between its plans. The inherited variable is
+   * never used (terraform-env.ts); only this option sets it. @default terraform starts its own
+   */
+  readonly reattachProviders?: string;
 }
 
 /** Captured output of a run that started. */
@@ -104,6 +110,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 /** Run terraform once. Never rejects for anything terraform does; only for invalid options. */
 export async function runTerraform(options: RunTerraformOptions): Promise<TerraformRun> {
   const env = terraformEnv(options.baseEnv ?? process.env, options.env);
+  if (options.reattachProviders !== undefined) env.TF_REATTACH_PROVIDERS = options.reattachProviders;
   const successCodes = options.successExitCodes ?? [0];
   const graceMs = options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
   if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError(`interruptGraceMs must be a non-negative number; got ${graceMs}`);

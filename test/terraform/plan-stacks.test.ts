@@ -16,7 +16,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { terraformEnv } from "../../lifecycle/terraform/cli-config.js";
+import { terraformEnv } from "../../lifecycle/terraform/terraform-env.js";
 import { providerLayout, TLS_PROVIDER, terraformPlatform } from "../../lifecycle/terraform/provider-mirror.js";
 import { runTerraform } from "../../scripts/plan/terraform-process.js";
 import { PLAN_CONFIGURATIONS } from "./plan-configurations.js";
@@ -131,7 +131,7 @@ if (!availability.ok) {
       writeFileSync(machineConfig, 'provider_installation {\n  filesystem_mirror {\n    path = "/nonexistent/seedstack-mirror"\n  }\n}\n');
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } } }));
       const machine = { ...process.env, TF_CLI_CONFIG_FILE: machineConfig, TF_LOG: "TRACE", TF_CLI_ARGS_init: "-backend-config=nonexistent.hcl", TF_DATA_DIR: join(dir, "elsewhere") };
-      const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env: terraformEnv(machine, rig!.cliConfigFile), timeoutMs: 180_000, terraform });
+      const init = await runTerraform(["init", "-input=false", "-no-color"], { cwd: dir, env: terraformEnv(machine, { TF_CLI_CONFIG_FILE: rig!.cliConfigFile }), timeoutMs: 180_000, terraform });
       assert.is(init.code, 0, init.stdout + init.stderr);
       assert.not.match(init.stdout + init.stderr, "[TRACE]");
       assert.not.match(init.stdout + init.stderr, "/nonexistent/seedstack-mirror");

@@ -20,7 +20,8 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { terraformEnv, writeCliConfig } from "../../lifecycle/terraform/cli-config.js";
+import { writeCliConfig } from "../../lifecycle/terraform/cli-config.js";
+import { terraformEnv } from "../../lifecycle/terraform/terraform-env.js";
 import { AWS_PROVIDER, providerLayout, TLS_PROVIDER, terraformPlatform, type ProviderMirror, type ProviderRequirement } from "../../lifecycle/terraform/provider-mirror.js";
 import { runTerraform, type TerraformResult } from "../../scripts/plan/terraform-process.js";
 import { startAwsStandIn, type StandInRequest } from "./aws-stand-in.js";
@@ -104,7 +105,7 @@ export async function startTerraformRig(terraform: string, mirror: ProviderMirro
     // No AWS setting of the machine may reach the plans: they talk to the stand-in only.
     const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
     // GOGC=400: the provider builds a large schema per command; less garbage collection, about 20% less CPU.
-    const env = { ...terraformEnv(base, cliConfig), GOGC: "400" };
+    const env = { ...terraformEnv(base, { TF_CLI_CONFIG_FILE: cliConfig }), GOGC: "400" };
     const templateDir = join(root, "template");
     mkdirSync(templateDir);
     const tlsFromMirror = providerLayout(mirror.path, TLS_PROVIDER, terraformPlatform()) !== undefined;
@@ -145,8 +146,7 @@ export async function startTerraformRig(terraform: string, mirror: ProviderMirro
         const provider = await providers.acquire();
         try {
           writeFileSync(join(dir, "stand_in_override.tf.json"), JSON.stringify(standInProviderOverride(standIn.url), null, 2));
-          const commandEnv = provider ? { ...env, TF_REATTACH_PROVIDERS: provider.reattach } : env;
-          const run = (args: string[]) => runTerraform(args, { cwd: dir, env: commandEnv, timeoutMs: COMMAND_TIMEOUT_MS, terraform });
+          const run = (args: string[]) => runTerraform(args, { cwd: dir, env, timeoutMs: COMMAND_TIMEOUT_MS, terraform, ...(provider ? { reattachProviders: provider.reattach } : {}) });
           const validate = await run(["validate", "-json", "-no-color"]);
           const plan = await run(["plan", "-json", "-input=false", "-no-color", "-detailed-exitcode", `-out=${PLAN_FILE}`]);
           return {
