@@ -39,4 +39,4 @@ export { runTerraform, type RunTerraformOptions, type TerraformRun } from "./ter
 export { findTerraform } from "./terraform/find-terraform.js";
 export { terraformEnv } from "./terraform/terraform-env.js";
 export { writeCliConfig } from "./terraform/cli-config.js";
-export { findProviderMirror } from "./terraform/provider-mirror.js";
+export { PINNED_PROVIDERS, findProviderMirror, providerLayout, terraformPlatform, type ProviderRequirement } from "./terraform/provider-mirror.js";

@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { PINNED_PROVIDERS, providerLayout, terraformPlatform, type ProviderRequirement } from "../lifecycle/terraform/provider-mirror.js";
+import { PINNED_PROVIDERS, providerLayout, terraformPlatform, type ProviderRequirement } from "../lifecycle/index.js";
 import { findTerraform, runTerraform } from "./plan/terraform-process.js";
 
 /** Downloading the 700 MB aws provider on a slow link takes a while; a hung registry does not get forever. */
