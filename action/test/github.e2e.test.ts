@@ -2,7 +2,7 @@
  * The bundled action's dealings with GitHub, run as GitHub runs it (`node main.mjs` / `post.mjs`
  * with INPUT_* variables, an event file and the runner's file commands) against the STAND-IN of
  * GitHub's REST API (fake-github.ts, GitHub's documented shapes) and the FAKE lifecycle
- * (src/testing/fake-lifecycle.ts, selected through SEEDSTACK_ACTION_FAKE_LIFECYCLE): the PR's
+ * (action/test/fake-lifecycle.ts, passed in as the lifecycle port by the test entries in fake-entry/): the PR's
  * deployment and its statuses, the opt-in label, GitHub's 5xx and 403 answers, and events the
  * action does not handle. GitHub's backoff is scaled down by the SEEDSTACK_ACTION_TEST_GITHUB_SPEEDUP
  * seam (run-action.ts sets it), so no test waits real seconds.
@@ -13,7 +13,7 @@ import type { FakeGitHub, StoredDeployment } from "./fake-github.js";
 import { createJob, pullRequestEvent, readJournal, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
 type Ctx = ActionSuiteContext;
-const test = bundledActionSuite<Ctx>("action and GitHub (bundled): deployments, label, retries, permissions, events", {});
+const test = bundledActionSuite<Ctx>("action and GitHub (bundled): deployments, label, retries, permissions, events", {}, undefined, "fake");
 
 const HEAD_SHA = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const RUN_URL = "https://github.com/octo-org/webshop/actions/runs/987654321";
