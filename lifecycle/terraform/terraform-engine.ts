@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
-import { isHttpsRedirect } from "../stack/https-redirect.js";
+import { plainHttpCheckOf } from "../stack/plain-http-check.js";
 import type { Stack } from "../stack/stack.js";
 import { checkEnvironmentOptions, deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
@@ -99,15 +99,17 @@ export function readEnvironmentOutputs(outputs: Outputs): { url: string; certifi
 }
 
 /**
- * The URL whose plain-HTTP listener should redirect to HTTPS: the stack's redirecting listener's
- * port on the URL's host. Only for a URL on its default port (a real ALB's); a URL with an
- * explicit port is a stand-in whose HTTP port is unknown, so no redirect is checked.
+ * Where the smoke test checks plain HTTP on an applied stack: the listener the one rule picks
+ * (stack/plain-http-check.ts, as the local engine does), on the load balancer's host; or why no
+ * plain-HTTP check runs (listed as skipped). A URL with an explicit port is not the load
+ * balancer's own address (a stand-in in tests): nothing is derived from it.
  */
-export function redirectUrlOf(stack: Stack, url: string): string | undefined {
+export function plainHttpTargetOf(stack: Stack, url: string): { readonly redirectFromUrl: string } | { readonly redirectSkipped: string } {
+  const check = plainHttpCheckOf(stack);
+  if ("skipped" in check) return { redirectSkipped: check.skipped };
   const parsed = new URL(url);
-  if (parsed.protocol !== "https:" || parsed.port !== "") return undefined;
-  const redirect = stack.loadBalancer.listeners.find(isHttpsRedirect);
-  return redirect ? `http://${parsed.hostname}${redirect.port === 80 ? "" : `:${redirect.port}`}` : undefined;
+  if (parsed.protocol !== "https:" || parsed.port !== "") return { redirectSkipped: `the environment's URL ${url} is not the load balancer's HTTPS address on port 443, so its plain-HTTP address is unknown` };
+  return { redirectFromUrl: `http://${parsed.hostname}${check.listener.port === 80 ? "" : `:${check.listener.port}`}` };
 }
 
 /** One line for people from a terraform engine event; undefined for events not worth a line. */
@@ -205,13 +207,13 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
 
       const servers = stack.servers;
       const expectedTargets = outputs.instanceIds?.length ?? (servers.kind === "instances" ? servers.instances.length : servers.desired);
-      const redirectFromUrl = redirectUrlOf(stack, outputs.url);
+      const plainHttp = plainHttpTargetOf(stack, outputs.url);
       // acm-arn PR stacks: their URL's name has no DNS record; reach it through the ALB's own name.
       const connectTo = smokeConnectTo(outputs.url, outputs.albDnsName);
       const common = {
         stack,
         url: outputs.url,
-        ...(redirectFromUrl ? { redirectFromUrl } : {}),
+        ...plainHttp,
         ...(outputs.certificatePem ? { certificatePem: outputs.certificatePem } : {}),
         ...(connectTo ? { connectTo } : {}),
         outputs: deploy.outputs,
