@@ -205,6 +205,10 @@ export async function runLifecycle(options: LifecycleOptions, ctx: RunContext): 
       );
     }
   }
+  // A signal that landed once every other phase was done (during teardown) still cancelled the run:
+  // the user asked it to stop, so it ends as cancelled (exit 130), not as passed. Not so for an
+  // environment that stays up until Ctrl-C: there the signal is its normal end.
+  if (!error && ctx.signal.aborted && !(options.keep && !engine.persistent)) error = new LifecycleError("ERR_CANCELLED", "cancelled");
   // Staying up until Ctrl-C is the normal end of --keep on this machine, not a failure.
   if (options.keep && !engine.persistent && error?.code === "ERR_CANCELLED" && phases.every((p) => p.ok || p.detail === "cancelled")) error = undefined;
   return {
