@@ -11,7 +11,7 @@ import { estimateCost } from "../src/report/cost.js";
 import { fitLimit, truncationNotice } from "../src/report/fit-limit.js";
 import { mermaidDiagram } from "../src/report/mermaid-diagram.js";
 import { redact, sensitiveStrings } from "../src/report/redact.js";
-import { withPostSection, withoutPostSection, renderPostSection } from "../src/report/render-report.js";
+import { renderEnvironment, withPostSection, withoutPostSection, renderPostSection } from "../src/report/render-report.js";
 import { referencedAddress, stackFacts } from "../src/report/stack-facts.js";
 import { FIXTURES } from "./run-action.js";
 
@@ -94,6 +94,13 @@ cost("classic with a database: every line priced from the us-east-1 table", () =
 cost("an instance type missing from the table is named, not guessed", () => {
   const odd = { ...classic, instances: classic.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) };
   assert.equal(estimateCost(odd).unpriced, ["EC2 c7i.large"]);
+});
+cost("the cost table names its region: us-east-1's list prices, and a stack elsewhere is told they are not its region's", () => {
+  assert.is(classic.region, "us-east-1", "the region is read from the synthesized provider block");
+  assert.match(renderEnvironment({ facts: classic }), /On-demand list prices for us-east-1, where this stack runs;/);
+  const elsewhere = renderEnvironment({ facts: { ...classic, region: "eu-west-2" } });
+  assert.match(elsewhere, /us-east-1 on-demand list prices: this stack runs in eu-west-2, whose prices differ/);
+  assert.not.match(elsewhere, /where this stack runs;/);
 });
 cost.run();
 

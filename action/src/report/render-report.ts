@@ -115,6 +115,12 @@ export function renderDrill(report: RunReport): string {
   ].join("\n");
 }
 
+/** Which prices the table holds, next to the region the stack is in: only us-east-1's are in the table. */
+export function pricesLine(region: string | undefined): string {
+  if (region === undefined || region === "us-east-1") return "On-demand list prices for us-east-1, where this stack runs";
+  return `us-east-1 on-demand list prices: this stack runs in ${region}, whose prices differ (see AWS's pricing pages for ${region})`;
+}
+
 /** The environment diagram and its cost on paper. */
 export function renderEnvironment(source: FactsOrProblem | undefined): string {
   if (source === undefined) return "";
@@ -134,7 +140,7 @@ export function renderEnvironment(source: FactsOrProblem | undefined): string {
     ...costRows,
     `| **Total** | | **${usd(cost.totalHourly)}** (${usd(cost.totalHourly * 24)} per day) |`,
     "",
-    `On-demand list prices for us-east-1; load-balancer capacity units, data transfer and requests are not counted.${unpriced}`,
+    `${pricesLine(source.facts.region)}; load-balancer capacity units, data transfer and requests are not counted.${unpriced}`,
   ].join("\n");
 }
 

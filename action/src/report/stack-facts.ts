@@ -103,6 +103,8 @@ export interface StackFacts {
   readonly securityGroupEdges: readonly SecurityGroupEdge[];
   /** Resource labels by security group address, for edge labels. */
   readonly securityGroupNames: Readonly<Record<Address, string>>;
+  /** The AWS provider's region (`provider.aws[0].region`), when the stack names one. */
+  readonly region?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -235,5 +237,6 @@ export function stackFacts(stack: unknown): StackFacts {
     else if (cidr !== undefined) securityGroupEdges.push({ from: { cidr }, to, port });
   }
 
-  return { loadBalancers, listeners, targetGroups, instances, autoScalingGroups, databases, vpcEndpoints, securityGroupEdges, securityGroupNames };
+  const region = str(obj(list(obj(root.provider)?.aws)[0])?.region);
+  return { loadBalancers, listeners, targetGroups, instances, autoScalingGroups, databases, vpcEndpoints, securityGroupEdges, securityGroupNames, ...(region ? { region } : {}) };
 }
