@@ -149,7 +149,9 @@ export function fakeLifecycle(scenario: string, journalPath: string | undefined)
     },
 
     async sweep(request, ctx) {
-      journal({ call: "sweep", request: { ...request, now: request.now.toISOString() } });
+      // The token is a credential: the journal says only whether GitHub would be asked.
+      const { github, ...rest } = request;
+      journal({ call: "sweep", request: { ...rest, now: request.now.toISOString(), ...(github ? { githubRepository: github.repository } : {}) } });
       ctx.onEvent({ type: "progress", phase: "down", message: "looking for environments tagged Project=seedstack" });
       return {
         swept: [
@@ -161,6 +163,7 @@ export function fakeLifecycle(scenario: string, journalPath: string | undefined)
 
     async recordForSweeper(record, reason) {
       journal({ call: "recordForSweeper", record, reason });
+      return undefined;
     },
   };
 }
