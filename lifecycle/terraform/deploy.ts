@@ -24,7 +24,8 @@ import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type Terra
 import { localStateProblemIn } from "./local-state-guard.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 import { holderNoteFor } from "./lock-holder.js";
-import { removeHolderNote, writeHolderNote, type StateBucket } from "./state-objects.js";
+import { lockHolderTargetIn, type LockHolderTarget } from "./lock-holder-target.js";
+import { removeHolderNote, writeHolderNote } from "./state-objects.js";
 
 /** Default lock wait: 5 minutes, longer than any of our own applies holds the lock between steps. */
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
@@ -66,9 +67,10 @@ export interface TerraformEnvironmentOptions {
    * that run is written beside the state (lock-holder.ts), and removed once terraform has exited
    * on its own (and so released the lock). A terraform killed keeps its note, so the sweeper can
    * tell its lock's holder is dead and clear the lock.
-   * @default none: no note (a local backend, or a bucket the sweeper does not list)
+   * `false`: no note.
+   * @default read from the synthesized stack (lock-holder-target.ts): its S3 backend when the key is `<prefix>/pr-<n>/terraform.tfstate`; else no note
    */
-  readonly lockHolderNote?: { readonly where: StateBucket; readonly prNumber: number };
+  readonly lockHolderNote?: LockHolderTarget | false;
   /** Progress and results. @default nothing is reported */
   readonly onEvent?: (event: TerraformEngineEvent) => void;
   /** The clock for records. @default the system clock */
@@ -138,6 +140,14 @@ class TerraformSession {
     this.lockTimeoutSeconds = options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
   }
 
+  private noteTarget: LockHolderTarget | false | undefined;
+
+  /** Where the holder note goes (read from the stack once, when terraform first runs). */
+  lockHolderNote(): LockHolderTarget | undefined {
+    if (this.noteTarget === undefined) this.noteTarget = this.options.lockHolderNote ?? lockHolderTargetIn(this.options.stackDir) ?? false;
+    return this.noteTarget || undefined;
+  }
+
   emit(event: TerraformEngineEvent): void {
     this.options.onEvent?.(event);
   }
@@ -159,7 +169,7 @@ class TerraformSession {
   async once(command: TerraformCommand | "force-unlock", args: string[], attempt: number, successExitCodes?: number[]): Promise<TerraformRun> {
     this.emit({ type: "command-started", command, args, attempt });
     const streamed = command !== "show" && command !== "output"; // JSON, not progress
-    const note = this.options.lockHolderNote;
+    const note = this.lockHolderNote();
     const takesLock = command === "plan" || command === "apply" || command === "destroy";
     let writing: Promise<void> | undefined;
     const run = await runTerraform({

@@ -186,8 +186,9 @@ tfTest("a terraform killed while holding the S3 lock: the lock stays; the sweepe
   const where = { bucket: s3.bucket, namePrefix: prefix, region: "us-east-1", forcePathStyle: true };
   try {
     const dir = join(ws.root, "pr-30");
-    // The engine writes the holder note itself (lockHolderNote): nothing in this test writes it.
-    const options: TerraformEnvironmentOptions = { ...environment(ws, dir, 30, false), lockHolderNote: { where, prNumber: 30 } };
+    // The engine writes the holder note itself, where the stack's S3 backend keeps the state of
+    // `<prefix>/pr-30` (lock-holder-target.ts): nothing in this test writes it.
+    const options = environment(ws, dir, 30, false);
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(prStack(30, false, prefix)));
     assert.ok((await deployEnvironment(options)).ok, "deployed once: its state is in the bucket");
     assert.not.ok((await keys(prefix)).includes(`${prefix}/pr-30/lock-holder.json`), "after terraform exits on its own, its holder note is removed");
