@@ -32,6 +32,11 @@ export type { Outputs, OutputValue, PlanSummary } from "./terraform/json.js";
 export type { EnvironmentRecord } from "./terraform/environment-record.js";
 export { folderRegistry, type RecordRegistry } from "./terraform/record-registry.js";
 export { candidatesFromRecords, sweep, type SweepReport } from "./terraform/sweep.js";
+export { stateBucketSweepLines, sweepStateBucket, type StateBucketSweepReport } from "./terraform/state-bucket-sweep.js";
+export { handOverToSweeper, type StateBucket } from "./terraform/state-objects.js";
+export { githubRunStatusChecker, processStartTicks } from "./terraform/lock-holder.js";
+export { pullRequestClosedChecker } from "./terraform/github-pulls.js";
+export { listPullRequestResources, orphanReportLines, orphansOf } from "./terraform/orphan-report.js";
 export { stateDirOf, writeTerraformCliConfig, type StateDir } from "./terraform/state-dir.js";
 
 // terraform itself: the one runner, its one environment policy, its configuration (npm run plan, the plan tests).

@@ -88,6 +88,8 @@ export interface SweptEnvironment {
 /** The outcome of one sweep. */
 export interface SweepResult {
   readonly swept: readonly SweptEnvironment[];
+  /** Lines for the job summary below the table: problems, cleared locks, the orphan report. @default none */
+  readonly notes?: readonly string[];
 }
 
 /** The lifecycle, as the action uses it. */
@@ -97,7 +99,22 @@ export interface LifecyclePort {
   /** Destroy the environment `record` names. */
   destroyEnvironment(record: EnvironmentRecord, context: RunContext): Promise<TeardownResult>;
   /** Destroy every recorded environment whose ExpiresAt lies before `now`, or that is recorded as needing destroy. */
-  sweep(request: { readonly engine: EngineName; readonly workingDirectory: string; readonly now: Date }, context: RunContext): Promise<SweepResult>;
-  /** Remember an environment the post step could not finish destroying, so the next sweep destroys it. */
-  recordForSweeper(record: EnvironmentRecord, reason: string): Promise<void>;
+  sweep(
+    request: {
+      readonly engine: EngineName;
+      readonly workingDirectory: string;
+      readonly now: Date;
+      /** Hours an environment lives after its last deploy (the state-bucket sweep). */
+      readonly ttlHours?: number;
+      /** Asks GitHub whether pull requests are closed and whether a lock's run has finished. @default GitHub is not asked */
+      readonly github?: { readonly token: string; readonly repository: string };
+    },
+    context: RunContext,
+  ): Promise<SweepResult>;
+  /**
+   * Remember an environment the post step could not finish destroying, so the next sweep destroys
+   * it: with a state bucket, a hand-over note beside its state (the runner's disk is thrown away).
+   * @returns where the hand-over was written (`s3://bucket/key`), or undefined for a record on this machine
+   */
+  recordForSweeper(record: EnvironmentRecord, reason: string): Promise<string | undefined>;
 }

@@ -16,6 +16,14 @@ import {
   candidatesFromRecords,
   destroyEnvironment,
   folderRegistry,
+  githubRunStatusChecker,
+  handOverToSweeper,
+  listPullRequestResources,
+  orphanReportLines,
+  orphansOf,
+  processStartTicks,
+  pullRequestClosedChecker,
+  sweepStateBucket,
   localEngine,
   runLifecycle,
   stackFile,
@@ -33,6 +41,8 @@ import { SEED_SERVER_BUNDLE_RELATIVE_PATH } from "../../seed-server/bundle-path.
 import { findPackageRoot } from "../../shared/package-root.js";
 import type { EnvironmentRecord, LifecyclePort, RunOutcome, RunRequest, TeardownResult } from "./lifecycle-port.js";
 import type { LifecycleSettings } from "./settings.js";
+import { sweepResultOf } from "./state-bucket-sweep-result.js";
+import { hostname } from "node:os";
 
 /**
  * How long terraform gets to stop after its one interrupt before it is killed: GitHub sends SIGTERM
@@ -107,7 +117,10 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
       stackDir: stackDir ?? terraformDirOf(record.workingDirectory) ?? dirname(stackJsonOf(record)),
       recordDir: dir.recordDir,
       cliConfigFile: writeTerraformCliConfig(dir, settings.childEnv),
-      interruptGraceMs: ACTION_INTERRUPT_GRACE_MS,
+      // Never killed: a destroy outside a run (the post step's, bounded by its budget; destroy
+      // mode; the sweep) is interrupted once and then left to finish what is in flight, save the
+      // state and release the lock itself. A killed terraform would leave the S3 lock behind.
+      interruptGraceMs: Number.POSITIVE_INFINITY,
       onEvent: (event) => {
         if (event.type === "command-started") ctx.onEvent({ type: "progress", phase: "down", message: `terraform ${event.args.join(" ")}` });
         else if (event.type === "output-line" && event.line.trim() !== "") ctx.onEvent({ type: "progress", phase: "down", message: `  ${event.line}` });
@@ -193,6 +206,7 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
     async sweep(request, ctx) {
       // A local environment never outlives its step: there is nothing to sweep.
       if (request.engine === "local") return { swept: [] };
+      if (settings.stateBucket) return sweepTheStateBucket(settings.stateBucket, request, ctx);
       const recordDir = stateOf(request.workingDirectory).recordDir;
       const { records, problems } = await folderRegistry(recordDir).list();
       for (const p of problems) ctx.onEvent({ type: "progress", phase: "down", message: `unreadable environment record: ${p}` });
@@ -218,6 +232,13 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
 
     async recordForSweeper(record, reason) {
       if (record.engine === "local") return; // nothing of it outlives its step
+      // The runner's disk is thrown away after the job: with a state bucket, the hand-over note
+      // beside the state is what the next sweep (on another runner) finds.
+      const prNumber = record.prNumber ?? Number(/^pr-(\d+)$/.exec(record.stack)?.[1]);
+      if (settings.stateBucket && Number.isInteger(prNumber) && prNumber > 0) {
+        const key = await handOverToSweeper(settings.stateBucket, prNumber, reason);
+        return `s3://${settings.stateBucket.bucket}/${key}`;
+      }
       const registry = folderRegistry(stateOf(record.workingDirectory).recordDir);
       // The engine already keeps a `needs-destroy` record for what it may have left; write one only when it has none.
       if ((await registry.read(record.stack)) !== undefined) return;
@@ -232,6 +253,45 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
         createdAt: at,
         updatedAt: at,
       });
+      return undefined;
     },
   };
+
+  /**
+   * The sweep over the state bucket (what a fresh runner can find): every `pr-<n>` state listed,
+   * GitHub asked, each chosen one synthesized as the stacks app does and destroyed through its
+   * state; then the resources tagged for pull requests that no state knows about, listed.
+   */
+  async function sweepTheStateBucket(where: NonNullable<LifecycleSettings["stateBucket"]>, request: Parameters<LifecyclePort["sweep"]>[0], ctx: RunContext) {
+    const say = (message: string) => ctx.onEvent({ type: "progress", phase: "down", message });
+    const github = request.github;
+    const sweepDir = join(stateOf(request.workingDirectory).root, "sweep");
+    const report = await sweepStateBucket({
+      where,
+      ttlHours: request.ttlHours ?? 24,
+      now: request.now,
+      dryRun: false,
+      signal: ctx.signal,
+      ...(github
+        ? {
+            isPullRequestClosed: pullRequestClosedChecker({ token: github.token, repo: github.repository }),
+            lockProbes: { host: hostname(), startTicks: processStartTicks, githubRunStatus: githubRunStatusChecker({ token: github.token }) },
+          }
+        : {}),
+      environmentFor: async (state) => {
+        say(`synthesizing ${state.stackName} to destroy it through its state`);
+        const outdir = join(sweepDir, state.stackName);
+        await synthesize({ projectDir: request.workingDirectory, outdir, env: synthEnv({ stack: state.stackName }, settings.childEnv), signal: ctx.signal });
+        return destroyOptions({ engine: "terraform", stack: state.stackName, workingDirectory: request.workingDirectory, prNumber: state.prNumber }, ctx, join(outdir, "stacks", state.stackName));
+      },
+    });
+    let orphans: string[];
+    try {
+      const region = where.region;
+      orphans = orphanReportLines(orphansOf(await listPullRequestResources(region ? { region } : {}), new Set(report.decisions.map((d) => d.state.prNumber))));
+    } catch (error) {
+      orphans = [`could not list the resources tagged for pull requests (tag:GetResources): ${(error as Error).message}`];
+    }
+    return sweepResultOf(report, environmentName, orphans);
+  }
 }

@@ -171,7 +171,16 @@ async function forkPullRequest(ports: MainPorts, inputs: ActionInputs, ctx: Repo
 
 async function sweep(ports: MainPorts, inputs: ActionInputs, context: RunContext): Promise<void> {
   const now = ports.clock();
-  const result = await ports.lifecycle.sweep({ engine: inputs.engine, workingDirectory: inputs.workingDirectory, now }, context);
+  const result = await ports.lifecycle.sweep(
+    {
+      engine: inputs.engine,
+      workingDirectory: inputs.workingDirectory,
+      now,
+      ttlHours: inputs.ttlHours,
+      ...(inputs.token && ports.run.repository ? { github: { token: inputs.token, repository: ports.run.repository } } : {}),
+    },
+    context,
+  );
   await ports.summary(fitSummary(renderSweepReport(ports.run.runUrl, result, now.toISOString()), ports.run.runUrl));
   await deploymentsAfterSweep(ports, inputs.token, result.swept);
   const failed = result.swept.filter((s) => s.action === "failed");

@@ -48,19 +48,25 @@ async function post(ports: StepPorts): Promise<void> {
     teardown = { status: "failed", remaining: [name], message: (error as Error).message };
   }
   const done = teardown.status === "destroyed";
+  let handedOver: string | undefined;
   if (done) {
     savePendingDestroy(ports.state, undefined);
     log.info(`seedstack: ${name} destroyed`);
   } else {
-    await ports.lifecycle.recordForSweeper(record, teardown.message ?? teardown.status);
+    // Terraform was interrupted once at the deadline and left to release its lock; what it did
+    // not finish goes to the sweeper (through the state bucket when there is one).
+    handedOver = await ports.lifecycle.recordForSweeper(record, teardown.message ?? teardown.status).catch((error: Error) => {
+      log.warning(`seedstack: could not hand ${name} over to the sweeper: ${error.message}`);
+      return undefined;
+    });
     log.warning(
       `seedstack: ${name} is not fully destroyed (${teardown.status}${teardown.message ? `: ${teardown.message}` : ""}). ` +
-        `Left: ${teardown.remaining.join(", ") || "unknown"}. It is recorded for the sweeper, which destroys it on its next run.`,
+        `Left: ${teardown.remaining.join(", ") || "unknown"}. ${handedOver ? `It is handed over to the sweeper (${handedOver})` : "It is recorded for the sweeper"}, which destroys it on its next run.`,
     );
   }
 
   const at = ports.clock().toISOString();
-  const section = redact(renderPostSection(teardown, at, !done), []);
+  const section = redact(renderPostSection(teardown, at, handedOver ?? !done), []);
   await ports.summary(`\n\n${section}\n`);
   const target = readReportTarget(ports.state);
   await deploymentsAfterDestroy(ports, ports.inputs(Inputs.GitHubToken), target?.prNumber, done);

@@ -14,6 +14,13 @@ export interface LifecycleSettings {
   readonly useSynthesized: boolean;
   /** TEST-ONLY (SEEDSTACK_ACTION_TEST_TERRAFORM_DIR): where terraform runs instead of the stack's directory, relative to the working directory. @default the stack's directory */
   readonly terraformDir?: string;
+  /**
+   * The state bucket of pull-request environments (SEEDSTACK_STATE_BUCKET), its region
+   * (SEEDSTACK_STATE_REGION, else SEEDSTACK_REGION, else AWS_REGION) and its name prefix: the sweep
+   * lists the states there, and the post step hands an unfinished destroy over there.
+   * @default none: the sweep reads the environment records on the runner's disk
+   */
+  readonly stateBucket?: { readonly bucket: string; readonly namePrefix: string; readonly region?: string };
   /** What child processes (the synthesis, terraform's provider-mirror search) inherit. */
   readonly childEnv: Readonly<NodeJS.ProcessEnv>;
 }
@@ -29,6 +36,12 @@ export function lifecycleSettingsOf(env: NodeJS.ProcessEnv): LifecycleSettings {
     speedup,
     useSynthesized: env[TEST_USE_SYNTHESIZED_ENV] === "1",
     ...(terraformDir ? { terraformDir } : {}),
+    ...(env.SEEDSTACK_STATE_BUCKET ? { stateBucket: stateBucketOf(env, env.SEEDSTACK_STATE_BUCKET) } : {}),
     childEnv: { ...env },
   };
+}
+
+function stateBucketOf(env: NodeJS.ProcessEnv, bucket: string): NonNullable<LifecycleSettings["stateBucket"]> {
+  const region = env.SEEDSTACK_STATE_REGION || env.SEEDSTACK_REGION || env.AWS_REGION;
+  return { bucket, namePrefix: env.SEEDSTACK_NAME_PREFIX || "seedstack", ...(region ? { region } : {}) };
 }

@@ -12,6 +12,7 @@
 import * as assert from "uvu/assert";
 import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import type { FakeGitHub } from "./fake-github.js";
+import { FAKE_HANDOVER } from "./fake-lifecycle.js";
 import { createJob, pullRequestEvent, readJournal, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
 /** The secret of the fake lifecycle's sensitive output (a literal here, on purpose). */
@@ -230,6 +231,18 @@ test("post step: what it cannot finish is recorded for the sweeper and said in t
   assert.ok(post.stdout.includes("recorded for the sweeper"));
   assert.ok(post.stdout.includes("aws_db_instance.database_instance_D7FC2283"), "the log names what is left");
   assert.ok(commentsWithMarker(gh, MARKER_12)[0]!.body.includes("recorded for the sweeper"));
+});
+
+test("post step with a state bucket: what it cannot finish is handed over beside the state, and the job summary and the comment say where", async (ctx) => {
+  const gh = await github(ctx);
+  const j = job(ctx, gh, "destroy-handed-over");
+  const record = { engine: "terraform", stack: "pr-12", workingDirectory: j.workspace, prNumber: 12 };
+  const target = { stack: "pr-12", engine: "terraform", mode: "pr", prNumber: 12, comment: true };
+  const post = await j.step("post", { state: { "pending-destroy": JSON.stringify(record), "report-target": JSON.stringify(target) } });
+  assert.is(post.exitCode, 1, describe(post));
+  assert.ok(post.stdout.includes(`handed over to the sweeper (${FAKE_HANDOVER})`), post.stdout);
+  assert.ok(post.summary.includes(`handed over to the sweeper through the state bucket (\`${FAKE_HANDOVER}\`)`), post.summary);
+  assert.ok(commentsWithMarker(gh, MARKER_12)[0]!.body.includes(FAKE_HANDOVER));
 });
 
 test("lock contention: the job fails saying who holds the lock; nothing was created or destroyed", async (ctx) => {

@@ -25,7 +25,12 @@ export const FAKE_SCENARIOS = [
   "hang-until-cancelled",
   "huge-report",
   "destroy-incomplete",
+  // As destroy-incomplete, with a state bucket: what is left is handed over beside the state.
+  "destroy-handed-over",
 ] as const;
+
+/** Where destroy-handed-over says it handed the environment over. */
+export const FAKE_HANDOVER = "s3://fake-state-bucket/seedstack/pr-12/needs-destroy.json";
 export type FakeScenario = (typeof FAKE_SCENARIOS)[number];
 
 /** The value of the fake's sensitive output: it must never appear in a report. */
@@ -141,7 +146,7 @@ export function fakeLifecycle(scenario: string, journalPath: string | undefined)
     async destroyEnvironment(record, ctx) {
       journal({ call: "destroyEnvironment", record, aborted: ctx.signal.aborted });
       ctx.onEvent({ type: "phase", phase: "down", status: "start" });
-      if (scenario === "destroy-incomplete") {
+      if (scenario === "destroy-incomplete" || scenario === "destroy-handed-over") {
         return { status: "incomplete", remaining: ["aws_db_instance.database_instance_D7FC2283"], message: "stopped at the deadline while the database was still deleting" };
       }
       ctx.onEvent({ type: "phase", phase: "down", status: "done" });
@@ -149,7 +154,9 @@ export function fakeLifecycle(scenario: string, journalPath: string | undefined)
     },
 
     async sweep(request, ctx) {
-      journal({ call: "sweep", request: { ...request, now: request.now.toISOString() } });
+      // The token is a credential: the journal says only whether GitHub would be asked.
+      const { github, ...rest } = request;
+      journal({ call: "sweep", request: { ...rest, now: request.now.toISOString(), ...(github ? { githubRepository: github.repository } : {}) } });
       ctx.onEvent({ type: "progress", phase: "down", message: "looking for environments tagged Project=seedstack" });
       return {
         swept: [
@@ -161,6 +168,7 @@ export function fakeLifecycle(scenario: string, journalPath: string | undefined)
 
     async recordForSweeper(record, reason) {
       journal({ call: "recordForSweeper", record, reason });
+      return scenario === "destroy-handed-over" ? FAKE_HANDOVER : undefined;
     },
   };
 }

@@ -130,10 +130,15 @@ test("fork-pr-notice.yml never checks out the fork's code", () => {
   assert.not.ok(wf.includes("id-token"), "no cloud credentials");
 });
 
-test("sweeper.yml runs on a schedule in mode sweep", () => {
+test("sweeper.yml runs on a schedule in mode sweep, over the state bucket, asking GitHub about pull requests and lock holders' runs", () => {
   const wf = readFileSync(join(WORKFLOWS_DIR, "sweeper.yml"), "utf8");
   assert.ok(wf.includes("schedule:\n    - cron:"));
   assert.ok(wf.includes("mode: sweep"));
+  assert.ok(/^  pull-requests: read$/m.test(wf), "pull-requests: read");
+  assert.ok(/^  actions: read\b/m.test(wf), "actions: read");
+  assert.ok(/SEEDSTACK_STATE_BUCKET: \$\{\{ vars\.SEEDSTACK_STATE_BUCKET \}\}/.test(wf), "the action is given the state bucket");
+  // The action's sweep mode sweeps the state bucket: no separate CLI sweep before it.
+  assert.not.ok(/seedstack -- sweep/.test(wf.replace(/^\s*#.*$/gm, "")), "no stop-gap CLI sweep step");
 });
 
 test.run();

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import { synthesize } from "../stack/synth.js";
 import { pullRequestClosedChecker } from "../terraform/github-pulls.js";
+import { hostname } from "node:os";
+import { githubRunStatusChecker, processStartTicks } from "../terraform/lock-holder.js";
 import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { listPullRequestResources, orphanReportLines, orphansOf } from "../terraform/orphan-report.js";
 import { stateBucketSweepLines, sweepStateBucket } from "../terraform/state-bucket-sweep.js";
@@ -47,6 +49,8 @@ export async function sweepStateBucketCommand(deps: StateBucketSweepDeps, bucket
     ttlHours,
     dryRun: !deps.options.apply,
     ...(github.token && github.repo ? { isPullRequestClosed: pullRequestClosedChecker({ token: github.token, repo: github.repo }) } : {}),
+    // With a token GitHub also says whether the run that left a lock has finished (actions: read).
+    ...(github.token ? { lockProbes: { host: hostname(), startTicks: processStartTicks, githubRunStatus: githubRunStatusChecker({ token: github.token }) } } : {}),
     ...(deps.cleanupSignal ? { signal: deps.cleanupSignal } : {}),
     environmentFor: async (state) => {
       say(`synthesizing ${state.stackName} to destroy it through its state`);

@@ -23,6 +23,9 @@ import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, 
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
 import { localStateProblemIn } from "./local-state-guard.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
+import { holderNoteFor } from "./lock-holder.js";
+import { lockHolderTargetIn, type LockHolderTarget } from "./lock-holder-target.js";
+import { removeHolderNote, writeHolderNote } from "./state-objects.js";
 
 /** Default lock wait: 5 minutes, longer than any of our own applies holds the lock between steps. */
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
@@ -58,6 +61,16 @@ export interface TerraformEnvironmentOptions {
   readonly prNumber?: number;
   /** The stack's ExpiresAt tag (ISO 8601), recorded for the sweeper. @default none */
   readonly expiresAt?: string;
+  /**
+   * The state bucket this environment's S3 backend keeps its state in, and its pull request:
+   * before each terraform run that takes the state lock (plan, apply, destroy) a holder note naming
+   * that run is written beside the state (lock-holder.ts), and removed once terraform has exited
+   * on its own (and so released the lock). A terraform killed keeps its note, so the sweeper can
+   * tell its lock's holder is dead and clear the lock.
+   * `false`: no note.
+   * @default read from the synthesized stack (lock-holder-target.ts): its S3 backend when the key is `<prefix>/pr-<n>/terraform.tfstate`; else no note
+   */
+  readonly lockHolderNote?: LockHolderTarget | false;
   /** Progress and results. @default nothing is reported */
   readonly onEvent?: (event: TerraformEngineEvent) => void;
   /** The clock for records. @default the system clock */
@@ -127,6 +140,14 @@ class TerraformSession {
     this.lockTimeoutSeconds = options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
   }
 
+  private noteTarget: LockHolderTarget | false | undefined;
+
+  /** Where the holder note goes (read from the stack once, when terraform first runs). */
+  lockHolderNote(): LockHolderTarget | undefined {
+    if (this.noteTarget === undefined) this.noteTarget = this.options.lockHolderNote ?? lockHolderTargetIn(this.options.stackDir) ?? false;
+    return this.noteTarget || undefined;
+  }
+
   emit(event: TerraformEngineEvent): void {
     this.options.onEvent?.(event);
   }
@@ -148,7 +169,10 @@ class TerraformSession {
   async once(command: TerraformCommand | "force-unlock", args: string[], attempt: number, successExitCodes?: number[]): Promise<TerraformRun> {
     this.emit({ type: "command-started", command, args, attempt });
     const streamed = command !== "show" && command !== "output"; // JSON, not progress
-    return runTerraform({
+    const note = this.lockHolderNote();
+    const takesLock = command === "plan" || command === "apply" || command === "destroy";
+    let writing: Promise<void> | undefined;
+    const run = await runTerraform({
       args,
       cwd: this.options.stackDir,
       ...(this.options.binary ? { binary: this.options.binary } : {}),
@@ -157,7 +181,25 @@ class TerraformSession {
       interruptGraceMs: this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
       ...(successExitCodes ? { successExitCodes } : {}),
       ...(streamed ? { onLine: (line, stream) => this.emit({ type: "output-line", command, stream, line }) } : {}),
+      ...(note && takesLock
+        ? {
+            onSpawn: (pid: number) => {
+              writing = writeHolderNote(note.where, note.prNumber, JSON.stringify(holderNoteFor(pid, lockHolderName()))).catch((error: Error) =>
+                this.emit({ type: "output-line", command, stream: "stderr", line: `seedstack: could not write the lock-holder note: ${error.message}` }),
+              );
+            },
+          }
+        : {}),
     });
+    await writing;
+    // Exited on its own (also after our one interrupt): terraform released the lock, so the note
+    // names no holder any more. Killed: the lock may be left, and the note is what clears it.
+    if (note && takesLock && run.reason !== "spawn" && run.exitCode !== null) {
+      await removeHolderNote(note.where, note.prNumber).catch((error: Error) =>
+        this.emit({ type: "output-line", command, stream: "stderr", line: `seedstack: could not remove the lock-holder note: ${error.message}` }),
+      );
+    }
+    return run;
   }
 
   /** A run retried on transient errors. */

@@ -189,4 +189,38 @@ test("STAND-IN for a terraform that ignores the interrupt: exactly one SIGINT, t
   }
 });
 
+test("STAND-IN for a terraform that takes its time after the interrupt: with an infinite grace it is never killed, it finishes on its own (and so releases its lock)", async () => {
+  const ws = makeWorkspace();
+  const controller = new AbortController();
+  try {
+    // Traps SIGINT as terraform does (finish in-flight work, then exit), here after 0.3 s.
+    const script = `trap 'sleep 0.3; echo finished; exit 1' INT; echo ready; while :; do sleep 0.05; done`;
+    let ready = false;
+    let spawnedPid: number | undefined;
+    const lines: string[] = [];
+    const running = runTerraform({
+      binary: "/bin/sh",
+      args: ["-c", script],
+      cwd: ws.root,
+      signal: controller.signal,
+      interruptGraceMs: Number.POSITIVE_INFINITY,
+      onSpawn: (pid) => (spawnedPid = pid),
+      onLine: (line) => {
+        lines.push(line);
+        if (line === "ready") ready = true;
+      },
+    });
+    await waitFor("the stand-in to start", () => ready);
+    assert.ok(spawnedPid !== undefined && alive(spawnedPid), "onSpawn named the running process");
+    controller.abort();
+    const run = await running;
+    assert.is(run.reason, "cancelled");
+    if (run.reason === "cancelled") assert.is(run.interruption, "graceful");
+    assert.ok(lines.includes("finished"), "it finished its work after the interrupt");
+  } finally {
+    controller.abort();
+    ws.dispose();
+  }
+});
+
 test.run();

@@ -38,7 +38,12 @@ export interface RunTerraformOptions {
   readonly onLine?: (line: string, stream: OutputStream) => void;
   /** Exit codes that count as success; `plan -detailed-exitcode` passes [0, 2]. @default [0] */
   readonly successExitCodes?: readonly number[];
-  /** How long to wait after the interrupt before SIGKILL. @default DEFAULT_INTERRUPT_GRACE_MS */
+  /**
+   * How long to wait after the interrupt before SIGKILL. `Infinity`: never killed; after its one
+   * interrupt terraform finishes what is in flight, saves the state and releases the lock itself
+   * (a killed terraform leaves its lock behind).
+   * @default DEFAULT_INTERRUPT_GRACE_MS
+   */
   readonly interruptGraceMs?: number;
   /**
    * Provider processes someone started on purpose (`TF_REATTACH_PROVIDERS`): the plan harness
@@ -46,6 +51,8 @@ export interface RunTerraformOptions {
    * never used (terraform-env.ts); only this option sets it. @default terraform starts its own
    */
   readonly reattachProviders?: string;
+  /** Called with terraform's pid once it has started (for the lock-holder note). @default not called */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 /** Captured output of a run that started. */
@@ -113,7 +120,7 @@ export async function runTerraform(options: RunTerraformOptions): Promise<Terraf
   if (options.reattachProviders !== undefined) env.TF_REATTACH_PROVIDERS = options.reattachProviders;
   const successCodes = options.successExitCodes ?? [0];
   const graceMs = options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
-  if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError(`interruptGraceMs must be a non-negative number; got ${graceMs}`);
+  if (Number.isNaN(graceMs) || graceMs < 0) throw new RangeError(`interruptGraceMs must be a non-negative number; got ${graceMs}`);
   if (options.signal?.aborted) return { reason: "cancelled", interruption: "not-started", exitCode: null, stdout: "", stderr: "" };
 
   return new Promise<TerraformRun>((resolve) => {
@@ -151,10 +158,13 @@ export async function runTerraform(options: RunTerraformOptions): Promise<Terraf
       } catch {
         // Exited in between.
       }
-      graceTimer = setTimeout(() => {
-        killed = true;
-        killGroup(child.pid!, "SIGKILL");
-      }, graceMs);
+      // setTimeout would fire at once for Infinity: no timer at all means never killed.
+      if (Number.isFinite(graceMs)) {
+        graceTimer = setTimeout(() => {
+          killed = true;
+          killGroup(child.pid!, "SIGKILL");
+        }, graceMs);
+      }
     };
 
     const finish = (run: TerraformRun) => {
@@ -170,6 +180,7 @@ export async function runTerraform(options: RunTerraformOptions): Promise<Terraf
     });
     child.once("spawn", () => {
       live.add(child.pid!);
+      options.onSpawn?.(child.pid!);
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.signal?.aborted) onAbort();
     });

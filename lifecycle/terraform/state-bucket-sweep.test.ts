@@ -14,9 +14,8 @@ import { deployEnvironment, type TerraformEnvironmentOptions } from "./deploy.js
 import type { TerraformEngineEvent } from "./deploy-events.js";
 import { pullRequestClosedChecker } from "./github-pulls.js";
 import { sweepStateBucket, stateBucketSweepLines } from "./state-bucket-sweep.js";
-import { holderNoteFor } from "./lock-holder.js";
-import { liveTerraformProcesses, runTerraform } from "./run-terraform.js";
-import { handoverKeyOf, stateKeyOf, writeHolderNote } from "./state-objects.js";
+import { liveTerraformProcesses } from "./run-terraform.js";
+import { handoverKeyOf, stateKeyOf } from "./state-objects.js";
 import { lockHolderName } from "./state-lock.js";
 import { startGitHubStandIn } from "./test-support/github-stand-in.js";
 import { startS3Server, s3Backend, type S3Server } from "./test-support/s3-server.js";
@@ -187,20 +186,27 @@ tfTest("a terraform killed while holding the S3 lock: the lock stays; the sweepe
   const where = { bucket: s3.bucket, namePrefix: prefix, region: "us-east-1", forcePathStyle: true };
   try {
     const dir = join(ws.root, "pr-30");
+    // The engine writes the holder note itself, where the stack's S3 backend keeps the state of
+    // `<prefix>/pr-30` (lock-holder-target.ts): nothing in this test writes it.
     const options = environment(ws, dir, 30, false);
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(prStack(30, false, prefix)));
     assert.ok((await deployEnvironment(options)).ok, "deployed once: its state is in the bucket");
+    assert.not.ok((await keys(prefix)).includes(`${prefix}/pr-30/lock-holder.json`), "after terraform exits on its own, its holder note is removed");
     // The next deploy adds a slow resource and is killed in the middle of it.
     writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ ...prStack(30, false, prefix), resource: { terraform_data: { web: { input: "pr-30" }, slow: { input: "s", provisioner: [{ "local-exec": { command: "exec sleep 60" } }] } } } }));
-    const env = { ...options.env! };
     let sleeping = false;
-    const apply = runTerraform({ args: ["apply", "-input=false", "-no-color", "-auto-approve"], cwd: dir, env, onLine: (line) => (sleeping ||= line.includes("(local-exec): Executing:")) });
+    const deploy = deployEnvironment({
+      ...options,
+      onEvent: (e) => {
+        if (e.type === "output-line" && e.command === "apply" && e.line.includes("(local-exec): Executing:")) sleeping = true;
+      },
+    });
     await waitFor("terraform to hold the lock inside its sleeping apply", () => sleeping);
     const [pid] = liveTerraformProcesses();
-    // What the engine writes before a locking run: who holds it, with the pid's start time.
-    await writeHolderNote(where, 30, JSON.stringify(holderNoteFor(pid!, lockHolderName(), {}, new Date(Date.now() - 60_000))));
     process.kill(-pid!, "SIGKILL"); // what a runner's kill does; terraform never releases its lock
-    await apply;
+    const killed = await deploy;
+    assert.not.ok(killed.ok, "the killed deploy failed");
+    assert.ok((await keys(prefix)).includes(`${prefix}/pr-30/lock-holder.json`), "the killed terraform's holder note is left beside the state");
     assert.ok((await keys(prefix)).includes(`${stateKeyOf(prefix, 30)}.tflock`), "the killed terraform's lock file is left in the bucket");
 
     const gitHub = await startGitHubStandIn("octo/seed", "test-token", { 30: { state: "closed", merged: false } });

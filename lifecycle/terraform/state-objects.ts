@@ -238,6 +238,13 @@ export async function writeHolderNote(where: StateBucket, prNumber: number, note
   await client.send(new PutObjectCommand({ Bucket: where.bucket, Key: holderNoteKeyOf(where.namePrefix ?? "seedstack", prNumber), Body: noteJson, ContentType: "application/json" }));
 }
 
+/** Remove the holder note of `pr-<n>` (after a terraform run that released its lock). */
+export async function removeHolderNote(where: StateBucket, prNumber: number): Promise<void> {
+  const client = await s3ClientFor(where);
+  const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+  await client.send(new DeleteObjectCommand({ Bucket: where.bucket, Key: holderNoteKeyOf(where.namePrefix ?? "seedstack", prNumber) }));
+}
+
 /**
  * Remove the lock file of `pr-<n>` if it is still the lock `lockId` (what `terraform force-unlock`
  * does for the S3 lock file, without needing an initialized directory).

@@ -228,6 +228,7 @@ export function renderSweepReport(runUrl: string, sweep: SweepResult, now: strin
   return [
     `## seedstack sweep at ${utc(now)}`,
     sweep.swept.length === 0 ? "No environments found." : ["| Environment | Expires | Action | Detail |", "| --- | --- | --- | --- |", ...rows].join("\n"),
+    sweep.notes && sweep.notes.length > 0 ? ["```text", ...sweep.notes, "```"].join("\n") : "",
     `[workflow run](${runUrl})`,
   ].filter((s) => s !== "").join("\n\n") + "\n";
 }
@@ -236,8 +237,13 @@ const POST_START = "<!-- seedstack:post-step -->";
 const POST_END = "<!-- /seedstack:post-step -->";
 
 /** The post step's section, bracketed so the next post step replaces it instead of adding another. */
-export function renderPostSection(teardown: TeardownResult, at: string, recordedForSweeper: boolean): string {
-  const sweeper = recordedForSweeper ? "\n\nWhat is left is recorded for the sweeper, which destroys it on its next run." : "";
+export function renderPostSection(teardown: TeardownResult, at: string, recordedForSweeper: boolean | string): string {
+  const sweeper =
+    typeof recordedForSweeper === "string"
+      ? `\n\nWhat is left is handed over to the sweeper through the state bucket (\`${recordedForSweeper}\`); its next run destroys it, whatever the TTL says.`
+      : recordedForSweeper
+        ? "\n\nWhat is left is recorded for the sweeper, which destroys it on its next run."
+        : "";
   return `${POST_START}\n${renderTeardown(`Cleanup after the cancelled run (${utc(at)})`, teardown)}${sweeper}\n${POST_END}`;
 }
 
