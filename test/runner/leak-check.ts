@@ -15,9 +15,11 @@ import { join } from "node:path";
 
 /**
  * Caches that tools keep in the temp directory on purpose, not leaks: tsx's transform cache
- * (`tsx-<uid>`), created by every process that runs TypeScript through tsx, tests' children too.
+ * (`tsx-<uid>`), created by every process that runs TypeScript through tsx, tests' children too;
+ * Node's module compile cache (`node-compile-cache`), which TypeScript's tsc turns on with
+ * `module.enableCompileCache()` where Node has it (22.1 and newer: the suite's Node 24, not 20).
  */
-const EXPECTED_TEMP_ENTRIES = [/^tsx-\d+$/];
+const EXPECTED_TEMP_ENTRIES = [/^tsx-\d+$/, /^node-compile-cache$/];
 
 /**
  * Long-lived helpers of the runner itself, not of a test: esbuild's transform service, which tsx
