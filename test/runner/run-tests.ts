@@ -14,7 +14,7 @@
  *   the suite's tests never run and the run still passes. Each suite's result is checked here, and
  *   a suite that ran fewer tests than it has fails the run, named.
  * - A hung test would hang CI. A watchdog ends the run after `SEEDSTACK_TEST_TIMEOUT_S` seconds
- *   (default 1200, 20 minutes) with a message and exit code 1.
+ *   (default 2400, 40 minutes: a full run takes about 20 on 2 cores) with a message and exit code 1.
  * - Colour only on a terminal: uvu's CLI forces colour on (`FORCE_COLOR=1`) even into a file.
  * - Where the time goes: each file's duration (import and suites) is printed when it ends, and the
  *   ten slowest at the end (durations.ts).
@@ -40,7 +40,7 @@ interface UvuGlobals {
 
 const DEFAULT_PATTERN = "\\.test\\.ts$";
 const IGNORED = ["node_modules", "dist", "cdktf.out", "^\\.tmp", "^\\.git"];
-const DEFAULT_TIMEOUT_S = 1200;
+const DEFAULT_TIMEOUT_S = 2400;
 /** A test may have signalled a child without awaiting its exit; give it this long to go. */
 const PROCESS_EXIT_GRACE_MS = 3000;
 
