@@ -82,7 +82,7 @@ async function killedUpLeavesNothing(settings: Record<string, string>, roles: Re
 
     const down = seedstack(["down"]);
     assert.is(await down.exited(), 0, down.output());
-    assert.match(down.output(), /nothing is up for stack classic/);
+    assert.match(down.output(), /nothing is up for stack classic/, down.output());
     assert.not.match(down.output(), /killed /, "down had nothing to kill");
     assert.is(existsSync(join(tmpdir(), "seedstack-local")), false, `no record or state file is left: ${existsSync(join(tmpdir(), "seedstack-local")) ? readdirSync(join(tmpdir(), "seedstack-local")).join(", ") : ""}`);
   } finally {

@@ -48,6 +48,15 @@ export function stillRunning(p: ProcessIdentity): boolean {
   return now === p.startTime && !isZombie(p.pid);
 }
 
+/**
+ * Whether the recorded process has ended but its parent (init, once we were killed) has not reaped
+ * it yet: a zombie with the recorded start time. It is ours and dead: neither alive nor a stranger
+ * that reused the pid (init can be slow to reap on a busy machine).
+ */
+export function endedButUnreaped(p: ProcessIdentity): boolean {
+  return p.startTime !== undefined && processStartTime(p.pid) === p.startTime && isZombie(p.pid);
+}
+
 function isZombie(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

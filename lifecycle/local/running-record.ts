@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import { onExit } from "./exit-hook.js";
-import { identify, stillRunning, type ProcessIdentity } from "./process-identity.js";
+import { endedButUnreaped, identify, stillRunning, type ProcessIdentity } from "./process-identity.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 
 /** A recorded process group (its leader). */
@@ -209,6 +209,8 @@ export function reapRunningRecord(data: RunningRecordData): ReapResult {
   for (const p of data.processes) {
     if (stillRunning(p)) {
       if (killGroup(p.pid)) killed.push(p);
+    } else if (endedButUnreaped(p)) {
+      continue; // ours, and already dead: only its exit status waits for init
     } else if (pidInUse(p.pid)) {
       reused.push(p);
     } else if (killGroup(p.pid)) {
