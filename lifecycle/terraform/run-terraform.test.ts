@@ -24,7 +24,7 @@ async function initialized(ws: Workspace): Promise<void> {
 
 test("environment: logging, injected CLI args, workspace and colour are removed; automation settings fixed", () => {
   const env = terraformEnv(
-    { PATH: "/bin", TF_LOG: "TRACE", TF_LOG_PATH: "/tmp/x", TF_CLI_ARGS: "-lock=false", TF_CLI_ARGS_apply: "-refresh=false", TF_WORKSPACE: "other", FORCE_COLOR: "1", TF_IN_AUTOMATION: "", AWS_PROFILE: "dev" },
+    { PATH: "/bin", TF_LOG: "TRACE", TF_LOG_PATH: "/tmp/x", TF_CLI_ARGS: "-lock=false", TF_CLI_ARGS_apply: "-refresh=false", TF_WORKSPACE: "other", FORCE_COLOR: "1", TF_IN_AUTOMATION: "", AWS_PROFILE: "dev", TF_DATA_DIR: "/machine/shared" },
     { TF_CLI_CONFIG_FILE: "/tmp/own.tfrc" },
   );
   assert.equal(env, {
@@ -36,6 +36,7 @@ test("environment: logging, injected CLI args, workspace and colour are removed;
     CHECKPOINT_DISABLE: "1",
     NO_COLOR: "1",
   });
+  assert.is(terraformEnv({ TF_DATA_DIR: "/machine/shared" }, { TF_DATA_DIR: "/ours" }).TF_DATA_DIR, "/ours", "a caller may set TF_DATA_DIR; the machine's is never inherited");
   assert.throws(() => terraformEnv({}, { TF_LOG: "DEBUG" }), /TF_LOG is set by the terraform runner itself/);
   assert.throws(() => terraformEnv({}, { TF_CLI_ARGS_plan: "-x" }), /TF_CLI_ARGS_plan is set by the terraform runner/);
 });

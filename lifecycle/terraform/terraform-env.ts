@@ -42,6 +42,13 @@ function isRemoved(name: string): boolean {
 }
 
 /**
+ * Not inherited, though a caller may set it in `extra`: TF_DATA_DIR. The machine's would move every
+ * stack's `.terraform` (providers, backend settings) into one shared folder, so parallel runs and
+ * different stacks would trample each other; a run that wants one says so.
+ */
+const NOT_INHERITED = new Set(["TF_DATA_DIR"]);
+
+/**
  * The environment for one terraform run: `base` (usually `process.env`: PATH, HOME, AWS
  * credentials) cleaned, then `extra` (TF_CLI_CONFIG_FILE, TF_DATA_DIR, TF_VAR_*, ...), then the
  * fixed settings. `extra` may not set a variable the runner removes or fixes.
@@ -52,7 +59,7 @@ export function terraformEnv(
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
-    if (value !== undefined && !isRemoved(name)) env[name] = value;
+    if (value !== undefined && !isRemoved(name) && !NOT_INHERITED.has(name)) env[name] = value;
   }
   for (const [name, value] of Object.entries(extra)) {
     if (isRemoved(name)) {
