@@ -4,7 +4,7 @@
  * the value given and what is allowed, before anything is changed.
  */
 import { isAbsolute, resolve } from "node:path";
-import { ENGINES, Inputs, MODES } from "./constants.js";
+import { ENGINES, Inputs, MAX_TTL_HOURS, MODES } from "./constants.js";
 import type { EngineName } from "./lifecycle-port.js";
 import type { PullRequestInfo } from "./pull-request.js";
 
@@ -22,7 +22,7 @@ export interface ActionInputs {
   readonly token: string;
   /** The pull request; from the input, else from the event; absent outside pull requests. */
   readonly prNumber?: number;
-  /** Hours before the sweeper may destroy the environment. @default 24 */
+  /** Hours before the sweeper may destroy the environment, from 1 to MAX_TTL_HOURS (720). @default 24 */
   readonly ttlHours: number;
   /** Seconds terraform waits for the state lock. @default 300 (5 minutes) */
   readonly lockTimeoutSeconds: number;
@@ -121,7 +121,13 @@ export function readInputs(get: InputSource, pr: PullRequestInfo | undefined, wo
   const ttlRaw = value(Inputs.Ttl) || "24";
   const ttlMatch = /^(\d+)h?$/.exec(ttlRaw);
   const ttlHours = ttlMatch ? Number(ttlMatch[1]) : NaN;
-  if (!(ttlHours >= 1)) problems.push(`${Inputs.Ttl}: "${ttlRaw}" is not allowed; use whole hours from 1, e.g. 24 or 24h`);
+  if (!(ttlHours >= 1)) problems.push(`${Inputs.Ttl}: "${ttlRaw}" is not allowed; use whole hours from 1 to ${MAX_TTL_HOURS}, e.g. 24 or 24h`);
+  else if (ttlHours > MAX_TTL_HOURS) {
+    problems.push(
+      `${Inputs.Ttl}: "${ttlRaw}" is more than ${MAX_TTL_HOURS} hours (30 days), the longest the stacks (SEEDSTACK_TTL_HOURS) and the sweeper accept: ` +
+        "an environment meant to live longer is not ephemeral; deploy a long-lived stack instead",
+    );
+  }
 
   const lockRaw = value(Inputs.LockTimeout) || "5m";
   const lockMatch = DURATION.exec(lockRaw);
