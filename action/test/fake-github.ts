@@ -1,9 +1,11 @@
 /**
  * STAND-IN for GitHub's REST API (and the one GraphQL query the action makes), on a loopback port:
  * the issue-comment endpoints, the deployment and deployment-status endpoints, GET /user and
- * `query { viewer { login } }`, answering with the shapes, status codes, pagination Link headers
- * and error bodies GitHub's API documents (docs.github.com/rest/issues/comments,
- * docs.github.com/rest/deployments/deployments, docs.github.com/rest/deployments/statuses). It
+ * `query { viewer { login } }`, and for the sweeper "get a pull request" and "get a workflow run",
+ * answering with the shapes, status codes, pagination Link headers and error bodies GitHub's API
+ * documents (docs.github.com/rest/issues/comments, docs.github.com/rest/deployments/deployments,
+ * docs.github.com/rest/deployments/statuses, docs.github.com/rest/pulls/pulls#get-a-pull-request,
+ * docs.github.com/rest/actions/workflow-runs#get-a-workflow-run). It
  * records every request so tests can assert exactly what the action sent, and can be told to
  * fail: the next requests to an endpoint with a status (a 500, a secondary rate limit), or every
  * write of an area with GitHub's 403 for a token that lacks the permission. Point the action at it
@@ -82,6 +84,20 @@ export interface InjectedFailure {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** A pull request as the stand-in knows it (GET /repos/{owner}/{repo}/pulls/{n}). */
+export interface StoredPull {
+  state: "open" | "closed";
+  merged: boolean;
+}
+
+/** A workflow run as the stand-in knows it (GET /repos/{owner}/{repo}/actions/runs/{run_id}). */
+export interface StoredRun {
+  /** GitHub's run statuses: `queued`, `in_progress`, `completed`, `waiting`, `requested`, `pending`. */
+  status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+  /** Set once the run has completed (`success`, `failure`, `cancelled`, ...); null before. */
+  conclusion: string | null;
+}
+
 /** The areas whose writes can be refused as for a token without the permission. */
 export type ForbiddenArea = "comments" | "deployments";
 
@@ -91,6 +107,10 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   readonly comments: StoredComment[];
   readonly deployments: StoredDeployment[];
+  /** The repository's pull requests by number; a number not here answers 404. Change between requests. */
+  readonly pulls: Record<number, StoredPull>;
+  /** The repository's workflow runs by ID; an ID not here answers 404. Change between requests. */
+  readonly runs: Record<number, StoredRun>;
   /**
    * The next `times` requests `method path` answer `status` (a 500 by default) with GitHub's error
    * body; status 0 drops the connection instead (a network error).
@@ -112,6 +132,8 @@ const REPOSITORY_ID = 100200300;
 const UPDATE = new RegExp(`^/repos/(${OWNER_REPO})/issues/comments/(\\d+)$`);
 const DEPLOYMENTS = new RegExp(`^/repos/(${OWNER_REPO})/deployments$`);
 const DEPLOYMENT_STATUSES = new RegExp(`^/repos/(${OWNER_REPO})/deployments/(\\d+)/statuses$`);
+const PULL = new RegExp(`^/repos/(${OWNER_REPO})/pulls/(\\d+)$`);
+const RUN = new RegExp(`^/repos/(${OWNER_REPO})/actions/runs/(\\d+)$`);
 /** The states "Create a deployment status" accepts. */
 const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 /** GitHub's limit on a comment body. */
@@ -137,6 +159,8 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
   const requests: RecordedRequest[] = [];
   const comments: StoredComment[] = [];
   const deployments: StoredDeployment[] = [];
+  const pulls: Record<number, StoredPull> = {};
+  const runs: Record<number, StoredRun> = {};
   const failures: InjectedFailure[] = [];
   const forbidden = new Set<ForbiddenArea>();
   let nextId = 1_500_000_000;
@@ -195,6 +219,74 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     environment_url: st.environmentUrl,
     log_url: st.logUrl,
     performed_via_github_app: null,
+  });
+  const pullJson = (n: number, p: StoredPull): Record<string, unknown> => {
+    const at = "2026-11-28T09:15:00Z";
+    const closedAt = p.state === "closed" ? "2026-12-01T16:40:00Z" : null;
+    const ref = (label: string, refName: string, sha: string) => ({ label, ref: refName, sha, user: userJson(label.split(":")[0]!, 583231), repo: { id: REPOSITORY_ID, full_name: repository, fork: false } });
+    return {
+      url: `${base}/repos/${repository}/pulls/${n}`,
+      id: 2_100_000_000 + n,
+      node_id: `PR_kwDO${n}`,
+      html_url: `https://github.com/${repository}/pull/${n}`,
+      number: n,
+      state: p.state,
+      locked: false,
+      title: `Pull request ${n}`,
+      user: userJson("mona", 583231),
+      body: null,
+      created_at: at,
+      updated_at: closedAt ?? at,
+      closed_at: closedAt,
+      merged_at: p.merged ? closedAt : null,
+      merge_commit_sha: p.merged ? "5c8e1f2a3b4d5e6f708192a3b4c5d6e7f8091a2b" : null,
+      draft: false,
+      head: ref("mona:feature", `feature-${n}`, "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39"),
+      base: ref(`${repository.split("/")[0]}:main`, "main", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"),
+      author_association: "MEMBER",
+      merged: p.merged,
+      mergeable: p.state === "open" ? true : null,
+      merged_by: p.merged ? userJson("mona", 583231) : null,
+      comments: 0,
+      commits: 1,
+      additions: 10,
+      deletions: 2,
+      changed_files: 1,
+    };
+  };
+  const runJson = (id: number, r: StoredRun): Record<string, unknown> => ({
+    id,
+    name: "pr-environment",
+    node_id: `WFR_kwLO${id}`,
+    head_branch: "seed-history",
+    head_sha: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39",
+    path: ".github/workflows/pr-environment.yml",
+    display_title: "Add the seed history page",
+    run_number: 412,
+    event: "pull_request",
+    status: r.status,
+    conclusion: r.status === "completed" ? r.conclusion : null,
+    workflow_id: 161335,
+    check_suite_id: 414944374,
+    url: `${base}/repos/${repository}/actions/runs/${id}`,
+    html_url: `https://github.com/${repository}/actions/runs/${id}`,
+    pull_requests: [],
+    created_at: "2026-12-01T16:20:00Z",
+    updated_at: r.status === "completed" ? "2026-12-01T16:31:07Z" : "2026-12-01T16:20:05Z",
+    actor: userJson("mona", 583231),
+    run_attempt: 1,
+    run_started_at: "2026-12-01T16:20:00Z",
+    triggering_actor: userJson("mona", 583231),
+    jobs_url: `${base}/repos/${repository}/actions/runs/${id}/jobs`,
+    logs_url: `${base}/repos/${repository}/actions/runs/${id}/logs`,
+    check_suite_url: `${base}/repos/${repository}/check-suites/414944374`,
+    artifacts_url: `${base}/repos/${repository}/actions/runs/${id}/artifacts`,
+    cancel_url: `${base}/repos/${repository}/actions/runs/${id}/cancel`,
+    rerun_url: `${base}/repos/${repository}/actions/runs/${id}/rerun`,
+    previous_attempt_url: null,
+    workflow_url: `${base}/repos/${repository}/actions/workflows/161335`,
+    repository: { id: REPOSITORY_ID, full_name: repository, fork: false },
+    head_repository: { id: REPOSITORY_ID, full_name: repository, fork: false },
   });
   /** One page of `all` with GitHub's Link header (`path` is the list's own path). */
   const paged = (url: URL, all: unknown[]): [unknown[], Record<string, string>] => {
@@ -335,6 +427,21 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
       }
     }
 
+    const pullPath = PULL.exec(url.pathname);
+    if (pullPath && req.method === "GET") {
+      const n = Number(pullPath[2]);
+      const pull = pullPath[1] === repository ? pulls[n] : undefined;
+      if (!pull) return error(res, 404, "Not Found", "pulls/pulls#get-a-pull-request");
+      return send(res, 200, pullJson(n, pull));
+    }
+    const runPath = RUN.exec(url.pathname);
+    if (runPath && req.method === "GET") {
+      const id = Number(runPath[2]);
+      const run = runPath[1] === repository ? runs[id] : undefined;
+      if (!run) return error(res, 404, "Not Found", "actions/workflow-runs#get-a-workflow-run");
+      return send(res, 200, runJson(id, run));
+    }
+
     if (req.method === "POST" && url.pathname === "/graphql") {
       if (!behaviour.graphql) return send(res, 200, { errors: [{ type: "FORBIDDEN", message: "Resource not accessible by personal access token" }] });
       return send(res, 200, { data: { viewer: { login: behaviour.login } } });
@@ -403,6 +510,8 @@ export async function startFakeGitHub(token: string, behaviour: TokenBehaviour, 
     requests,
     comments,
     deployments,
+    pulls,
+    runs,
     failNext(method, path, times, status = 500, message = "Server Error", headers) {
       failures.push({ method, path, times, status, message, ...(headers ? { headers } : {}) });
     },
