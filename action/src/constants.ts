@@ -97,7 +97,8 @@ export const TEST_SPEEDUP_ENV = "SEEDSTACK_ACTION_TEST_SPEEDUP";
  * TEST-ONLY seam: when "1", the action does not synthesize; it uses the stack already in
  * `<working-directory>/cdktf.out/stacks/<stack>/cdk.tf.json` (as `seedstack --skip-synth` does).
  * The terraform tests put a real synthesized stack there (what to expect) and apply a
- * `terraform_data` FIXTURE elsewhere (TEST_TERRAFORM_DIR_ENV).
+ * `terraform_data` FIXTURE elsewhere (TEST_TERRAFORM_DIR_ENV). The state-bucket sweep destroys
+ * each `pr-<n>` it chose from `cdktf.out/stacks/pr-<n>/` instead of synthesizing it.
  */
 export const TEST_USE_SYNTHESIZED_ENV = "SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED";
 /**

@@ -279,10 +279,16 @@ export function realLifecycle(settings: LifecycleSettings): LifecyclePort {
           }
         : {}),
       environmentFor: async (state) => {
+        const record: EnvironmentRecord = { engine: "terraform", stack: state.stackName, workingDirectory: request.workingDirectory, prNumber: state.prNumber };
+        // TEST-ONLY (useSynthesized): each pr-<n> already in cdktf.out, as destroy mode uses it.
+        if (settings.useSynthesized) {
+          say(`destroying ${state.stackName} through its state, from the stack already in cdktf.out`);
+          return destroyOptions(record, ctx, dirname(stackJsonOf(record)));
+        }
         say(`synthesizing ${state.stackName} to destroy it through its state`);
         const outdir = join(sweepDir, state.stackName);
         await synthesize({ projectDir: request.workingDirectory, outdir, env: synthEnv({ stack: state.stackName }, settings.childEnv), signal: ctx.signal });
-        return destroyOptions({ engine: "terraform", stack: state.stackName, workingDirectory: request.workingDirectory, prNumber: state.prNumber }, ctx, join(outdir, "stacks", state.stackName));
+        return destroyOptions(record, ctx, join(outdir, "stacks", state.stackName));
       },
     });
     let orphans: string[];
