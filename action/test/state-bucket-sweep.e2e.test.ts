@@ -9,8 +9,8 @@
  * makes the sweep destroy each `pr-<n>` from `cdktf.out/stacks/pr-<n>/` instead of synthesizing
  * our AWS stacks.
  *
- * One sweep covers every case: open PR kept, closed PR destroyed, expired (TTL 720 h, the longest)
- * destroyed, a lock left by a GitHub run that has completed cleared and the environment destroyed,
+ * One sweep covers every case: open PR kept, closed PR destroyed, expired (TTL 720 h, the longest;
+ * a longer `ttl` is refused before anything is asked) destroyed, a lock left by a GitHub run that has completed cleared and the environment destroyed,
  * a lock held by a run still in progress left alone and reported. One terraform apply writes the
  * first state; the others are copies of it (a real state, under each PR's key).
  */
@@ -85,15 +85,19 @@ tfTest("sweep: open PR kept, closed and expired destroyed through their states, 
     gh.runs[7001] = { status: "completed", conclusion: "cancelled" };
     gh.runs[7002] = { status: "in_progress", conclusion: null };
 
-    const j = createJob({
-      distDir: ctx.dist,
-      apiUrl: gh.url,
-      inputs: { mode: "sweep", engine: "terraform", "github-token": TOKEN, ttl: "720h" },
-      event: { schedule: "17 * * * *" },
-      eventName: "schedule",
-      env: { ...s3.env, SEEDSTACK_STATE_BUCKET: s3.bucket, SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED: "1", AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: tagging.url },
-    });
-    ctx.jobs.push(j);
+    const sweepJob = (ttl: string) => {
+      const job = createJob({
+        distDir: ctx.dist,
+        apiUrl: gh.url,
+        inputs: { mode: "sweep", engine: "terraform", "github-token": TOKEN, ttl },
+        event: { schedule: "17 * * * *" },
+        eventName: "schedule",
+        env: { ...s3.env, SEEDSTACK_STATE_BUCKET: s3.bucket, SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED: "1", AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API: tagging.url },
+      });
+      ctx.jobs.push(job);
+      return job;
+    };
+    const j = sweepJob("720h");
     const stackDirOf = (n: number) => join(j.workspace, "cdktf.out", "stacks", `pr-${n}`);
     for (const n of [1, 2, 3, 4, 5]) {
       mkdirSync(stackDirOf(n), { recursive: true });
@@ -118,6 +122,15 @@ tfTest("sweep: open PR kept, closed and expired destroyed through their states, 
     await put(`${stateKeyOf(PREFIX, 5)}.tflock`, inProgress.lock);
     await put(holderNoteKeyOf(PREFIX, 5), inProgress.note);
     for (const n of [1, 2, 3, 4, 5]) assert.is(await resourcesIn(stateKeyOf(PREFIX, n)), 1, `pr-${n} has its environment`);
+
+    // A TTL longer than the stacks allow is refused when the inputs are read: nothing is asked or destroyed.
+    const before = await keys();
+    const refused = await sweepJob("1000").step("main");
+    assert.is(refused.exitCode, 1, describe(refused));
+    assert.ok(refused.stdout.includes('ttl: "1000" is more than 720 hours (30 days), the longest the stacks (SEEDSTACK_TTL_HOURS) and the sweeper accept'), describe(refused));
+    assert.not.ok(refused.stdout.includes("RangeError"), "a clear error, not a crash");
+    assert.equal(gh.requests.filter((q) => q.path.includes("/pulls/")), [], "GitHub was not asked");
+    assert.equal(await keys(), before, "the bucket is unchanged");
 
     const r = await j.step("main", { deadlineMs: 240_000 });
     assert.is(r.exitCode, 0, describe(r));
