@@ -14,7 +14,7 @@ import { hostname } from "node:os";
 import { githubRunStatusChecker, processStartTicks } from "../terraform/lock-holder.js";
 import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { listPullRequestResources, orphanReportLines, orphansOf } from "../terraform/orphan-report.js";
-import { stateBucketSweepLines, sweepStateBucket } from "../terraform/state-bucket-sweep.js";
+import { stateBucketSweepLines, sweepFailureOf, sweepStateBucket } from "../terraform/state-bucket-sweep.js";
 import { checkTtlHours } from "../terraform/state-sweep-decision.js";
 import type { CliOptions } from "./options.js";
 import { stateDirOf } from "../terraform/state-dir.js";
@@ -29,7 +29,7 @@ export interface StateBucketSweepDeps {
   readonly cleanupSignal?: AbortSignal;
 }
 
-/** Sweep the state bucket `bucket`; returns the exit code (throws the first destroy's failure). */
+/** Sweep the state bucket `bucket`; returns the exit code (throws the first failed destroy that was not merely locked by a live holder: sweepFailureOf). */
 export async function sweepStateBucketCommand(deps: StateBucketSweepDeps, bucket: string, github: { token?: string; repo?: string }): Promise<number> {
   const env = process.env;
   const say = deps.render.line;
@@ -68,7 +68,7 @@ export async function sweepStateBucketCommand(deps: StateBucketSweepDeps, bucket
     say(`could not list the resources tagged for pull requests (tag:GetResources): ${(error as Error).message}`);
   }
 
-  const failed = report.destroyed.find((d) => !d.result.ok);
+  const failed = sweepFailureOf(report);
   if (failed && !failed.result.ok) throw lifecycleErrorOf(failed.result.failure);
   return 0;
 }

@@ -123,6 +123,16 @@ export async function sweepStateBucket(options: StateBucketSweepOptions): Promis
   return { dryRun, decisions, destroyed, problems, ignored };
 }
 
+/**
+ * The destroy that makes the sweep fail: the first one that failed for a reason other than a lock
+ * whose holder is not known dead. Such a state is kept and reported (usually a close run destroying
+ * it right now); the next sweep looks again, so it does not turn the scheduled sweeper red. The
+ * Action's sweep result (action/src/state-bucket-sweep-result.ts) counts it as kept for the same reason.
+ */
+export function sweepFailureOf(report: StateBucketSweepReport): StateBucketDestroy | undefined {
+  return report.destroyed.find((d) => !d.result.ok && d.result.failure.reason !== "state-locked");
+}
+
 /** The report as lines for people (the CLI, the job log). */
 export function stateBucketSweepLines(report: StateBucketSweepReport): string[] {
   const lines: string[] = [];
