@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { findPackageRoot } from "../../shared/package-root.js";
 import { PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import type { FakeGitHub } from "./fake-github.js";
-import { createJob, pullRequestEvent, type Job } from "./run-action.js";
+import { createJob, pullRequestEvent, waitFor, type Job } from "./run-action.js";
 
 /** What a local-engine job varies. */
 export interface LocalEngineJobOptions {
@@ -34,6 +34,11 @@ export function localEngineJob(ctx: ActionSuiteContext, gh: FakeGitHub, options:
   symlinkSync(findPackageRoot(), join(job.workspace, "node_modules", "seedstack"));
   writeFileSync(join(job.workspace, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${join(findPackageRoot(), "stacks", "run-app.mjs")}` }));
   return job;
+}
+
+/** Resolves once the job's log says the failover drill killed an instance on purpose (fails after `deadlineMs`). */
+export async function drillKillLogged(job: Job, deadlineMs: number): Promise<void> {
+  await waitFor("the drill's deliberate kill in the log", () => /instance i-0[0-9a-f]+ ended on purpose/.test(job.liveStdout()), deadlineMs);
 }
 
 /** The seed-server pids a run's log names (`started: pid N at ...`). */

@@ -16,8 +16,7 @@ import { tmpdir } from "node:os";
 import type { ChildProcess } from "node:child_process";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
 import { bundledActionSuite, github, MARKER_12, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { waitFor } from "./run-action.js";
-import { listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
+import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: cancelled during the drill at real timing (bundled, as GitHub runs it)", {});
 
@@ -53,7 +52,7 @@ test("cancelled during the drill (SIGINT, SIGTERM +7.5 s, SIGKILL +2.5 s): exite
     const main = await job.step("main", {
       deadlineMs: 300_000,
       whileRunning: async (child) => {
-        await waitFor("the drill's deliberate kill in the log", () => /instance i-0[0-9a-f]+ ended on purpose/.test(job.liveStdout()), 280_000);
+        await drillKillLogged(job, 280_000);
         tree = descendantsOf(child.pid!);
         // The action keeps no running record file: its log is its record.
         recorded = startedPids(job.liveStdout());

@@ -10,8 +10,7 @@
 import * as assert from "uvu/assert";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
 import { bundledActionSuite, github, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { waitFor } from "./run-action.js";
-import { listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
+import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: the main step SIGKILLed leaves nothing (bundled, as GitHub runs it)", {});
 
@@ -24,7 +23,7 @@ test("main step SIGKILLed during the drill: its seed servers are gone within 5 s
     const result = await job.step("main", {
       deadlineMs: 150_000,
       whileRunning: async (child) => {
-        await waitFor("the drill's deliberate kill in the log", () => /instance i-0[0-9a-f]+ ended on purpose/.test(job.liveStdout()), 140_000);
+        await drillKillLogged(job, 140_000);
         tree = descendantsOf(child.pid!);
         child.kill("SIGKILL");
       },

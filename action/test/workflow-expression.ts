@@ -133,24 +133,17 @@ export function evaluateExpression(source: string, context: Readonly<Record<stri
     }
     return left;
   };
-  const and = (): ExpressionValue => {
-    let value = comparison();
-    while (peek("&&")) {
+  /** Left-associative `operand (op operand)*`; `pick` chooses the result as `&&` or `||` does. */
+  const chain = (op: string, operand: () => ExpressionValue, pick: (left: ExpressionValue, right: ExpressionValue) => ExpressionValue) => (): ExpressionValue => {
+    let value = operand();
+    while (peek(op)) {
       i++;
-      const right = comparison();
-      value = truthy(value) ? right : value;
+      value = pick(value, operand());
     }
     return value;
   };
-  const or = (): ExpressionValue => {
-    let value = and();
-    while (peek("||")) {
-      i++;
-      const right = and();
-      value = truthy(value) ? value : right;
-    }
-    return value;
-  };
+  const and = chain("&&", comparison, (left, right) => (truthy(left) ? right : left));
+  const or: () => ExpressionValue = chain("||", and, (left, right) => (truthy(left) ? left : right));
 
   const value = or();
   if (i !== tokens.length) throw new Error(`expression stand-in: unexpected ${tokens[i]!.text} in ${source}`);
