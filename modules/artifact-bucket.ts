@@ -12,17 +12,11 @@ import { basename, resolve } from "node:path";
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket/index.js";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning/index.js";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy/index.js";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object/index.js";
 import type { IGrantable, IServerArtifact } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, physicalName, validateGeneratedName, validateNamePrefix } from "./naming.js";
 import { seedServerBundlePath } from "../seed-server/bundle-path.js";
-import { tlsOnlyBucketPolicy } from "./tls-only-bucket-policy.js";
+import { hardenBucket, validateNoncurrentVersionDays } from "./bucket-hardening.js";
 
 /** Props for {@link ArtifactBucket}. */
 export interface ArtifactBucketProps {
@@ -90,11 +84,8 @@ export class ArtifactBucket extends Construct implements IServerArtifact {
     const namePrefix = props.namePrefix ?? DEFAULT_NAME_PREFIX;
     validateNamePrefix(namePrefix, "ArtifactBucket");
     const noncurrentDays = props.noncurrentVersionDays ?? 30;
-    if (!Number.isInteger(noncurrentDays) || noncurrentDays < 1) {
-      throw new Error(
-        `ArtifactBucket: noncurrentVersionDays must be a whole number of days, at least 1; got ${noncurrentDays}`,
-      );
-    }
+    // Before the bundle is read: a bad option is reported as such, whatever the bundle's state.
+    validateNoncurrentVersionDays("ArtifactBucket", noncurrentDays);
 
     this.bundlePath = resolve(props.bundlePath ?? seedServerBundlePath());
     const bundle = readBundle(this.bundlePath, props.bundlePath === undefined);
@@ -113,43 +104,9 @@ export class ArtifactBucket extends Construct implements IServerArtifact {
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: this.bucket.id,
-      // SSE-S3: encrypted at rest with no KMS key to pay for or to grant the instances.
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
-    new S3BucketVersioningA(this, "versioning", {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: this.bucket.id,
-      rule: [
-        {
-          id: "expire-old-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-    });
-    const policy = new S3BucketPolicy(this, "tls-only", {
-      bucket: this.bucket.id,
-      policy: tlsOnlyBucketPolicy(this.bucket.arn),
-      // S3 rejects a policy write while the public access block is being changed.
-      dependsOn: [publicAccessBlock],
+    const { encryption, policy } = hardenBucket(this, "ArtifactBucket", this.bucket, {
+      noncurrentVersionDays: noncurrentDays,
+      lifecycleRuleId: "expire-old-versions",
     });
 
     // TerraformAsset copies the bundle into the synthesized stack directory, so `terraform plan`

@@ -4,7 +4,6 @@
  * endpoints (AWS_ENDPOINT_URL_<SERVICE>), with documentation credentials: the script itself has no
  * test mode. Planning for real against an account happens only with real credentials.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import { AWS_PROVIDER, terraformPlatform } from "../lifecycle/terraform/provider
 import { startAwsStandIn } from "../test/terraform/aws-stand-in.js";
 import { mirrorView } from "../test/terraform/mirror-view.js";
 import { announceSkip, terraformAvailability, terraformRequired } from "../test/terraform/terraform-available.js";
+import { runScript } from "./test-support/run-script.js";
 
 const test = suite("npm run plan");
 const root = findPackageRoot();
@@ -25,24 +25,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, SEEDSTACK_OWNER: "octocat", SEEDSTACK_CREATED_AT: "2025-01-31T12:00:00Z", ...extra };
 }
 
-/** Run scripts/plan.ts; resolves with exit code and output (fails the test after 10 minutes, naming it). */
-function runPlan(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "plan.ts"), ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill("SIGINT");
-      reject(new Error(`npm run plan -- ${args.join(" ")} did not finish within 10 minutes; output so far:\n${stdout}${stderr}`));
-    }, 600_000);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Run scripts/plan.ts with `env`. */
+const runPlan = (args: string[], env: NodeJS.ProcessEnv) => runScript("plan", args, env);
 
 test("without terraform, credentials or a stack name: every problem at once, exit 1, nothing run", async () => {
   const home = mkdtempSync(join(tmpdir(), "seedstack-plan-home-"));

@@ -8,19 +8,19 @@
  * stand-in does not have either, as the real registry lacks an unknown provider: the script must
  * name it and still mirror the rest. The built mirror is then used by `terraform init`.
  */
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { findProviderMirror, PINNED_PROVIDERS, providerLayout, terraformPlatform } from "../lifecycle/terraform/provider-mirror.js";
 import { findPackageRoot } from "../shared/package-root.js";
+import { fileSha256 } from "../test/terraform/file-sha256.js";
 import { startProviderRegistryStandIn } from "../test/terraform/provider-registry-stand-in.js";
 import { announceSkip, terraformAvailability, terraformRequired } from "../test/terraform/terraform-available.js";
 import { startTerraformRig } from "../test/terraform/terraform-rig.js";
 import { providerName, terraformError } from "./provider-mirror.js";
+import { runScript } from "./test-support/run-script.js";
 
 const test = suite("npm run provider-mirror");
 const root = findPackageRoot();
@@ -31,36 +31,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, CHECKPOINT_DISABLE: "1", ...extra };
 }
 
-/** Run the script; resolves with its exit code and output (fails the test after 10 minutes). */
-function runScript(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "provider-mirror.ts"), ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c));
-    child.stderr.on("data", (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => {
-      child.kill("SIGINT");
-      reject(new Error(`provider-mirror ${args.join(" ")} did not finish within 10 minutes; output so far:\n${stdout}${stderr}`));
-    }, 600_000);
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function sha256Of(path: string): string {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
-}
+/** Run scripts/provider-mirror.ts with `env`. */
+const runMirrorScript = (args: string[], env: NodeJS.ProcessEnv) => runScript("provider-mirror", args, env);
 
 test("the pinned providers are the versions the provider bindings the stacks use were generated for", () => {
   for (const [pkg, provider] of [["@cdktf/provider-aws", PINNED_PROVIDERS[0]!], ["@cdktf/provider-tls", PINNED_PROVIDERS[1]!]] as const) {
@@ -88,11 +60,11 @@ test("terraform's error box becomes one plain line", () => {
 });
 
 test("bad arguments: usage, exit 2, nothing run", async () => {
-  const none = await runScript([], cleanEnv({}));
+  const none = await runMirrorScript([], cleanEnv({}));
   assert.is(none.code, 2);
   assert.match(none.stderr, "provider-mirror: give exactly one mirror directory (got 0)");
   assert.match(none.stderr, "usage: npm run provider-mirror -- <directory> [--platform <os_arch> ...]");
-  const platform = await runScript(["/nowhere", "--platform", "linux-amd64"], cleanEnv({}));
+  const platform = await runMirrorScript(["/nowhere", "--platform", "linux-amd64"], cleanEnv({}));
   assert.is(platform.code, 2);
   assert.match(platform.stderr, '--platform takes terraform\'s os_arch names such as linux_amd64; not "linux-amd64"');
 });
@@ -100,7 +72,7 @@ test("bad arguments: usage, exit 2, nothing run", async () => {
 test("without terraform on PATH: says so, exit 1", async () => {
   const out = mkdtempSync(join(tmpdir(), "seedstack-provider-mirror-out-"));
   try {
-    const result = await runScript([out], cleanEnv({ PATH: join(process.execPath, "..") }));
+    const result = await runMirrorScript([out], cleanEnv({ PATH: join(process.execPath, "..") }));
     assert.is(result.code, 1);
     assert.match(result.stderr, "provider-mirror: terraform is not on PATH; install Terraform >= 1.10");
   } finally {
@@ -125,7 +97,7 @@ if (!availability.ok) {
       const cliConfig = join(work, "registry-stand-in.tfrc");
       writeFileSync(cliConfig, standIn.cliConfig());
       const out = join(work, "mirror");
-      const result = await runScript([out], cleanEnv({ TF_CLI_CONFIG_FILE: cliConfig }));
+      const result = await runMirrorScript([out], cleanEnv({ TF_CLI_CONFIG_FILE: cliConfig }));
       const output = `exit ${result.code}\n${result.stdout}${result.stderr}`;
 
       for (const provider of held) {
@@ -134,7 +106,7 @@ if (!availability.ok) {
         assert.is(providerLayout(out, provider, platform), "packed", `${providerName(provider)} is in the mirror as terraform's packed layout`);
         const zip = join(out, ...provider.source.split("/"), `terraform-provider-${type}_${provider.version}_${platform}.zip`);
         const served = standIn.packages.find((p) => p.id === `${namespace}/${type}/${provider.version}/${platform}`);
-        assert.is(sha256Of(zip), served?.sha256, "the package is the one the registry served, checksum verified by terraform");
+        assert.is(fileSha256(zip), served?.sha256, "the package is the one the registry served, checksum verified by terraform");
         const index = JSON.parse(readFileSync(join(out, ...provider.source.split("/"), "index.json"), "utf8")) as { versions: Record<string, unknown> };
         assert.equal(Object.keys(index.versions), [provider.version], "only the pinned version");
         assert.ok(standIn.requests.includes(`GET /v1/providers/${namespace}/${type}/${provider.version}/download/${platform.replace("_", "/")} -> 200`));

@@ -43,6 +43,21 @@ test("a new state bucket: named for account and region, versioned, encrypted, pr
   assert.equal(Object.keys(fresh.terraform?.backend ?? {}), ["local"]);
 });
 
+test("the state bucket keeps the Terraform addresses it had before its settings were shared with ArtifactBucket", () => {
+  // A changed address would make Terraform destroy the bucket that holds every stack's state.
+  const types = ["aws_s3_bucket", "aws_s3_bucket_public_access_block", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy"];
+  assert.equal(resourcesOf(fresh, ...types).map((r) => r.address), [
+    "aws_s3_bucket.state_bucket_803B4E61",
+    "aws_s3_bucket_public_access_block.state_public-access-block_ADE6B831",
+    "aws_s3_bucket_ownership_controls.state_ownership_D3E5679B",
+    "aws_s3_bucket_server_side_encryption_configuration.state_encryption_3FDA0990",
+    "aws_s3_bucket_versioning.state_versioning_27DF9ED5",
+    "aws_s3_bucket_lifecycle_configuration.state_lifecycle_9EBA48F5",
+    "aws_s3_bucket_policy.state_tls-only_D785DC0D",
+  ]);
+  assert.is(one(fresh, "aws_s3_bucket_lifecycle_configuration").rule[0].id, "expire-old-state-versions");
+});
+
 test("an existing state bucket: nothing created, the stack's own state kept there under <prefix>/bootstrap/", () => {
   assert.equal(resourcesOf(existing, "aws_s3_bucket", "aws_s3_bucket_policy", "aws_s3_bucket_versioning"), []);
   const s3 = existing.terraform?.backend?.s3;

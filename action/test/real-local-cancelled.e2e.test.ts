@@ -12,15 +12,11 @@
  * once.
  */
 import * as assert from "uvu/assert";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
-import { findPackageRoot } from "../../shared/package-root.js";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
-import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { createJob, pullRequestEvent, waitFor } from "./run-action.js";
+import { bundledActionSuite, github, MARKER_12, type ActionSuiteContext } from "./bundled-action-suite.js";
+import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: cancelled during the drill at real timing (bundled, as GitHub runs it)", {});
 
@@ -41,33 +37,13 @@ function cancelLikeTheRunner(child: ChildProcess): { signalledAt: number; sent: 
   return { signalledAt, sent, stop };
 }
 
-/** The seed-server pids the run's log names (`started: pid N at ...`): the action keeps no running record file, its log is its record. */
-function loggedPids(stdout: string): number[] {
-  return [...stdout.matchAll(/started: pid (\d+) at/g)].map((m) => Number(m[1]));
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-}
-
 test("cancelled during the drill (SIGINT, SIGTERM +7.5 s, SIGKILL +2.5 s): exited within 5 s of the SIGINT, nothing left, the comment says cancelled once", async (ctx) => {
   const gh = await github(ctx);
-  const job = createJob({
-    distDir: ctx.dist,
-    apiUrl: gh.url,
-    inputs: { "github-token": TOKEN, engine: "local", drill: "on" },
-    event: pullRequestEvent({ number: 12, action: "synchronize", createdAt: PR_CREATED }),
+  const job = localEngineJob(ctx, gh, {
+    inputs: { drill: "on" },
     // The step's temp dir is the test's: anything it leaves there fails the run (the runner's leak check).
     env: { TMPDIR: tmpdir() },
   });
-  ctx.jobs.push(job);
-  mkdirSync(join(job.workspace, "node_modules"));
-  symlinkSync(findPackageRoot(), join(job.workspace, "node_modules", "seedstack"));
-  writeFileSync(join(job.workspace, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${join(findPackageRoot(), "stacks", "run-app.mjs")}` }));
 
   let tree: number[] = [];
   let recorded: number[] = [];
@@ -76,9 +52,10 @@ test("cancelled during the drill (SIGINT, SIGTERM +7.5 s, SIGKILL +2.5 s): exite
     const main = await job.step("main", {
       deadlineMs: 300_000,
       whileRunning: async (child) => {
-        await waitFor("the drill's deliberate kill in the log", () => /instance i-0[0-9a-f]+ ended on purpose/.test(job.liveStdout()), 280_000);
+        await drillKillLogged(job, 280_000);
         tree = descendantsOf(child.pid!);
-        recorded = loggedPids(job.liveStdout());
+        // The action keeps no running record file: its log is its record.
+        recorded = startedPids(job.liveStdout());
         cancel = cancelLikeTheRunner(child);
       },
     });
@@ -91,7 +68,7 @@ test("cancelled during the drill (SIGINT, SIGTERM +7.5 s, SIGKILL +2.5 s): exite
     assert.ok(recorded.length >= 2 && recorded.some((pid) => tree.includes(pid)), `the step's tree (${tree.join(", ")}) held the seed servers its log names (${recorded.join(", ")})`);
     const left = await stillRunningAfter([...tree, ...recorded], 5_000);
     assert.equal(left.map((p) => `${p} ${commandOf(p)}`), [], `nothing of the step's tree or record runs\n${main.stdout}`);
-    const ports = [...main.stdout.matchAll(/listener \(stack port \d+\) at https?:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    const ports = listenerPorts(main.stdout);
     assert.ok(ports.length > 0, `the log printed the listeners' addresses\n${main.stdout}`);
     for (const port of ports) assert.is(await portOpen(port), false, `port ${port} still accepts connections`);
 

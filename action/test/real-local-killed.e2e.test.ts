@@ -8,54 +8,33 @@
  * deliberate kill is logged as news, not as a `::warning::` annotation on every run.
  */
 import * as assert from "uvu/assert";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
-import { join } from "node:path";
-import { findPackageRoot } from "../../shared/package-root.js";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
-import { bundledActionSuite, github, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { createJob, pullRequestEvent, waitFor } from "./run-action.js";
+import { bundledActionSuite, github, type ActionSuiteContext } from "./bundled-action-suite.js";
+import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: the main step SIGKILLed leaves nothing (bundled, as GitHub runs it)", {});
 
 test("main step SIGKILLed during the drill: its seed servers are gone within 5 s, its ports closed; the drill's kill was no warning", async (ctx) => {
   const gh = await github(ctx);
-  const job = createJob({
-    distDir: ctx.dist,
-    apiUrl: gh.url,
-    inputs: { "github-token": TOKEN, engine: "local", drill: "on" },
-    event: pullRequestEvent({ number: 12, action: "synchronize", createdAt: PR_CREATED }),
-    env: { SEEDSTACK_ACTION_TEST_SPEEDUP: "10" },
-  });
-  ctx.jobs.push(job);
-  mkdirSync(join(job.workspace, "node_modules"));
-  symlinkSync(findPackageRoot(), join(job.workspace, "node_modules", "seedstack"));
-  writeFileSync(join(job.workspace, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${join(findPackageRoot(), "stacks", "run-app.mjs")}` }));
+  const job = localEngineJob(ctx, gh, { inputs: { drill: "on" }, env: { SEEDSTACK_ACTION_TEST_SPEEDUP: "10" } });
 
   let tree: number[] = [];
   try {
     const result = await job.step("main", {
       deadlineMs: 150_000,
       whileRunning: async (child) => {
-        await waitFor("the drill's deliberate kill in the log", () => /instance i-0[0-9a-f]+ ended on purpose/.test(job.liveStdout()), 140_000);
+        await drillKillLogged(job, 140_000);
         tree = descendantsOf(child.pid!);
         child.kill("SIGKILL");
       },
     });
     assert.is(result.signal, "SIGKILL", result.stdout);
-    const servers = [...result.stdout.matchAll(/started: pid (\d+) at/g)].map((m) => Number(m[1]));
+    const servers = startedPids(result.stdout);
     assert.ok(servers.length >= 2 && servers.some((pid) => tree.includes(pid)), `the step's tree (${tree.join(", ")}) held its seed servers (${servers.join(", ")})`);
     assert.not.match(result.stdout, /::warning::instance i-0/, "the drill's deliberate kill is not a warning");
     const left = await stillRunningAfter([...tree, ...servers], 5_000);
     assert.equal(left.map((p) => `${p} ${commandOf(p)}`), [], `nothing of the step runs 5 s after its SIGKILL\n${result.stdout}`);
-    for (const m of result.stdout.matchAll(/listener \(stack port \d+\) at https?:\/\/127\.0\.0\.1:(\d+)/g)) {
-      const open = await new Promise<boolean>((resolve) => {
-        const s = connect(Number(m[1]), "127.0.0.1");
-        s.once("connect", () => (s.destroy(), resolve(true)));
-        s.once("error", () => resolve(false));
-      });
-      assert.is(open, false, `port ${m[1]} still accepts connections`);
-    }
+    for (const port of listenerPorts(result.stdout)) assert.is(await portOpen(port), false, `port ${port} still accepts connections`);
   } finally {
     killAll(tree);
   }

@@ -8,12 +8,10 @@
  * SEEDSTACK_ACTION_TEST_SPEEDUP (the lifecycle tests' `speedup`), so a run takes seconds.
  */
 import * as assert from "uvu/assert";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { findPackageRoot } from "../../shared/package-root.js";
 import { bundledActionSuite, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
 import { createJob, pullRequestEvent, type Job, type StepResult } from "./run-action.js";
+import { localEngineJob, startedPids } from "./local-engine-job.js";
 import { processAlive } from "../../lifecycle/process-alive.js";
 
 
@@ -24,28 +22,9 @@ function describe(r: StepResult): string {
   return `exit ${r.exitCode}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 }
 
-/**
- * A job whose workspace is a project that depends on seedstack (`node_modules/seedstack` links to
- * this repository, built by `npm test`'s pretest) and whose cdktf.json runs its stacks app.
- */
+/** A local-engine job at 10 times the stack's speed. */
 function localJob(ctx: Ctx, gh: FakeGitHub, inputs: Record<string, string> = {}): Job {
-  const j = createJob({
-    distDir: ctx.dist,
-    apiUrl: gh.url,
-    inputs: { "github-token": TOKEN, engine: "local", ...inputs },
-    event: pullRequestEvent({ number: 12, action: "synchronize", createdAt: PR_CREATED }),
-    env: { SEEDSTACK_ACTION_TEST_SPEEDUP: "10" },
-  });
-  mkdirSync(join(j.workspace, "node_modules"));
-  symlinkSync(findPackageRoot(), join(j.workspace, "node_modules", "seedstack"));
-  writeFileSync(join(j.workspace, "cdktf.json"), JSON.stringify({ language: "typescript", app: `node ${join(findPackageRoot(), "stacks", "run-app.mjs")}` }));
-  ctx.jobs.push(j);
-  return j;
-}
-
-/** Pids of the seed-server processes the run started, as its log names them. */
-function startedPids(stdout: string): number[] {
-  return [...stdout.matchAll(/started: pid (\d+) at/g)].map((m) => Number(m[1]));
+  return localEngineJob(ctx, gh, { inputs, env: { SEEDSTACK_ACTION_TEST_SPEEDUP: "10" } });
 }
 
 const alive = processAlive;

@@ -5,7 +5,9 @@
  * The post step gets the main step's saved state as STATE_* variables, as the runner passes it.
  *
  * Every process started here is tracked; `stopAll()` kills what is still running (tests call it in
- * their teardown, so nothing outlives a failed test).
+ * their teardown, so nothing outlives a failed test). Each job's steps get a temp folder of their
+ * own (TMPDIR) inside the job's folder, so whatever a step leaves there goes with `cleanup()`
+ * instead of into the machine's /tmp.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, cpSync, mkdirSync } from "node:fs";
@@ -52,6 +54,8 @@ export function parseFileCommands(text: string): Record<string, string> {
 export interface Job {
   readonly dir: string;
   readonly workspace: string;
+  /** The steps' TMPDIR (unless `env` sets another), inside `dir`: removed by `cleanup()`. */
+  readonly tempDir: string;
   readonly journal: string;
   /** Output of the step running now (or last), as far as it got: for `whileRunning` to watch. */
   liveStdout(): string;
@@ -76,7 +80,7 @@ export interface JobOptions {
   readonly apiUrl: string;
   /** The FAKE lifecycle scenario a bundle built from the test entries (fake-entry/) plays; absent: none. */
   readonly scenario?: string;
-  /** More environment for both steps (the TEST-ONLY seams of the real lifecycle). */
+  /** More environment for both steps (the TEST-ONLY seams of the real lifecycle; a TMPDIR of the test's choosing). */
   readonly env?: Readonly<Record<string, string>>;
   /** Folder holding the bundle's main.mjs and post.mjs. */
   readonly distDir: string;
@@ -105,6 +109,8 @@ export function createJob(options: JobOptions): Job {
   const dir = mkdtempSync(join(tmpdir(), "seedstack-action-"));
   const workspace = join(dir, "workspace");
   mkdirSync(workspace);
+  const tempDir = join(dir, "tmp");
+  mkdirSync(tempDir);
   if (options.stackJson) {
     const target = join(workspace, "cdktf.out", "stacks", options.stackJson.stack);
     mkdirSync(target, { recursive: true });
@@ -137,6 +143,9 @@ export function createJob(options: JobOptions): Job {
       GITHUB_SHA: "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807",
       GITHUB_WORKSPACE: workspace,
       RUNNER_TEMP: dir,
+      // Not the machine's /tmp: what the step and its children (synth, seed servers, terraform)
+      // leave there is removed with the job.
+      TMPDIR: tempDir,
       // GitHub calls wait 1/1000 of their real backoff and writes are not spaced (test seam).
       SEEDSTACK_ACTION_TEST_GITHUB_SPEEDUP: "1000",
       ...(options.scenario !== undefined ? { SEEDSTACK_ACTION_FAKE_LIFECYCLE: options.scenario, SEEDSTACK_ACTION_FAKE_JOURNAL: journal } : {}),
@@ -186,6 +195,7 @@ export function createJob(options: JobOptions): Job {
   return {
     dir,
     workspace,
+    tempDir,
     journal,
     step,
     liveStdout: () => live,

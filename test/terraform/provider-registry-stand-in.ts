@@ -11,12 +11,12 @@
  * (service discovery overridden; see cliConfig()). It is not the registry: no HashiCorp signature
  * (terraform reports the packages as signed by a community key) and only what the mirror holds.
  */
-import { createHash } from "node:crypto";
-import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileSha256 } from "./file-sha256.js";
 import { makeOpenPgpKey } from "./openpgp-signer.js";
 import { writeStoredZip } from "./stored-zip.js";
 
@@ -58,18 +58,6 @@ function subdirectories(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-function fileSha256(path: string): string {
-  const hash = createHash("sha256");
-  const fd = openSync(path, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(8 * 1024 * 1024);
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
 }
 
 /** Start serving every provider of `mirror` (unpacked or packed layout) under `hostname`. */
