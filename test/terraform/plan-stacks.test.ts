@@ -241,13 +241,13 @@ if (!availability.ok) {
   });
 
   test("a data source the stand-in does not answer fails the plan loudly, naming the call", async () => {
-    const broken = await rig!.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic reading the default VPC", (json) => {
-      json.data.aws_vpc = { probe: { default: true } };
+    const broken = await rig!.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic reading the region's NAT gateways", (json) => {
+      json.data.aws_nat_gateways = { probe: {} };
     });
     assert.is(broken.plan.code, 1);
-    assert.ok(broken.awsCalls.some((c) => c.service === "ec2" && c.action === "DescribeVpcs" && c.status === 400), JSON.stringify(broken.awsCalls));
+    assert.ok(broken.awsCalls.some((c) => c.service === "ec2" && c.action === "DescribeNatGateways" && c.status === 400), JSON.stringify(broken.awsCalls));
     const errors = broken.plan.stream.diagnostics.filter((x) => x.severity === "error").map((x) => `${x.summary} ${x.detail}`).join("\n");
-    assert.match(errors, "seedstack's AWS stand-in does not answer ec2:DescribeVpcs");
+    assert.match(errors, "seedstack's AWS stand-in does not answer ec2:DescribeNatGateways");
   });
 }
 
