@@ -242,7 +242,7 @@ if (!availability.ok) {
     const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], { cwd: planned.dir, env: rig!.env, timeoutMs: 240_000, terraform });
     assert.is(show.code, 0, show.stderr);
     const plan = JSON.parse(show.stdout) as { resource_changes: Array<{ type: string; name: string; mode: string; change: { after: Record<string, any> } }> };
-    const after = (type: string) => plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.type === type).map((rc) => ({ name: rc.name, ...rc.change.after }));
+    const after = (type: string): Array<Record<string, any>> => plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.type === type).map((rc) => ({ name: rc.name, ...rc.change.after }));
     // The stand-in's shared VPC (aws-stand-in-network.ts): public subnets in zones a and b; private
     // ones in b (two: ...003 and ...005, the first by ID wins) and c (...004); another VPC's subnet is
     // tagged Tier=public too and must not be picked.
