@@ -5,22 +5,41 @@
  * exactly what one construct needs of another, so that e.g. a LoadBalancer can front either a
  * WebServerPair or an AutoScaledWebServers group, and tests can see the seams.
  */
-import type { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
-import type { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
 import type { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import type { ITerraformDependable } from "cdktf";
 
-/** What a construct needs of the network it is placed in. Implemented by `Network`. */
+/**
+ * What constructs use of a VPC: an `aws_vpc` resource (`Network`) or an `aws_vpc` data source
+ * (`ExistingNetwork`) both have it.
+ */
+export interface IVpcReference {
+  /** The VPC's ID (a token). */
+  readonly id: string;
+  /** The VPC's primary IPv4 CIDR block (a token): rules that mean "inside the VPC" use it. */
+  readonly cidrBlock: string;
+}
+
+/** What constructs use of a subnet: an `aws_subnet` resource or data source both have it. */
+export interface ISubnetReference {
+  /** The subnet's ID (a token). */
+  readonly id: string;
+}
+
+/**
+ * What a construct needs of the network it is placed in. Implemented by `Network` (a VPC of its
+ * own) and `ExistingNetwork` (a VPC and subnets looked up by ID or tags).
+ */
 export interface INetwork {
   /** The VPC. */
-  readonly vpc: Vpc;
-  /** One public subnet per availability zone, in the order of `availabilityZones`. */
-  readonly publicSubnets: readonly Subnet[];
-  /** One private subnet per availability zone, in the order of `availabilityZones`. */
-  readonly privateSubnets: readonly Subnet[];
+  readonly vpc: IVpcReference;
+  /** One public subnet per availability zone (the load balancer's). */
+  readonly publicSubnets: readonly ISubnetReference[];
+  /** One private subnet per availability zone (the servers' and the database's). */
+  readonly privateSubnets: readonly ISubnetReference[];
   /**
-   * The availability zone names, one per subnet pair. Literal names when the user gave them;
+   * The availability zone names, one per subnet pair (`ExistingNetwork`: of its private subnets).
+   * Literal names when the user gave them;
    * otherwise tokens resolved by Terraform (a data source), in which case only their count is
    * known at synth time.
    */

@@ -6,6 +6,8 @@
  */
 export type {
   INetwork,
+  IVpcReference,
+  ISubnetReference,
   IGrantable,
   IServerArtifact,
   IWebServers,
@@ -16,6 +18,8 @@ export type {
 export { DEFAULT_NAME_PREFIX, physicalName, validateNamePrefix } from "./naming.js";
 
 export { Network, SSM_ENDPOINT_SERVICES, type NetworkProps, type NatGatewayMode } from "./network.js";
+export { ExistingNetwork, type ExistingNetworkProps } from "./existing-network.js";
+export { DEFAULT_PRIVATE_SUBNET_TAGS, DEFAULT_PUBLIC_SUBNET_TAGS, type SubnetSelection, type VpcSelection } from "./network-selection.js";
 export { InstanceRole, type InstanceRoleProps } from "./instance-role.js";
 export { ArtifactBucket, type ArtifactBucketProps } from "./artifact-bucket.js";
 export type { WebServersProps } from "./web-servers-base.js";

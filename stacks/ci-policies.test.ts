@@ -197,6 +197,10 @@ const TERRAFORM_CALLS: Readonly<Record<string, readonly Call[]>> = {
   aws_availability_zones: [["ec2:DescribeAvailabilityZones", "*"]],
   aws_ec2_instance_type_offerings: [["ec2:DescribeInstanceTypeOfferings", "*"]],
   aws_ssm_parameter: [["ssm:GetParameter", `arn:aws:ssm:${R}::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`]],
+  // An existing VPC (stacks/existing-vpc.test.ts): the aws_vpc, aws_subnet and aws_vpc_endpoint
+  // data sources read with the calls of those rows; creates in the shared VPC are in ci-policies-existing-vpc.test.ts.
+  aws_subnets: [["ec2:DescribeSubnets", "*"]],
+  aws_prefix_list: [["ec2:DescribePrefixLists", "*"]],
   aws_partition: [],
   aws_region: [],
   // The state (S3 backend with its lock file).

@@ -10,6 +10,8 @@
 import { readFileSync } from "node:fs";
 import { parseIpv4Cidr } from "../modules/cidr.js";
 import { reservedStartProblem } from "../modules/naming.js";
+import { DEFAULT_PRIVATE_SUBNET_TAGS, DEFAULT_PUBLIC_SUBNET_TAGS, SUBNET_ID, VPC_ID, type SubnetSelection, type VpcSelection } from "../modules/network-selection.js";
+import { parseTagList } from "./tag-list.js";
 
 /** How the load balancer serves clients. */
 export type TlsMode = "self-signed" | "acm-arn" | "acm-dns" | "http";
@@ -42,6 +44,18 @@ export interface GitHubRepositoryConfig {
   readonly defaultBranch: string;
   /** An existing GitHub OIDC provider to trust; absent: the bootstrap stack creates one. */
   readonly oidcProviderArn?: string;
+}
+
+/** Where pull-request environments go instead of a VPC of their own (modules/existing-network.ts). */
+export interface ExistingVpcConfig {
+  /** The VPC, by ID or tags. */
+  readonly vpc: VpcSelection;
+  /** The load balancer's subnets (default: tagged Tier=public). */
+  readonly publicSubnets: SubnetSelection;
+  /** The servers' and database's subnets (default: tagged Tier=private). */
+  readonly privateSubnets: SubnetSelection;
+  /** Whether the private subnets reach the internet through a NAT gateway. */
+  readonly natGateway: boolean;
 }
 
 /** The validated configuration of the seedstack app. */
@@ -85,6 +99,8 @@ export interface SeedstackConfig {
   readonly permissionsBoundary?: string;
   /** The repository to bootstrap AWS for; when set, the app also synthesizes the `bootstrap` stack. */
   readonly github?: GitHubRepositoryConfig;
+  /** An existing VPC for pull-request environments; absent: each creates its own VPC. */
+  readonly existingVpc?: ExistingVpcConfig;
 }
 
 /** One setting: its environment variable, its context key, and the docs' words for it. */
@@ -259,6 +275,55 @@ export const SETTINGS = {
     default: "none: the bootstrap stack creates the provider",
     allowed: "the ARN of the account's existing token.actions.githubusercontent.com OIDC provider; only with SEEDSTACK_GITHUB_REPOSITORY",
     description: "Trust this existing GitHub OIDC provider instead of creating one (an account has at most one per URL).",
+  },
+  vpcId: {
+    env: "SEEDSTACK_VPC_ID",
+    context: "vpcId",
+    default: "none: every environment creates its own VPC",
+    allowed: "a VPC ID such as vpc-0123456789abcdef0; not with SEEDSTACK_VPC_TAGS",
+    description: "Pull-request stacks go into this existing VPC instead of creating one (AWS allows 5 VPCs per region by default; see docs/stacks.md#vpc-quota). classic and autoscaled keep their own VPCs.",
+  },
+  vpcTags: {
+    env: "SEEDSTACK_VPC_TAGS",
+    context: "vpcTags",
+    default: "none",
+    allowed: "tags as Key=Value,Key2=Value2 that match exactly one VPC, such as Name=shared-previews; not with SEEDSTACK_VPC_ID",
+    description: "Like SEEDSTACK_VPC_ID, the VPC found by its tags when Terraform plans.",
+  },
+  publicSubnetIds: {
+    env: "SEEDSTACK_PUBLIC_SUBNET_IDS",
+    context: "publicSubnetIds",
+    default: "none: the subnets tagged by SEEDSTACK_PUBLIC_SUBNET_TAGS",
+    allowed: "2 or more comma-separated subnet IDs in different availability zones, such as subnet-0123456789abcdef0,subnet-0fedcba9876543210; only with an existing VPC; not with SEEDSTACK_PUBLIC_SUBNET_TAGS",
+    description: "The existing VPC's subnets for the load balancer (public: routed to an internet gateway).",
+  },
+  publicSubnetTags: {
+    env: "SEEDSTACK_PUBLIC_SUBNET_TAGS",
+    context: "publicSubnetTags",
+    default: "Tier=public (as seedstack's own VPCs tag them)",
+    allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PUBLIC_SUBNET_IDS",
+    description: "The load balancer's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+  },
+  privateSubnetIds: {
+    env: "SEEDSTACK_PRIVATE_SUBNET_IDS",
+    context: "privateSubnetIds",
+    default: "none: the subnets tagged by SEEDSTACK_PRIVATE_SUBNET_TAGS",
+    allowed: "2 or more comma-separated subnet IDs in different availability zones; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_TAGS",
+    description: "The existing VPC's subnets for the servers and the database.",
+  },
+  privateSubnetTags: {
+    env: "SEEDSTACK_PRIVATE_SUBNET_TAGS",
+    context: "privateSubnetTags",
+    default: "Tier=private (as seedstack's own VPCs tag them)",
+    allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS",
+    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+  },
+  vpcNat: {
+    env: "SEEDSTACK_VPC_NAT",
+    context: "vpcNat",
+    default: "off",
+    allowed: "on or off; only with an existing VPC",
+    description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: the VPC must have an S3 gateway endpoint for them, and with a database a Secrets Manager interface endpoint (the plan looks it up).",
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -439,6 +504,8 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
     }
   }
 
+  const existingVpc = existingVpcSettings(raw, bad, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   const state: StateBackendConfig = stateBucket
@@ -465,6 +532,67 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
     ...(githubRepository !== undefined
       ? { github: { repository: githubRepository, defaultBranch: githubDefaultBranch ?? "main", ...(githubOidcProviderArn !== undefined ? { oidcProviderArn: githubOidcProviderArn } : {}) } }
       : {}),
+    ...(existingVpc !== undefined ? { existingVpc } : {}),
+  };
+}
+
+/**
+ * The existing-VPC settings: a VPC by ID or tags, each tier's subnets by IDs or tags (default the
+ * Tier tags seedstack's own VPCs carry), NAT on or off. Subnet and NAT settings without a VPC are
+ * a problem: they would be ignored, and the user would believe their PRs share a VPC.
+ */
+function existingVpcSettings(
+  raw: (name: SettingName) => string | undefined,
+  bad: (name: SettingName, value: string, extra?: string) => undefined,
+  problems: string[],
+): ExistingVpcConfig | undefined {
+  const tags = (name: SettingName): Readonly<Record<string, string>> | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    const parsed = parseTagList(value);
+    return "problem" in parsed ? bad(name, value, ` (${parsed.problem})`) : parsed.tags;
+  };
+  const subnetIds = (name: SettingName): string[] | undefined => {
+    const value = raw(name);
+    if (value === undefined) return undefined;
+    const ids = value.split(",").map((id) => id.trim()).filter((id) => id.length > 0);
+    const invalid = ids.filter((id) => !SUBNET_ID.test(id));
+    if (invalid.length > 0) return bad(name, value, ` (${invalid.map((id) => JSON.stringify(id)).join(", ")} ${invalid.length === 1 ? "is not a subnet ID" : "are not subnet IDs"})`);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) return bad(name, value, ` (${twice} is given twice)`);
+    if (ids.length < 2) return bad(name, value, ` (${ids.length} subnet${ids.length === 1 ? "" : "s"}; the load balancer and the database need two, in different availability zones)`);
+    return ids;
+  };
+  const either = (a: SettingName, b: SettingName): void => {
+    if (raw(a) !== undefined && raw(b) !== undefined) problems.push(`${SETTINGS[a].env} and ${SETTINGS[b].env} are both set; give one of them.`);
+  };
+
+  const vpcIdRaw = raw("vpcId");
+  const vpcId = vpcIdRaw === undefined ? undefined : VPC_ID.test(vpcIdRaw) ? vpcIdRaw : bad("vpcId", vpcIdRaw);
+  const vpcTags = tags("vpcTags");
+  either("vpcId", "vpcTags");
+  either("publicSubnetIds", "publicSubnetTags");
+  either("privateSubnetIds", "privateSubnetTags");
+  const publicIds = subnetIds("publicSubnetIds");
+  const publicTags = tags("publicSubnetTags");
+  const privateIds = subnetIds("privateSubnetIds");
+  const privateTags = tags("privateSubnetTags");
+  const natRaw = raw("vpcNat");
+  if (natRaw !== undefined && natRaw !== "on" && natRaw !== "off") bad("vpcNat", natRaw);
+
+  if (raw("vpcId") === undefined && raw("vpcTags") === undefined) {
+    for (const name of ["publicSubnetIds", "publicSubnetTags", "privateSubnetIds", "privateSubnetTags", "vpcNat"] as const) {
+      if (raw(name) !== undefined) problems.push(`${SETTINGS[name].env} is set but neither ${SETTINGS.vpcId.env} nor ${SETTINGS.vpcTags.env} is; it only applies to an existing VPC.`);
+    }
+    return undefined;
+  }
+  const vpc: VpcSelection | undefined = vpcId !== undefined ? { id: vpcId } : vpcTags !== undefined ? { tags: vpcTags } : undefined;
+  if (vpc === undefined) return undefined;
+  return {
+    vpc,
+    publicSubnets: publicIds ? { ids: publicIds } : { tags: publicTags ?? DEFAULT_PUBLIC_SUBNET_TAGS },
+    privateSubnets: privateIds ? { ids: privateIds } : { tags: privateTags ?? DEFAULT_PRIVATE_SUBNET_TAGS },
+    natGateway: natRaw === "on",
   };
 }
 

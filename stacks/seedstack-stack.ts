@@ -10,6 +10,7 @@ import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { Network } from "../modules/network.js";
+import { ExistingNetwork } from "../modules/existing-network.js";
 import { ArtifactBucket } from "../modules/artifact-bucket.js";
 import { Database } from "../modules/database.js";
 import { LoadBalancer } from "../modules/load-balancer.js";
@@ -61,8 +62,11 @@ export interface SeedstackStackProps {
 export class SeedstackStack extends TerraformStack {
   /** Who the stack is. */
   public readonly environment: StackEnvironment;
-  /** The network. */
-  public readonly network: Network;
+  /**
+   * The network: a VPC of its own (`Network`), or for a pull-request stack with an existing VPC
+   * configured (SEEDSTACK_VPC_ID / SEEDSTACK_VPC_TAGS) that VPC looked up (`ExistingNetwork`).
+   */
+  public readonly network: Network | ExistingNetwork;
   /** The artifact bucket holding the seed-server bundle. */
   public readonly artifacts: ArtifactBucket;
   /** The database, when the configuration asks for one. */
@@ -89,8 +93,7 @@ export class SeedstackStack extends TerraformStack {
     addStateBackend(this, config.state, config.namePrefix, environment.stackName);
     Aspects.of(this).add(new LaunchedInstanceTags(environment.tags));
 
-    // Only zones that offer the servers' instance type: not every zone has every type.
-    this.network = new Network(this, "network", { namePrefix, instanceType: config.instanceType });
+    this.network = networkFor(this, config, environment);
     this.artifacts = new ArtifactBucket(this, "artifacts", {
       namePrefix,
       ...(props.bundlePath !== undefined ? { bundlePath: props.bundlePath } : {}),
@@ -154,6 +157,27 @@ export class SeedstackStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * A pull-request stack goes into the existing VPC when one is configured (one VPC for every PR
+ * instead of one each: the VPC quota). The long-lived stacks keep their own: moving them would
+ * replace their load balancer, servers and database.
+ */
+function networkFor(stack: TerraformStack, config: SeedstackConfig, environment: StackEnvironment): Network | ExistingNetwork {
+  const namePrefix = environment.namePrefix;
+  if (environment.ephemeral && config.existingVpc !== undefined) {
+    const existing = config.existingVpc;
+    return new ExistingNetwork(stack, "network", {
+      namePrefix,
+      vpc: existing.vpc,
+      publicSubnets: existing.publicSubnets,
+      privateSubnets: existing.privateSubnets,
+      natGateway: existing.natGateway,
+    });
+  }
+  // Only zones that offer the servers' instance type: not every zone has every type.
+  return new Network(stack, "network", { namePrefix, instanceType: config.instanceType });
 }
 
 /**

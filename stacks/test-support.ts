@@ -36,6 +36,20 @@ export const BOOTSTRAP_EXISTING: Readonly<Record<string, string>> = {
   SEEDSTACK_HOSTED_ZONE_ID: "Z0123456789ABCDEFGHIJ",
 };
 
+/**
+ * A pull-request stack in an existing VPC found by tags, subnets by the default Tier tags. The AWS
+ * stand-in (test/terraform/aws-stand-in-network.ts) holds a VPC with these tags and these subnets.
+ */
+export const EXISTING_VPC_BY_TAGS: Readonly<Record<string, string>> = { SEEDSTACK_VPC_TAGS: "Name=seedstack-shared" };
+
+/** A pull-request stack in an existing VPC by ID, with subnet IDs and a NAT gateway (the stand-in's, too). */
+export const EXISTING_VPC_BY_IDS: Readonly<Record<string, string>> = {
+  SEEDSTACK_VPC_ID: "vpc-0a1b2c3d4e5f60718",
+  SEEDSTACK_PUBLIC_SUBNET_IDS: "subnet-0a000000000000001,subnet-0a000000000000002",
+  SEEDSTACK_PRIVATE_SUBNET_IDS: "subnet-0b000000000000003,subnet-0b000000000000004",
+  SEEDSTACK_VPC_NAT: "on",
+};
+
 let fixtureBundle: string | undefined;
 
 /** A tiny stand-in for the seed-server bundle, written once per test process. */

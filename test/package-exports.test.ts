@@ -75,7 +75,7 @@ test("import and require see the same public names, and helpers that are not pub
   assert.is(cjs.status, 0, cjs.stderr);
   const names = esm.stdout.trim().split(",");
   assert.equal(cjs.stdout.trim().split(","), names);
-  for (const exported of ["Network", "WebServerPair", "AutoScaledWebServers", "LoadBalancer", "Database", "ArtifactBucket", "InstanceRole"]) assert.ok(names.includes(exported), exported);
+  for (const exported of ["Network", "ExistingNetwork", "WebServerPair", "AutoScaledWebServers", "LoadBalancer", "Database", "ArtifactBucket", "InstanceRole"]) assert.ok(names.includes(exported), exported);
   for (const internal of ["renderUserData", "parseIpv4Cidr", "ensureTlsProvider"]) assert.not.ok(names.includes(internal), internal);
 });
 

@@ -4,6 +4,16 @@
  * Every other action gets the service's own "not supported" error naming the action.
  */
 import { ec2Error, ec2Response, jsonError, jsonResponse, queryError, queryResponse, xmlText, type WireResponse } from "./aws-wire.js";
+import {
+  DEFAULT_STAND_IN_NETWORKS,
+  describePrefixLists,
+  describeRouteTables,
+  describeSubnets,
+  describeVpcAttribute,
+  describeVpcEndpoints,
+  describeVpcs,
+  type StandInNetworks,
+} from "./aws-stand-in-network.js";
 
 /** The facts the stand-in reports about its pretend account. */
 export interface StandInAccount {
@@ -18,6 +28,8 @@ export interface StandInAccount {
    * Real regions have such zones (us-east-1's use1-az3 offers no t3).
    */
   readonly missingOfferings: Readonly<Record<string, readonly string[]>>;
+  /** The VPCs, subnets and interface endpoints that exist already (aws-stand-in-network.ts). */
+  readonly networks: StandInNetworks;
 }
 
 /** The stand-in's account unless told otherwise: documentation values, obviously not real. */
@@ -27,6 +39,7 @@ export const DEFAULT_STAND_IN_ACCOUNT: StandInAccount = {
   zonesPerRegion: 3,
   // The first zone lacks the t3 family, as a real account's can: stacks must not pick it for t3.
   missingOfferings: { a: ["t3."] },
+  networks: DEFAULT_STAND_IN_NETWORKS,
 };
 
 /** Why an action is refused: named, so a new data source fails loudly instead of planning on made-up data. */
@@ -134,6 +147,12 @@ export function answerEc2(params: URLSearchParams, region: string, account: Stan
   const action = params.get("Action") ?? "";
   if (action === "DescribeAvailabilityZones") return describeAvailabilityZones(params, region, account);
   if (action === "DescribeInstanceTypeOfferings") return describeInstanceTypeOfferings(params, region, account);
+  if (action === "DescribeVpcs") return describeVpcs(params, account.networks, account.accountId);
+  if (action === "DescribeVpcAttribute") return describeVpcAttribute(params, account.networks);
+  if (action === "DescribeRouteTables") return describeRouteTables(params, account.networks, account.accountId);
+  if (action === "DescribeSubnets") return describeSubnets(params, account.networks, region, account.accountId);
+  if (action === "DescribePrefixLists") return describePrefixLists(params, region);
+  if (action === "DescribeVpcEndpoints") return describeVpcEndpoints(params, account.networks, region, account.accountId);
   return ec2Error("UnsupportedOperation", unsupportedMessage("ec2", action || "(no Action)"));
 }
 

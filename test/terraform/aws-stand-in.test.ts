@@ -83,10 +83,10 @@ test("EC2: an invalid filter is InvalidParameterValue; any other action is an EC
   const bad = await query("ec2", "Action=DescribeAvailabilityZones&Version=2016-11-15&Filter.1.Name=colour&Filter.1.Value.1=red");
   assert.is(bad.status, 400);
   assert.match(await bad.text(), "<Response><Errors><Error><Code>InvalidParameterValue</Code><Message>The filter 'colour' is invalid");
-  const other = await query("ec2", "Action=DescribeVpcs&Version=2016-11-15");
+  const other = await query("ec2", "Action=DescribeNatGateways&Version=2016-11-15");
   assert.is(other.status, 400);
   const xml = await other.text();
-  assert.match(xml, "<Response><Errors><Error><Code>UnsupportedOperation</Code><Message>seedstack's AWS stand-in does not answer ec2:DescribeVpcs");
+  assert.match(xml, "<Response><Errors><Error><Code>UnsupportedOperation</Code><Message>seedstack's AWS stand-in does not answer ec2:DescribeNatGateways");
   assert.match(xml, /<RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/);
 });
 
@@ -138,10 +138,10 @@ test("every request is recorded with its service, region, action and status", as
   const fresh = await startAwsStandIn();
   try {
     await fetch(fresh.url, { method: "POST", headers: { authorization: auth("sts", "eu-west-2") }, body: "Action=GetCallerIdentity&Version=2011-06-15" });
-    await fetch(fresh.url, { method: "POST", headers: { authorization: auth("ec2") }, body: "Action=DescribeVpcs" });
+    await fetch(fresh.url, { method: "POST", headers: { authorization: auth("ec2") }, body: "Action=DescribeNatGateways" });
     assert.equal(fresh.requests, [
       { service: "sts", region: "eu-west-2", action: "GetCallerIdentity", status: 200 },
-      { service: "ec2", region: "us-east-1", action: "DescribeVpcs", status: 400 },
+      { service: "ec2", region: "us-east-1", action: "DescribeNatGateways", status: 400 },
     ]);
   } finally {
     await fresh.close();

@@ -4,7 +4,7 @@
  * policy tests check is also validated and planned by the real AWS provider. Stacks that come out
  * identical in two configurations (classic does not change with a PR number) are planned once.
  */
-import { BOOTSTRAP_EXISTING, BOOTSTRAP_NEW, TEST_CERTIFICATE_ARN } from "../../stacks/test-support.js";
+import { BOOTSTRAP_EXISTING, BOOTSTRAP_NEW, EXISTING_VPC_BY_IDS, EXISTING_VPC_BY_TAGS, TEST_CERTIFICATE_ARN } from "../../stacks/test-support.js";
 
 /** One configuration: a label and the SEEDSTACK_* settings on top of the stack tests' base. */
 export interface PlanConfiguration {
@@ -39,6 +39,9 @@ export const PLAN_CONFIGURATIONS: readonly PlanConfiguration[] = [
   { label: "database", env: { SEEDSTACK_DATABASE: "on" } },
   { label: "database without deletion protection", env: { SEEDSTACK_DATABASE: "on", SEEDSTACK_DELETION_PROTECTION: "off" } },
   { label: "PR copy of autoscaled, 48 h TTL", env: { SEEDSTACK_PR_NUMBER: "7", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_TTL_HOURS: "48" } },
+  // stacks/existing-vpc.test.ts: PR stacks in the stand-in's existing VPC (aws-stand-in-network.ts)
+  { label: "existing VPC by tags, database, PR copy of classic", env: { ...EXISTING_VPC_BY_TAGS, SEEDSTACK_PR_NUMBER: "16", SEEDSTACK_DATABASE: "on" } },
+  { label: "existing VPC by IDs, NAT, plain HTTP, PR copy of autoscaled", env: { ...EXISTING_VPC_BY_IDS, SEEDSTACK_PR_NUMBER: "17", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_TLS: "http" } },
   // stacks/bootstrap-stack.test.ts: the bootstrap stack, creating everything / using what exists
   { label: "bootstrap: new state bucket and OIDC provider", env: BOOTSTRAP_NEW },
   { label: "bootstrap: existing state bucket, lock table and OIDC provider, acm-dns, another branch", env: BOOTSTRAP_EXISTING },

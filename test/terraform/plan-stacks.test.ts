@@ -46,6 +46,27 @@ function planKey(json: Record<string, any>): string {
 
 /** The AWS calls a plan of our stacks makes, found by running it: one each, and nothing else. */
 const EXPECTED_AWS_CALLS = ["ec2:DescribeAvailabilityZones", "ec2:DescribeInstanceTypeOfferings", "ssm:GetParameter", "sts:GetCallerIdentity"];
+/**
+ * A PR stack in an existing VPC (modules/existing-network.ts) reads the VPC instead (DescribeVpcs,
+ * its three attributes one call each, its main route table), the region's S3 prefix list, and
+ * DescribeSubnets once per aws_subnets lookup, per candidate subnet and per subnet used. By tags
+ * (the stand-in has 2 public and 3 private candidates): 2 + 5 + 4 = 11 and the Secrets Manager
+ * endpoint (whose data source reads prefix lists too); by IDs: 4 + 4 = 8.
+ */
+const EXISTING_VPC_AWS_CALLS: Readonly<Record<string, readonly string[]>> = {
+  "pr-16": [
+    ...["ec2:DescribePrefixLists", "ec2:DescribePrefixLists", "ec2:DescribeRouteTables"],
+    ...Array<string>(11).fill("ec2:DescribeSubnets"),
+    ...Array<string>(3).fill("ec2:DescribeVpcAttribute"),
+    ...["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:GetParameter", "sts:GetCallerIdentity"],
+  ],
+  "pr-17": [
+    ...["ec2:DescribePrefixLists", "ec2:DescribeRouteTables"],
+    ...Array<string>(8).fill("ec2:DescribeSubnets"),
+    ...Array<string>(3).fill("ec2:DescribeVpcAttribute"),
+    ...["ec2:DescribeVpcs", "ssm:GetParameter", "sts:GetCallerIdentity"],
+  ],
+};
 /** The bootstrap stack's: the provider's account check and its aws_caller_identity (policy documents call nothing). */
 const BOOTSTRAP_AWS_CALLS = ["sts:GetCallerIdentity", "sts:GetCallerIdentity"];
 
@@ -142,7 +163,7 @@ if (!availability.ok) {
   });
 
   test(`every configuration's stacks are planned (${synthesizedCount} stacks; identical ones once)`, () => {
-    assert.is(synthesizedCount, 47, "stacks synthesized over all configurations");
+    assert.is(synthesizedCount, 53, "stacks synthesized over all configurations");
     assert.ok(distinct.size >= 25 && distinct.size <= 41, `${distinct.size} distinct stacks`);
   });
 
@@ -177,7 +198,8 @@ if (!availability.ok) {
       assert.equal(stream.summary, { add: stream.changes.length, change: 0, remove: 0 }, where);
 
       // The AWS calls: exactly the reads our data sources need, answered, signed for the stack's region.
-      assert.equal(planned.awsCalls.map((c) => `${c.service}:${c.action}`).sort(), d.stack.name === "bootstrap" ? BOOTSTRAP_AWS_CALLS : EXPECTED_AWS_CALLS, `AWS calls of ${where}`);
+      const expectedCalls = d.stack.name === "bootstrap" ? BOOTSTRAP_AWS_CALLS : d.stack.json.data?.aws_vpc ? EXISTING_VPC_AWS_CALLS[d.stack.name] : EXPECTED_AWS_CALLS;
+      assert.equal(planned.awsCalls.map((c) => `${c.service}:${c.action}`).sort(), expectedCalls, `AWS calls of ${where}`);
       for (const call of planned.awsCalls) {
         assert.is(call.status, 200, `${call.service}:${call.action} answered ${call.status} in ${where}`);
         assert.is(call.region, d.region, `${call.service}:${call.action} signed for ${call.region} in ${where}`);
@@ -212,6 +234,43 @@ if (!availability.ok) {
     assert.equal(zones, ["us-east-1b", "us-east-1b", "us-east-1c", "us-east-1c"]);
   });
 
+  const existingByTags = [...distinct.values()].find((d) => d.stack.name === "pr-16" && d.stack.json.data?.aws_vpc !== undefined);
+
+  test("existing VPC by tags: the plan puts the ALB in the tagged public subnets, a server in each zone's first private subnet, the database across them, every group in the VPC and its CIDR in the HTTPS rule", async () => {
+    assert.ok(existingByTags, "the existing-VPC configuration synthesizes pr-16");
+    const planned = await plans.get(existingByTags)!;
+    const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], { cwd: planned.dir, env: rig!.env, timeoutMs: 240_000, terraform });
+    assert.is(show.code, 0, show.stderr);
+    const plan = JSON.parse(show.stdout) as { resource_changes: Array<{ type: string; name: string; mode: string; change: { after: Record<string, any> } }> };
+    const after = (type: string): Array<Record<string, any>> => plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.type === type).map((rc) => ({ name: rc.name, ...rc.change.after }));
+    // The stand-in's shared VPC (aws-stand-in-network.ts): public subnets in zones a and b; private
+    // ones in b (two: ...003 and ...005, the first by ID wins) and c (...004); another VPC's subnet is
+    // tagged Tier=public too and must not be picked.
+    assert.equal([...after("aws_lb")[0]!.subnets].sort(), ["subnet-0a000000000000001", "subnet-0a000000000000002"]);
+    assert.equal(after("aws_instance").map((i) => i.subnet_id).sort(), ["subnet-0b000000000000003", "subnet-0b000000000000004"]);
+    assert.equal([...after("aws_db_subnet_group")[0]!.subnet_ids].sort(), ["subnet-0b000000000000003", "subnet-0b000000000000004"]);
+    for (const group of after("aws_security_group")) assert.is(group.vpc_id, "vpc-0a1b2c3d4e5f60718", group.name);
+    const vpcHttps = after("aws_vpc_security_group_egress_rule").filter((r) => r.name.includes("egress-vpc-https"));
+    assert.equal(vpcHttps.map((r) => r.cidr_ipv4), ["10.20.0.0/16"]);
+    assert.is(after("aws_vpc").length + after("aws_subnet").length, 0, "no network of its own");
+  });
+
+  test("existing VPC: tags matching subnets in one zone, or a subnet of another VPC, stop the plan with the construct's own messages", async () => {
+    assert.ok(existingByTags);
+    const broken = await rig!.plan(existingByTags.stack.dir, existingByTags.stack.json, "existing VPC by tags / pr-16, public tags matching one zone, a private subnet elsewhere", (json) => {
+      const lookups = json.data.aws_subnets as Record<string, any>;
+      const publicLookup = Object.entries(lookups).find(([name]) => name.includes("public-lookup"))![1];
+      publicLookup.filter[1] = { name: "tag:Name", values: ["shared-public-a"] };
+      const subnets = json.data.aws_subnet as Record<string, any>;
+      const privateCandidates = Object.entries(subnets).find(([name]) => name.includes("private-candidates"))![1];
+      privateCandidates.for_each = '${toset(["subnet-0b000000000000003", "subnet-0f000000000000006"])}';
+    });
+    assert.is(broken.plan.code, 1);
+    const errors = broken.plan.stream.diagnostics.filter((x) => x.severity === "error").map((x) => `${x.summary}: ${x.detail}`).join("\n");
+    assert.match(errors, "ExistingNetwork needs public subnets with the tags Tier=public in at least 2 availability zones of the VPC; found them in 1 zone(s)");
+    assert.match(errors, "ExistingNetwork: private subnet subnet-0f000000000000006 is in vpc-0ffffffffffffff01, not in the network's VPC");
+  });
+
   test("a plan whose commands start their own provider (as npm run plan does) matches the plan attached to a shared provider", async () => {
     const own = await startTerraformRig(terraform, mirror, { sharedProviders: 0 });
     try {
@@ -241,13 +300,13 @@ if (!availability.ok) {
   });
 
   test("a data source the stand-in does not answer fails the plan loudly, naming the call", async () => {
-    const broken = await rig!.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic reading the default VPC", (json) => {
-      json.data.aws_vpc = { probe: { default: true } };
+    const broken = await rig!.plan(defaultsClassic.stack.dir, defaultsClassic.stack.json, "defaults / classic reading the region's NAT gateways", (json) => {
+      json.data.aws_nat_gateways = { probe: {} };
     });
     assert.is(broken.plan.code, 1);
-    assert.ok(broken.awsCalls.some((c) => c.service === "ec2" && c.action === "DescribeVpcs" && c.status === 400), JSON.stringify(broken.awsCalls));
+    assert.ok(broken.awsCalls.some((c) => c.service === "ec2" && c.action === "DescribeNatGateways" && c.status === 400), JSON.stringify(broken.awsCalls));
     const errors = broken.plan.stream.diagnostics.filter((x) => x.severity === "error").map((x) => `${x.summary} ${x.detail}`).join("\n");
-    assert.match(errors, "seedstack's AWS stand-in does not answer ec2:DescribeVpcs");
+    assert.match(errors, "seedstack's AWS stand-in does not answer ec2:DescribeNatGateways");
   });
 }
 

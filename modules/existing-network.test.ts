@@ -1,0 +1,143 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ExistingNetwork, type ExistingNetworkProps } from "./existing-network.js";
+import { assertRejects, synthStack, type SynthJson } from "../test/compute-fixtures.js";
+
+const TAGGED: ExistingNetworkProps = { vpc: { tags: { Name: "shared" } } };
+const build = (props: ExistingNetworkProps = TAGGED) => synthStack((stack) => new ExistingNetwork(stack, "network", props));
+
+// Synthesized JSON is untyped by nature; the tests check the shape of what they read.
+type Attrs = Record<string, any>;
+
+/** Every data source of `type`, as [logical name, attributes]. */
+function data(json: SynthJson, type: string): Array<[string, Attrs]> {
+  return Object.entries(json.data?.[type] ?? {}) as Array<[string, Attrs]>;
+}
+
+/** The one data source of `type` whose logical name contains `idPart`. */
+function dataNamed(json: SynthJson, type: string, idPart: string): [string, Attrs] {
+  const found = data(json, type).filter(([name]) => name.includes(`_${idPart}_`));
+  assert.is(found.length, 1, `one ${type} named like ${idPart}: ${found.map(([n]) => n).join(", ")}`);
+  return found[0]!;
+}
+
+test("creates nothing: no VPC, subnet, gateway, route, endpoint or default security group resource", () => {
+  const { json } = build();
+  assert.equal(Object.keys(json.resource), []);
+  assert.equal(Object.keys(json.data ?? {}).sort(), ["aws_prefix_list", "aws_region", "aws_subnet", "aws_subnets", "aws_vpc"]);
+});
+
+test("VPC by tags: an aws_vpc data source with exactly those tags; by ID: with the ID", () => {
+  const [, byTags] = dataNamed(build().json, "aws_vpc", "vpc");
+  assert.equal(byTags, { tags: { Name: "shared" } });
+  const [, byId] = dataNamed(build({ vpc: { id: "vpc-0123456789abcdef0" } }).json, "aws_vpc", "vpc");
+  assert.equal(byId, { id: "vpc-0123456789abcdef0" });
+});
+
+test("subnets by tags (default Tier=public / Tier=private): aws_subnets filtered by the looked-up VPC and the tags", () => {
+  const { json } = build();
+  const [vpcName] = dataNamed(json, "aws_vpc", "vpc");
+  const [, publicLookup] = dataNamed(json, "aws_subnets", "public-lookup");
+  assert.equal(publicLookup.filter, [
+    { name: "vpc-id", values: [`\${data.aws_vpc.${vpcName}.id}`] },
+    { name: "tag:Tier", values: ["public"] },
+  ]);
+  const [, privateLookup] = dataNamed(json, "aws_subnets", "private-lookup");
+  assert.equal(privateLookup.filter[1], { name: "tag:Tier", values: ["private"] });
+
+  const custom = build({ ...TAGGED, publicSubnets: { tags: { Network: "edge", Env: "preview" } } }).json;
+  assert.equal(dataNamed(custom, "aws_subnets", "public-lookup")[1].filter.slice(1), [
+    { name: "tag:Network", values: ["edge"] },
+    { name: "tag:Env", values: ["preview"] },
+  ]);
+});
+
+test("tag lookup: each candidate read for its zone and VPC, one subnet per zone, the first two zones, a precondition that says so", () => {
+  const { json, result } = build();
+  const [lookupName] = dataNamed(json, "aws_subnets", "public-lookup");
+  const [candidatesName, candidates] = dataNamed(json, "aws_subnet", "public-candidates");
+  assert.is(candidates.for_each, `\${toset(data.aws_subnets.${lookupName}.ids)}`);
+  assert.is(candidates.id, "${each.value}");
+  assert.match(candidates.lifecycle.postcondition[0].condition, /self\.vpc_id == data\.aws_vpc\.[^.]+\.id/);
+  assert.match(candidates.lifecycle.postcondition[0].error_message, "public subnet ${self.id} is in ${self.vpc_id}, not in the network's VPC");
+
+  const byZone = `{ for key, val in data.aws_subnet.${candidatesName}: val.availability_zone => val.id... }`;
+  assert.is(result.publicSubnets.length, 2);
+  for (const i of [0, 1]) {
+    const [, subnet] = dataNamed(json, "aws_subnet", `public-${i}`);
+    assert.is(subnet.id, `\${element([ for key, val in ${byZone}: sort(val)[0]], ${i})}`);
+    const [precondition] = subnet.lifecycle.precondition;
+    assert.is(precondition.condition, `\${(length(keys(${byZone})) >= 2)}`);
+    assert.match(precondition.error_message, "ExistingNetwork needs public subnets with the tags Tier=public in at least 2 availability zones of the VPC; found them in ${length(keys(");
+  }
+});
+
+test("zoneCount: three zones, three subnets per tier; fewer than two or more than six refused", () => {
+  const { json, result } = build({ ...TAGGED, zoneCount: 3 });
+  assert.is(result.publicSubnets.length, 3);
+  assert.is(result.privateSubnets.length, 3);
+  assert.is(result.availabilityZones.length, 3);
+  assert.match(dataNamed(json, "aws_subnet", "private-2")[1].lifecycle.precondition[0].condition, ">= 3)}");
+  assertRejects((zoneCount: number) => build({ ...TAGGED, zoneCount }), 1, "zoneCount", "from 2 to 6", "got 1");
+  assertRejects((zoneCount: number) => build({ ...TAGGED, zoneCount }), 7, "got 7");
+  assertRejects((zoneCount: number) => build({ ...TAGGED, zoneCount }), 2.5, "got 2.5");
+});
+
+test("subnets by IDs: every ID read and checked to be in the VPC, all of them used, in as many zones as IDs", () => {
+  const ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210", "subnet-01234567"];
+  const { json, result } = build({ vpc: { id: "vpc-01234567" }, privateSubnets: { ids } });
+  const [, candidates] = dataNamed(json, "aws_subnet", "private-candidates");
+  assert.is(candidates.for_each, `\${toset(${JSON.stringify(ids).replace(/,/g, ", ")})}`);
+  assert.ok(candidates.lifecycle.postcondition[0].condition.includes("self.vpc_id"));
+  assert.is(data(json, "aws_subnets").length, 1, "only the public tier is looked up by tags");
+  assert.is(result.privateSubnets.length, 3);
+  const [, first] = dataNamed(json, "aws_subnet", "private-0");
+  assert.match(first.lifecycle.precondition[0].condition, ")) == 3)}");
+  assert.match(first.lifecycle.precondition[0].error_message, "ExistingNetwork: the 3 private subnets given must be in 3 different availability zones");
+  // The zones the constructs see are the private subnets' (tokens, known when terraform plans).
+  assert.ok(result.availabilityZones.every((zone) => zone.includes("TOKEN")));
+});
+
+test("S3: the region's AWS-managed prefix list; no NAT by default; with natGateway, NAT and Session Manager", () => {
+  const { json, result } = build();
+  const [, prefixList] = dataNamed(json, "aws_prefix_list", "s3-prefix-list");
+  assert.match(prefixList.name, /^com\.amazonaws\.\$\{data\.aws_region\.[^.]+\.name\}\.s3$/);
+  assert.is(result.hasNatGateway, false);
+  assert.is(result.systemsManagerReachable, false);
+  assert.equal(result.internetAccess, []);
+  const nat = build({ ...TAGGED, natGateway: true }).result;
+  assert.is(nat.hasNatGateway, true);
+  assert.is(nat.systemsManagerReachable, true);
+});
+
+test("addInterfaceEndpoint looks the VPC's endpoint up (never creates one: private DNS allows one per VPC), once per service", () => {
+  const again = synthStack((stack) => {
+    const network = new ExistingNetwork(stack, "network", TAGGED);
+    const first = network.addInterfaceEndpoint("secretsmanager");
+    assert.is(network.addInterfaceEndpoint("secretsmanager"), first);
+    return network;
+  });
+  assert.equal(Object.keys(again.json.resource), []);
+  const [, endpoint] = dataNamed(again.json, "aws_vpc_endpoint", "endpoint-secretsmanager");
+  assert.match(endpoint.vpc_id, /^\$\{data\.aws_vpc\.[^.]+\.id\}$/);
+  assert.match(endpoint.service_name, /\.secretsmanager$/);
+  assert.is(endpoint.state, "available");
+  assert.equal(endpoint.filter, [{ name: "vpc-endpoint-type", values: ["Interface"] }]);
+  assert.equal(again.result.interfaceEndpointServices, ["secretsmanager"]);
+  assert.equal(build().result.interfaceEndpointServices, [], "none until asked for");
+  assert.throws(() => again.result.addInterfaceEndpoint("com.amazonaws.us-east-1.ssm "), /got "com\.amazonaws\.us-east-1\.ssm "/);
+});
+
+test("bad selections are refused at synth time, naming what was given", () => {
+  const attempt = (props: ExistingNetworkProps) => build(props);
+  assertRejects(attempt, { vpc: { id: "vpc-xyz" } }, "ExistingNetwork vpc", '"vpc-xyz" is not a VPC ID');
+  assertRejects(attempt, { vpc: { tags: {} } }, "ExistingNetwork vpc", "at least one tag");
+  assertRejects(attempt, { vpc: { id: "vpc-01234567", tags: { Name: "x" } } as never }, "either id or tags");
+  assertRejects(attempt, { ...TAGGED, publicSubnets: { ids: ["subnet-01234567"] } }, "ExistingNetwork publicSubnets", "at least 2 subnets", "got 1: subnet-01234567");
+  assertRejects(attempt, { ...TAGGED, privateSubnets: { ids: ["subnet-01234567", "subnet-01234567"] } }, "subnet-01234567 is given twice");
+  assertRejects(attempt, { ...TAGGED, privateSubnets: { ids: ["subnet-01234567", "sg-01234567"] } }, '"sg-01234567" is not a subnet ID');
+  assertRejects(attempt, { ...TAGGED, privateSubnets: { tags: { "bad,key": "x" } } }, 'tag key "bad,key"');
+  assertRejects(attempt, { ...TAGGED, namePrefix: "Bad Prefix" }, "ExistingNetwork");
+});
+
+test.run();

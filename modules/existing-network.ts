@@ -1,0 +1,246 @@
+/**
+ * ExistingNetwork: a VPC and subnets that already exist, looked up by ID or by tags, as AWS CDK's
+ * `Vpc.fromLookup` does; but with Terraform data sources (`aws_vpc`, `aws_subnets`, `aws_subnet`),
+ * so the lookup happens when Terraform plans, not when cdktf synthesizes (synthesis stays offline).
+ *
+ * Why: every `Network` is a VPC of its own, and AWS allows 5 VPCs per region by default (the
+ * default VPC counts). Pull-request environments placed in one shared VPC cost no VPC each.
+ *
+ * It creates nothing in the VPC: no subnets, routes, gateways or endpoints (two environments
+ * sharing the VPC would fight over them), and it leaves the VPC's default security group alone
+ * (it belongs to the VPC's owner). What the servers need from the VPC is the owner's job: see
+ * {@link ExistingNetworkProps.natGateway}.
+ */
+import { Construct } from "constructs";
+import { Fn, Op, TerraformIterator, Token, ref, type ITerraformDependable } from "cdktf";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc/index.js";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets/index.js";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet/index.js";
+import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list/index.js";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
+import { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint/index.js";
+import type { INetwork } from "./contracts.js";
+import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
+import {
+  DEFAULT_PRIVATE_SUBNET_TAGS,
+  DEFAULT_PUBLIC_SUBNET_TAGS,
+  type SubnetSelection,
+  type VpcSelection,
+  validateSubnetSelection,
+  validateVpcSelection,
+} from "./network-selection.js";
+
+export type { SubnetSelection, VpcSelection } from "./network-selection.js";
+
+const MAX_ZONE_COUNT = 6;
+
+/** Properties of an {@link ExistingNetwork}. */
+export interface ExistingNetworkProps {
+  /** The VPC: `{ id: "vpc-..." }` or `{ tags: { Name: "shared" } }` (the tags must match exactly one VPC). */
+  readonly vpc: VpcSelection;
+  /**
+   * The load balancer's subnets: `{ ids: [...] }` (2 or more, in distinct availability zones) or
+   * `{ tags: {...} }` (in this VPC; one subnet per zone is used, see `zoneCount`).
+   * @default the subnets tagged `Tier=public`, as `Network` tags its own
+   */
+  readonly publicSubnets?: SubnetSelection;
+  /**
+   * The servers' and the database's subnets, chosen like `publicSubnets`.
+   * @default the subnets tagged `Tier=private`, as `Network` tags its own
+   */
+  readonly privateSubnets?: SubnetSelection;
+  /**
+   * With a tag selection: how many availability zones to use, taking one matching subnet per zone
+   * (the first zones by name, the first subnet ID in each), as CDK's `onePerAz`. The plan fails,
+   * saying so, when the tags match subnets in fewer zones. Ignored for ID selections (all given IDs
+   * are used).
+   * @default two availability zones
+   */
+  readonly zoneCount?: number;
+  /**
+   * Whether the private subnets reach the internet through a NAT gateway. Then the servers may send
+   * HTTPS anywhere (AWS APIs, package repositories) and Session Manager can reach them.
+   * Without it the VPC must give the private subnets an S3 gateway endpoint (the seed-server bundle
+   * and the Amazon Linux package repositories are in S3), and for a database a Secrets Manager
+   * interface endpoint with private DNS, which the plan looks up and fails without.
+   * @default no NAT gateway: AWS services only through the VPC's endpoints
+   */
+  readonly natGateway?: boolean;
+  /**
+   * Prefix of names this construct gives (none today: it creates nothing; kept so it can stand in
+   * for a `Network` prop for prop).
+   * @default "seedstack"
+   */
+  readonly namePrefix?: string;
+}
+
+/** One tier's subnets as looked up: the per-zone subnet data sources and their zones. */
+interface LookedUpTier {
+  readonly subnets: readonly DataAwsSubnet[];
+  readonly zones: readonly string[];
+}
+
+/**
+ * A VPC and its subnets found by ID or tags, usable wherever a `Network` is (it implements
+ * `INetwork`). Security-group rules that mean "inside the VPC" use the looked-up VPC's
+ * `cidr_block`.
+ *
+ * ```ts
+ * const network = new ExistingNetwork(this, "network", {
+ *   vpc: { tags: { Name: "shared-previews" } },
+ *   publicSubnets: { tags: { Tier: "public" } },
+ *   privateSubnets: { ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] },
+ * });
+ * ```
+ */
+export class ExistingNetwork extends Construct implements INetwork {
+  /** The VPC, as the `aws_vpc` data source read it. */
+  public readonly vpc: DataAwsVpc;
+  /** One public subnet per zone (`aws_subnet` data sources). */
+  public readonly publicSubnets: readonly DataAwsSubnet[];
+  /** One private subnet per zone (`aws_subnet` data sources). */
+  public readonly privateSubnets: readonly DataAwsSubnet[];
+  /** The private subnets' availability zones (tokens: known when Terraform plans). */
+  public readonly availabilityZones: readonly string[];
+  /** The public subnets' availability zones (tokens). */
+  public readonly publicAvailabilityZones: readonly string[];
+  /** Whether the private subnets reach the internet through a NAT gateway (as told, not checked). */
+  public readonly hasNatGateway: boolean;
+  /** The prefix used for names. */
+  public readonly namePrefix: string;
+  /** Nothing to wait for: the VPC's internet gateway exists already. */
+  public readonly internetAccess: readonly ITerraformDependable[] = [];
+  /** The region's S3 prefix list (AWS-managed, exists in every region), for egress rules to S3. */
+  public readonly s3PrefixList: DataAwsPrefixList;
+
+  private readonly region: DataAwsRegion;
+  private readonly interfaceEndpoints = new Map<string, DataAwsVpcEndpoint>();
+
+  constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
+    super(scope, id);
+    this.namePrefix = props.namePrefix ?? DEFAULT_NAME_PREFIX;
+    validateNamePrefix(this.namePrefix, "ExistingNetwork");
+    const vpc = validateVpcSelection(props.vpc, "ExistingNetwork vpc");
+    const publicSelection = validateSubnetSelection(props.publicSubnets ?? { tags: DEFAULT_PUBLIC_SUBNET_TAGS }, "ExistingNetwork publicSubnets");
+    const privateSelection = validateSubnetSelection(props.privateSubnets ?? { tags: DEFAULT_PRIVATE_SUBNET_TAGS }, "ExistingNetwork privateSubnets");
+    const zoneCount = props.zoneCount ?? 2;
+    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > MAX_ZONE_COUNT) {
+      throw new Error(`ExistingNetwork zoneCount must be a whole number from 2 to ${MAX_ZONE_COUNT} (a load balancer and a database need two zones); got ${zoneCount}`);
+    }
+    this.hasNatGateway = props.natGateway ?? false;
+
+    this.vpc = new DataAwsVpc(this, "vpc", "id" in vpc ? { id: vpc.id } : { tags: { ...vpc.tags } });
+
+    const publicTier = this.lookUpTier("public", publicSelection, zoneCount);
+    const privateTier = this.lookUpTier("private", privateSelection, zoneCount);
+    this.publicSubnets = publicTier.subnets;
+    this.privateSubnets = privateTier.subnets;
+    this.publicAvailabilityZones = publicTier.zones;
+    this.availabilityZones = privateTier.zones;
+
+    this.region = new DataAwsRegion(this, "region");
+    this.s3PrefixList = new DataAwsPrefixList(this, "s3-prefix-list", { name: `com.amazonaws.${this.region.name}.s3` });
+  }
+
+  /** Session Manager reaches the servers only through a NAT gateway here (interface endpoints of the VPC are not assumed). */
+  public get systemsManagerReachable(): boolean {
+    return this.hasNatGateway;
+  }
+
+  /** ID of the region's S3 prefix list. */
+  public get s3PrefixListId(): string {
+    return this.s3PrefixList.id;
+  }
+
+  /**
+   * What servers that fetch from S3 at boot wait for: the prefix list lookup (the route to S3 is
+   * the VPC's own, already there).
+   */
+  public get s3Endpoint(): ITerraformDependable {
+    return this.s3PrefixList;
+  }
+
+  /** The services whose interface endpoints were looked up, in the order asked for. */
+  public get interfaceEndpointServices(): readonly string[] {
+    return [...this.interfaceEndpoints.keys()];
+  }
+
+  /**
+   * Look up the VPC's interface endpoint for `service` (e.g. `"secretsmanager"`): the plan fails when
+   * the VPC has none (available, Interface type). Creating one here is not an option: private DNS
+   * allows one endpoint per service in a VPC, so the second environment sharing the VPC would fail.
+   * Idempotent.
+   */
+  public addInterfaceEndpoint(service: string): DataAwsVpcEndpoint {
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(service)) {
+      throw new Error(
+        `ExistingNetwork.addInterfaceEndpoint: expected the short service name from com.amazonaws.<region>.<service>, e.g. "secretsmanager"; got ${JSON.stringify(service)}`,
+      );
+    }
+    const existing = this.interfaceEndpoints.get(service);
+    if (existing) return existing;
+    const endpoint = new DataAwsVpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${this.region.name}.${service}`,
+      state: "available",
+      filter: [{ name: "vpc-endpoint-type", values: ["Interface"] }],
+    });
+    this.interfaceEndpoints.set(service, endpoint);
+    return endpoint;
+  }
+
+  /**
+   * Candidates (the IDs given, or every subnet of the VPC with the tags), read one by one for their
+   * zone and VPC; grouped by zone; one subnet per zone in zone-name order (HCL iterates a map in key
+   * order); then one `aws_subnet` data source per zone used, whose precondition says what is wrong
+   * when there are too few zones.
+   */
+  private lookUpTier(tier: "public" | "private", selection: SubnetSelection, zoneCount: number): LookedUpTier {
+    const byIds = "ids" in selection;
+    let candidateIds: string[];
+    if (byIds) {
+      candidateIds = [...selection.ids];
+    } else {
+      const found = new DataAwsSubnets(this, `${tier}-lookup`, {
+        filter: [{ name: "vpc-id", values: [this.vpc.id] }, ...Object.entries(selection.tags).map(([key, value]) => ({ name: `tag:${key}`, values: [value] }))],
+      });
+      candidateIds = found.ids;
+    }
+    const each = TerraformIterator.fromList(candidateIds);
+    const candidates = new DataAwsSubnet(this, `${tier}-candidates`, {
+      forEach: each,
+      id: each.value as string,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Op.eq(ref("self.vpc_id"), this.vpc.id),
+            errorMessage: `ExistingNetwork: ${tier} subnet \${self.id} is in \${self.vpc_id}, not in the network's VPC`,
+          },
+        ],
+      },
+    });
+    // zone -> the candidates' IDs in it (the `...` groups them), then the first ID of each zone.
+    const byZone = TerraformIterator.fromDataSources(candidates).forExpressionForMap("val.availability_zone", "val.id...");
+    const onePerZone = Token.asList(TerraformIterator.fromMap(byZone).forExpressionForList("sort(val)[0]"));
+    const zoneNames = Token.asList(Fn.keys(byZone));
+    const wanted = byIds ? candidateIds.length : zoneCount;
+    const what = byIds
+      ? `ExistingNetwork: the ${wanted} ${tier} subnets given must be in ${wanted} different availability zones`
+      : `ExistingNetwork needs ${tier} subnets with the tags ${tagText(selection.tags)} in at least ${wanted} availability zones of the VPC`;
+    const enough = byIds ? Op.eq(Fn.lengthOf(zoneNames), wanted) : Op.gte(Fn.lengthOf(zoneNames), wanted);
+    const subnets = Array.from(
+      { length: wanted },
+      (_, i) =>
+        new DataAwsSubnet(this, `${tier}-${i}`, {
+          // element() wraps around a short list; the precondition stops the plan before that matters.
+          id: Token.asString(Fn.element(onePerZone, i)),
+          lifecycle: { precondition: [{ condition: enough, errorMessage: `${what}; found them in ${Token.asString(Fn.lengthOf(zoneNames))} zone(s)` }] },
+        }),
+    );
+    return { subnets, zones: subnets.map((s) => s.availabilityZone) };
+  }
+}
+
+function tagText(tags: Readonly<Record<string, string>>): string {
+  return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
+}
