@@ -64,4 +64,17 @@ test("every actions/checkout in a job that runs project code keeps no credential
   }
 });
 
+test("the sweeper gets every stack setting the PR workflow deploys with: it lists the same name prefix and synthesizes the same pr-<n>", () => {
+  // The `SEEDSTACK_*` lines of the step that runs the action, as `NAME: value`.
+  const settings = (file: string) => {
+    const step = steps(read(file)).find((s) => s.includes("uses: ./action"))!;
+    return new Set(step.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("SEEDSTACK_")));
+  };
+  const pr = settings("pr-environment.yml");
+  const sweeper = settings("sweeper.yml");
+  assert.ok(pr.has("SEEDSTACK_NAME_PREFIX: ${{ vars.SEEDSTACK_NAME_PREFIX }}"), "the PR workflow sets the prefix");
+  const missing = [...pr].filter((l) => !sweeper.has(l));
+  assert.equal(missing, [], "settings the sweeper lacks");
+});
+
 test.run();
