@@ -1,0 +1,50 @@
+/**
+ * Each engine says what it cannot run (`EnvironmentEngine.check`): the stack reader describes
+ * every shape, the local engine refuses what it cannot emulate with the thing named, and the
+ * terraform engine deploys the same stacks (its check looks at its settings only).
+ */
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { LifecycleError } from "./errors.js";
+import { localEngine } from "./local/local-engine.js";
+import { parseStack } from "./stack/read-stack.js";
+import { terraformEngine } from "./terraform/terraform-engine.js";
+import { addSecondLoadBalancer } from "./test-support/stack-edits.js";
+import { removeSynthFixtures, stackJson } from "./test-support/synth-fixture.js";
+
+const test = suite("engine checks");
+test.after(() => removeSynthFixtures());
+
+const local = localEngine();
+const terraform = terraformEngine({ recordDir: "/nonexistent/records" });
+
+const refusal = (check: () => void): string | undefined => {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    assert.instance(error, LifecycleError);
+    assert.is((error as LifecycleError).code, "ERR_STACK_UNSUPPORTED");
+    return (error as Error).message;
+  }
+};
+
+const variants: Array<[string, string, (json: Record<string, any>) => void, RegExp]> = [
+  ["two load balancers", "classic", (json) => addSecondLoadBalancer(json, "second"), /has 2 load balancers \(the local engine runs one\); 2 target groups \(the local engine runs one\)/],
+  ["a network load balancer", "classic", (json) => Object.values(json.resource.aws_lb).forEach((lb: any) => (lb.load_balancer_type = "network")), /is a network load balancer; the local engine runs application load balancers/],
+  ["MySQL", "classic", (json) => Object.values(json.resource.aws_db_instance).forEach((db: any) => (db.engine = "mysql")), /runs mysql; the local engine runs PostgreSQL/],
+  ["app_cookie stickiness", "autoscaled", (json) => Object.values(json.resource.aws_lb_target_group).forEach((tg: any) => (tg.stickiness = { enabled: true, type: "app_cookie", cookie_name: "s" })), /stickiness\.type is app_cookie; the local engine runs lb_cookie stickiness/],
+];
+
+for (const [what, name, change, refused] of variants) {
+  test(`${what}: the local engine refuses it by name; the terraform engine deploys it`, async () => {
+    const json = await stackJson(name, { SEEDSTACK_DATABASE: "on" });
+    assert.is(refusal(() => local.check!(parseStack(json, name, `/tmp/${name}/cdk.tf.json`))), undefined, "the unchanged stack runs locally");
+    change(json);
+    const stack = parseStack(json, name, `/tmp/${name}/cdk.tf.json`);
+    assert.match(refusal(() => local.check!(stack)) ?? "(accepted)", refused);
+    assert.is(refusal(() => terraform.check!(stack)), undefined);
+  });
+}
+
+test.run();
