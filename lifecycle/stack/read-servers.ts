@@ -6,7 +6,7 @@ import { displayName } from "./display-name.js";
 import { blockAt, booleanAt, integerAt, stringAt, stringListAt, type Problems } from "./problems.js";
 import type { Resolvers } from "./read-load-balancers.js";
 import { scalingOf } from "./read-scaling-policy.js";
-import { parseReference } from "./references.js";
+import { isExpression, parseReference } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
 import type { DatabaseSpec, InstanceSpec, ServerGroup, TargetGroupSpec, UserDataFacts } from "./stack.js";
 import { readUserData } from "./user-data.js";
@@ -98,6 +98,7 @@ export function readDatabases(resources: ResourceSection, resolve: Resolvers, pr
       username: stringAt(body, "username", address, problems, "postgres"),
       securityGroups: resolve.groupRefs(stringListAt(body, "vpc_security_group_ids", address, problems), `${address}.vpc_security_group_ids`),
       subnetCidrs: group ? resolve.cidrsOf(stringListAt(group, "subnet_ids", subnetGroup!, problems)) : [],
+      identifier: typeof body.identifier === "string" && !isExpression(body.identifier) ? body.identifier : displayName(body, address, problems),
       instanceClass: stringAt(body, "instance_class", address, problems, "unknown"),
       storageGb: integerAt(body, "allocated_storage", address, problems, { min: 0, max: 65536 }, 0),
       multiAz: booleanAt(body, "multi_az", address, problems, false),

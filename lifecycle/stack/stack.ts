@@ -172,6 +172,8 @@ export interface DatabaseSpec {
   readonly username: string;
   readonly securityGroups: readonly Address[];
   readonly subnetCidrs: readonly string[];
+  /** The instance's name for people: its `identifier`, else its Name tag. @default the address */
+  readonly identifier?: string;
   /** e.g. `db.t4g.micro`. @default "unknown" (not written) */
   readonly instanceClass?: string;
   /** Allocated storage, GB. @default 0 (not written) */
