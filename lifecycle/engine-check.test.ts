@@ -47,4 +47,18 @@ for (const [what, name, change, refused] of variants) {
   });
 }
 
+test("the terraform engine takes the environment's PR and expiry from the stack's default tags (an unusable one is refused before anything runs)", async () => {
+  const json = await stackJson("classic");
+  json.provider.aws[0].default_tags = [{ tags: { PR: "12", ExpiresAt: "soon" } }];
+  const stack = parseStack(json, "pr-12", "/tmp/pr-12/cdk.tf.json");
+  try {
+    terraform.check!(stack);
+    assert.unreachable("expected ERR_USAGE");
+  } catch (error) {
+    assert.is((error as LifecycleError).code, "ERR_USAGE");
+    assert.match((error as Error).message, /expiresAt must be an ISO 8601 date; got "soon"/);
+  }
+  assert.is(refusal(() => terraform.check!({ ...stack, defaultTags: { PR: "12", ExpiresAt: "2030-01-01T00:00:00Z" } })), undefined);
+});
+
 test.run();
