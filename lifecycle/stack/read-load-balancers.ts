@@ -14,7 +14,9 @@ const PROTOCOLS: readonly TrafficProtocol[] = ["HTTP", "HTTPS", "TCP", "TLS", "U
 
 /** How read-stack.ts resolves references to security groups and subnets (each problem named). */
 export interface Resolvers {
+  /** The security groups `refs` name (a reference to anything else is a problem at `where`). */
   readonly groupRefs: (refs: readonly string[], where: string) => Address[];
+  /** The literal CIDRs of the subnets `refs` name (others are left out: they cannot be modelled). */
   readonly cidrsOf: (refs: readonly string[]) => string[];
 }
 

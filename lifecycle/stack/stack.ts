@@ -185,7 +185,9 @@ export interface DatabaseSpec {
 /** A VPC endpoint: interface endpoints cost per availability zone (one per subnet). */
 export interface VpcEndpointSpec {
   readonly address: Address;
+  /** `vpc_endpoint_type`. @default "Gateway" */
   readonly type: "Interface" | "Gateway" | "GatewayLoadBalancer";
+  /** How many subnets (availability zones) an interface endpoint has a network interface in. @default 0 */
   readonly subnetCount: number;
 }
 
@@ -227,22 +229,23 @@ export interface Stack {
   readonly region?: string;
   /** The AWS provider's default tags (`PR`, `ExpiresAt`, `Stack`...). */
   readonly defaultTags: Readonly<Record<string, string>>;
-  /** Every load balancer, in address order. */
+  /** Every load balancer, in file order (aws_lb, then aws_alb). */
   readonly loadBalancers: readonly LoadBalancerSpec[];
-  /** Every target group, in address order. */
+  /** Every target group, in file order. */
   readonly targetGroups: readonly TargetGroupSpec[];
   /** The servers of every target group (an Auto Scaling group serving two appears under each). */
   readonly serverGroups: readonly ServerGroup[];
   /** The first load balancer: a one-LB stack's only one, the one the local engine runs. */
   readonly loadBalancer: LoadBalancerSpec;
-  /** The target group the first forwarding listener of `loadBalancer` sends to. */
+  /** The target group the first forwarding listener of `loadBalancer` sends to (none forwards: the first target group). */
   readonly targetGroup: TargetGroupSpec;
-  /** The servers of `targetGroup`. */
+  /** The servers of `targetGroup` (its first server group). */
   readonly servers: ServerGroup;
-  /** Every database, in address order. */
+  /** Every database, in file order. */
   readonly databases: readonly DatabaseSpec[];
   /** The first database. */
   readonly database?: DatabaseSpec;
+  /** Every VPC endpoint (interface endpoints have an hourly price). */
   readonly vpcEndpoints: readonly VpcEndpointSpec[];
   /** The certificate of the HTTPS listener clients use (each HTTPS listener has its own, `ListenerSpec.certificate`). */
   readonly certificate?: CertificateSpec;
