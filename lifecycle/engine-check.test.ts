@@ -9,6 +9,7 @@ import { LifecycleError } from "./errors.js";
 import { localEngine } from "./local/local-engine.js";
 import { parseStack } from "./stack/read-stack.js";
 import { terraformEngine } from "./terraform/terraform-engine.js";
+import { runChangedStack } from "./test-support/run-broken-stack.js";
 import { addSecondLoadBalancer } from "./test-support/stack-edits.js";
 import { removeSynthFixtures, stackJson } from "./test-support/synth-fixture.js";
 
@@ -46,6 +47,13 @@ for (const [what, name, change, refused] of variants) {
     assert.is(refusal(() => terraform.check!(stack)), undefined);
   });
 }
+
+test("through runLifecycle: the local engine's refusal ends the run at its summary, before anything starts", async () => {
+  const { report } = await runChangedStack("classic", { change: (json) => addSecondLoadBalancer(json, "second") });
+  assert.is(report.error?.code, "ERR_STACK_UNSUPPORTED");
+  assert.match(report.error!.message, /2 load balancers/);
+  assert.equal(report.phases.map((p) => [p.phase, p.ok]), [["summary", false]]);
+});
 
 test("the terraform engine takes the environment's PR and expiry from the stack's default tags (an unusable one is refused before anything runs)", async () => {
   const json = await stackJson("classic");
