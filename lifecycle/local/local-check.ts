@@ -7,7 +7,7 @@
 import { LifecycleError } from "../errors.js";
 import type { Stack } from "../stack/stack.js";
 
-/** Throws ERR_STACK_UNSUPPORTED naming everything in `stack` the local engine cannot run. */
+/** Throws ERR_STACK_UNSUPPORTED naming the first thing in `stack` the local engine cannot run. */
 export function checkLocalStack(stack: Stack): void {
   const refuse = (message: string): never => {
     throw new LifecycleError("ERR_STACK_UNSUPPORTED", message);

@@ -7,10 +7,11 @@
  * destroy: init -> show -json (state) -> destroy -auto-approve, skipped when the state is empty;
  *          a missing or empty state counts as destroyed, so destroying twice succeeds.
  *
- * Clean-up never depends on luck: an environment record is written before the first apply and
- * removed only after a successful destroy, through the record registry (record-registry.ts); a cancel forwards one interrupt
- * (run-terraform.ts). The sequence around them (destroy after a failed apply, a failed check or a
- * cancellation) is the lifecycle's (run-lifecycle.ts with the terraform engine, terraform-engine.ts).
+ * Clean-up never depends on luck: an environment record is written (through the record registry,
+ * record-registry.ts) before the first apply and removed only after a successful destroy; a cancel
+ * forwards one interrupt (run-terraform.ts). The sequence around them (destroy after a failed
+ * apply, a failed check or a cancellation) is the lifecycle's (run-lifecycle.ts with the terraform
+ * engine, terraform-engine.ts).
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
