@@ -16,7 +16,7 @@ export type { SmokeCheck, SmokeResult } from "./probes/smoke-test.js";
 
 // The stack: where it is synthesized, how it is read.
 export { synthesize } from "./stack/synth.js";
-export { listStacks, readStack, stackFile } from "./stack/read-stack.js";
+export { listStacks, readStack, readStackFile, stackFile } from "./stack/read-stack.js";
 export type * from "./stack/stack.js";
 
 // The engines.

@@ -3,7 +3,7 @@
  * job summary). Whatever must be destroyed if this step is cancelled or killed is saved in the
  * action's state the moment it may exist; the post step (run-post.ts) destroys it.
  */
-import { readFile } from "node:fs/promises";
+import { readStackFile } from "../../lifecycle/index.js";
 import { Outputs, State } from "./constants.js";
 import { InputError, readInputs, type ActionInputs } from "./inputs.js";
 import { writeRunOutputs } from "./action-outputs.js";
@@ -22,10 +22,9 @@ import {
   renderForkReport,
   renderRunReport,
   renderSweepReport,
-  type FactsOrProblem,
+  type StackOrProblem,
   type ReportContext,
 } from "./report/render-report.js";
-import { stackFacts } from "./report/stack-facts.js";
 import { savePendingDestroy, type ReportTarget } from "./state.js";
 // github-api: deployments, opt-in label, unhandled events, comment failures (one call per phase)
 import { deploymentAfterRun, deploymentBeforeRun, deploymentsAfterDestroy, deploymentsAfterSweep } from "./deployment-steps.js";
@@ -33,10 +32,10 @@ import { checkHandledEvent } from "./event-gate.js";
 import { gateByLabel } from "./label-gate.js";
 import { sayUnpublished } from "./unpublished.js";
 
-async function readFacts(path: string | undefined): Promise<FactsOrProblem | undefined> {
+function readStackOrProblem(path: string | undefined): StackOrProblem | undefined {
   if (path === undefined) return undefined;
   try {
-    return { facts: stackFacts(JSON.parse(await readFile(path, "utf8"))) };
+    return { stack: readStackFile(path) };
   } catch (error) {
     return { problem: `could not read the synthesized stack ${path}: ${(error as Error).message}` };
   }
@@ -134,7 +133,7 @@ async function main(ports: MainPorts): Promise<void> {
   await deploymentAfterRun(ports, inputs, deployment, outcome.report);
 
   const secrets = sensitiveStrings(outputsOf(outcome));
-  const markdown = redact(renderRunReport(ctx, outcome, await readFacts(outcome.stackJsonPath)), secrets);
+  const markdown = redact(renderRunReport(ctx, outcome, readStackOrProblem(outcome.stackJsonPath)), secrets);
   await publish(ports, inputs, markdown);
 
   if (outcome.leftover) log.warning(`resources of ${outcome.environment} are left; the post step destroys them`);

@@ -1,56 +1,61 @@
 /**
  * The report's parts against the real synthesized stacks (fixtures copied from `cdktf synth` of
- * this repository's classic stack with a database, and its autoscaled stack): the facts read, the
- * diagram, the cost on paper, redaction and the size limits.
+ * this repository's classic stack with a database, and its autoscaled stack, read by the lifecycle's
+ * one reader): what the report sees of them, the diagram, the cost on paper, redaction and the size limits.
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readStackFile, type Stack } from "../../lifecycle/index.js";
 import { estimateCost } from "../src/report/cost.js";
 import { fitLimit, truncationNotice } from "../src/report/fit-limit.js";
-import { mermaidDiagram } from "../src/report/mermaid-diagram.js";
+import { mermaidDiagram, securityGroupEdges } from "../src/report/mermaid-diagram.js";
 import { redact, sensitiveStrings } from "../src/report/redact.js";
 import { renderEnvironment, withPostSection, withoutPostSection, renderPostSection } from "../src/report/render-report.js";
-import { referencedAddress, stackFacts } from "../src/report/stack-facts.js";
+import { serversOf } from "../src/report/stack-servers.js";
 import { FIXTURES } from "./run-action.js";
 
-const classic = stackFacts(JSON.parse(readFileSync(join(FIXTURES, "classic-with-database.cdk.tf.json"), "utf8")));
-const autoscaled = stackFacts(JSON.parse(readFileSync(join(FIXTURES, "autoscaled.cdk.tf.json"), "utf8")));
+const classic = readStackFile(join(FIXTURES, "classic-with-database.cdk.tf.json"), "classic");
+const autoscaled = readStackFile(join(FIXTURES, "autoscaled.cdk.tf.json"), "autoscaled");
+const groupName = (stack: Stack, address: string) => stack.securityGroups.get(address)?.name;
 
-const facts = suite("stack facts");
-facts("references resolve to addresses; anything else does not", () => {
-  assert.is(referencedAddress("${aws_security_group.lb_sg_ADA6ADBE.id}"), "aws_security_group.lb_sg_ADA6ADBE");
-  assert.is(referencedAddress("${aws_lb.lb_alb_3A88C95E.arn}"), "aws_lb.lb_alb_3A88C95E");
-  assert.is(referencedAddress("sg-0123"), undefined);
-  assert.is(referencedAddress("${join(\",\", [a.b.c])}"), undefined);
-});
+const facts = suite("what the report sees of a stack");
 facts("classic with a database: ALB, two listeners, one target group, two servers in it, one database", () => {
-  assert.equal(classic.loadBalancers.map((l) => l.label), ["seedstack-classic-alb"]);
-  assert.equal(classic.listeners.map((l) => `${l.protocol}:${l.port}:${l.forwardsTo ?? ""}:${l.redirectsTo ?? ""}`).sort(), [
+  assert.equal(classic.loadBalancers.map((l) => l.name), ["seedstack-classic-alb"]);
+  const listeners = classic.loadBalancers.flatMap((lb) => lb.listeners);
+  assert.equal(listeners.map((l) => `${l.protocol}:${l.port}:${l.targetGroup ?? ""}:${l.action.type === "redirect" ? l.action.port : ""}`).sort(), [
     "HTTP:80::443",
     "HTTPS:443:aws_lb_target_group.lb_targets_723A5708:",
   ]);
-  assert.equal(classic.targetGroups.map((t) => [t.label, t.port, t.healthPath]), [["seedstack-classic-tg-8080", 8080, "/status"]]);
-  assert.equal(classic.instances.map((i) => [i.label, i.instanceType, i.targetGroups]), [
+  assert.equal(classic.targetGroups.map((t) => [t.name, t.port, t.healthCheck.path]), [["seedstack-classic-tg-8080", 8080, "/status"]]);
+  assert.equal(serversOf(classic).instances.map((i) => [i.name, i.instanceType, i.targetGroups]), [
     ["seedstack-classic-web-0", "t3.micro", ["aws_lb_target_group.lb_targets_723A5708"]],
     ["seedstack-classic-web-1", "t3.micro", ["aws_lb_target_group.lb_targets_723A5708"]],
   ]);
   assert.equal(classic.databases.map((d) => [d.engine, d.instanceClass, d.storageGb, d.multiAz]), [["postgres", "db.t4g.micro", 20, false]]);
 });
 facts("security-group edges: clients to the ALB, the ALB to the servers, the servers to the database", () => {
-  const named = classic.securityGroupEdges.map((e) => `${typeof e.from === "string" ? classic.securityGroupNames[e.from] : e.from.cidr} -> ${classic.securityGroupNames[e.to]} : ${e.port}`);
+  const named = securityGroupEdges(classic).map((e) => `${typeof e.from === "string" ? groupName(classic, e.from) : e.from.cidr} -> ${groupName(classic, e.to)} : ${e.port}`);
   for (const edge of ["0.0.0.0/0 -> seedstack-classic-alb : 443", "0.0.0.0/0 -> seedstack-classic-alb : 80", "seedstack-classic-alb -> seedstack-classic-web : 8080", "seedstack-classic-web -> seedstack-classic-db : 5432"]) {
     assert.ok(named.includes(edge), `missing ${edge} in ${named.join("; ")}`);
   }
 });
 facts("autoscaled: the group's size and instance type come from the group and its launch template", () => {
-  assert.is(autoscaled.instances.length, 0);
-  assert.equal(autoscaled.autoScalingGroups.map((a) => [a.instanceType, a.desired, a.min, a.max, a.targetGroups]), [["t3.micro", 1, 1, 2, ["aws_lb_target_group.lb_targets_723A5708"]]]);
-  assert.ok(autoscaled.autoScalingGroups[0]!.securityGroups.length > 0, "the launch template's security groups are found");
+  const { instances, groups } = serversOf(autoscaled);
+  assert.is(instances.length, 0);
+  assert.equal(groups.map((a) => [a.instanceType, a.desired, a.min, a.max, a.targetGroups]), [["t3.micro", 1, 1, 2, ["aws_lb_target_group.lb_targets_723A5708"]]]);
+  assert.ok(groups[0]!.securityGroups.length > 0, "the launch template's security groups are found");
 });
 facts("not a JSON object: a clear error", () => {
-  assert.throws(() => stackFacts([1, 2]), /not a JSON object/);
+  const dir = mkdtempSync(join(tmpdir(), "report-"));
+  try {
+    writeFileSync(join(dir, "cdk.tf.json"), "[1, 2]");
+    assert.throws(() => readStackFile(join(dir, "cdk.tf.json")), /cdk\.tf\.json: expected an object/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 facts.run();
 
@@ -92,13 +97,24 @@ cost("classic with a database: every line priced from the us-east-1 table", () =
   assert.equal(estimate.unpriced, []);
 });
 cost("an instance type missing from the table is named, not guessed", () => {
-  const odd = { ...classic, instances: classic.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) };
+  const odd: Stack = { ...classic, serverGroups: classic.serverGroups.map((g) => (g.kind === "instances" ? { ...g, instances: g.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) } : g)) };
   assert.equal(estimateCost(odd).unpriced, ["EC2 c7i.large"]);
+});
+cost("every load balancer is drawn and counted; a network load balancer is named, not priced as an ALB", () => {
+  const lb = classic.loadBalancers[0]!;
+  const nlb = { ...lb, address: "aws_lb.second", name: "second-nlb", type: "network" as const, listeners: [{ ...lb.listeners[1]!, address: "aws_lb_listener.second", protocol: "TCP" as const, port: 9000 }] };
+  const two: Stack = { ...classic, loadBalancers: [lb, nlb] };
+  const text = mermaidDiagram(two);
+  assert.ok(text.includes('subgraph aws_lb_second["network LB second-nlb"]'), text);
+  assert.ok(text.includes("  aws_lb_listener_second -->|forward| aws_lb_target_group_lb_targets_723A5708"), text);
+  const estimate = estimateCost(two);
+  assert.equal(estimate.lines.filter((l) => l.item === "Application Load Balancer").map((l) => l.quantity), [1]);
+  assert.equal(estimate.unpriced, ["network/gateway load balancer"]);
 });
 cost("the cost table names its region: us-east-1's list prices, and a stack elsewhere is told they are not its region's", () => {
   assert.is(classic.region, "us-east-1", "the region is read from the synthesized provider block");
-  assert.match(renderEnvironment({ facts: classic }), /On-demand list prices for us-east-1, where this stack runs;/);
-  const elsewhere = renderEnvironment({ facts: { ...classic, region: "eu-west-2" } });
+  assert.match(renderEnvironment({ stack: classic }), /On-demand list prices for us-east-1, where this stack runs;/);
+  const elsewhere = renderEnvironment({ stack: { ...classic, region: "eu-west-2" } });
   assert.match(elsewhere, /us-east-1 on-demand list prices: this stack runs in eu-west-2, whose prices differ/);
   assert.not.match(elsewhere, /where this stack runs;/);
 });

@@ -1,10 +1,12 @@
 /**
  * The local engine behind the lifecycle's `EnvironmentEngine` interface: the stack's processes on
- * this machine, every drill mode (SIGKILL, SIGSTOP), gone when the run ends.
+ * this machine, every drill mode (SIGKILL, SIGSTOP), gone when the run ends. It refuses what it
+ * cannot emulate (local-check.ts) before anything starts.
  */
 import type { Environment, EnvironmentEngine } from "../environment.js";
 import { plainHttpCheckOf } from "../stack/plain-http-check.js";
 import { localDrillControl } from "./drill-control.js";
+import { checkLocalStack } from "./local-check.js";
 import { startLocalEnvironment, type LocalEngineOptions, type LocalEnvironment } from "./local-environment.js";
 
 /** A local environment seen through the lifecycle's interface; `local` keeps the full API. */
@@ -37,5 +39,5 @@ export function asEnvironment(env: LocalEnvironment): LocalLifecycleEnvironment 
 
 /** The local engine with `options` (speed-up, bundle, client address). */
 export function localEngine(options: LocalEngineOptions = {}): EnvironmentEngine {
-  return { name: "local", persistent: false, start: async (stack, ctx) => asEnvironment(await startLocalEnvironment(stack, ctx, options)) };
+  return { name: "local", persistent: false, check: checkLocalStack, start: async (stack, ctx) => asEnvironment(await startLocalEnvironment(stack, ctx, options)) };
 }

@@ -20,6 +20,7 @@ import { databaseService } from "./database-service.js";
 import { diagnoseTarget } from "./diagnose.js";
 import type { EmulatedService, Wiring } from "./emulated-service.js";
 import { loadBalancerService } from "./load-balancer-service.js";
+import { checkLocalStack } from "./local-check.js";
 import { NO_TRACKING, type ProcessTracker } from "../../local-postgres/process-tracker.js";
 import type { InstanceView } from "./fleet.js";
 import { webServersService } from "./web-servers.js";
@@ -79,6 +80,7 @@ export interface LocalEnvironment extends AsyncDisposable {
 
 /** Bring the stack up on this machine. */
 export async function startLocalEnvironment(stack: Stack, ctx: RunContext, options: LocalEngineOptions = {}): Promise<LocalEnvironment> {
+  checkLocalStack(stack); // also for callers that start it without the lifecycle (the console, tests)
   const speedup = options.speedup ?? 1;
   const bundle = options.bundle ?? seedServerBundlePath();
   if (!existsSync(bundle)) throw new LifecycleError("ERR_BUNDLE_MISSING", `the seed-server bundle is missing at ${bundle}: run \`npm run build:bundle\` (npm ci does it)`);

@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { LifecycleError } from "../errors.js";
 import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
 import { parseStack } from "./read-stack.js";
+import { checkLocalStack } from "../local/local-check.js";
 
 const test = suite("read the target tracking policy");
 test.after(() => removeSynthFixtures());
@@ -25,15 +26,16 @@ test("the autoscaled stack's policy: ASGAverageCPUUtilization at 50%, t3.micro, 
   assert.is(g.defaultInstanceWarmupSeconds, g.gracePeriodSeconds);
 });
 
-test("a group without a policy has none; a policy on another metric is refused by name", async () => {
+test("a group without a policy has none; a policy on another metric is read, and the local engine refuses it by name", async () => {
   const json = await stackJson("autoscaled");
   const without = structuredClone(json);
   delete without.resource.aws_autoscaling_policy;
   assert.is(groupOf(without).scalingPolicy, undefined);
   const other = structuredClone(json);
   for (const p of Object.values(other.resource.aws_autoscaling_policy) as any[]) p.target_tracking_configuration.predefined_metric_specification.predefined_metric_type = "ALBRequestCountPerTarget";
+  assert.is(groupOf(other).scalingPolicy?.metric, "ALBRequestCountPerTarget");
   try {
-    groupOf(other);
+    checkLocalStack(parseStack(other, "autoscaled", "autoscaled (test)"));
     assert.unreachable("expected ERR_STACK_UNSUPPORTED");
   } catch (err) {
     assert.instance(err, LifecycleError);

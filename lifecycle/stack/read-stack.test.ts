@@ -5,6 +5,8 @@ import { removeSynthFixtures, stackJson, synthFixture } from "../test-support/sy
 import { parseStack, readStack } from "./read-stack.js";
 import type { SecurityGroupRule } from "./stack.js";
 import { summarizeStack } from "./stack-summary.js";
+import { parseReference } from "./references.js";
+import { addSecondLoadBalancer, listenerOn } from "../test-support/stack-edits.js";
 
 const test = suite("read-stack");
 test.after(() => removeSynthFixtures());
@@ -135,10 +137,44 @@ test("a stack that is not there: the error lists what is", async () => {
   }
 });
 
-test("two load balancers are unsupported, said as such", async () => {
+test("two load balancers: both described, with their listeners, target groups and servers; the first is the stack's own", async () => {
   const json = await stackJson("classic");
-  json.resource.aws_lb.second = json.resource.aws_lb[Object.keys(json.resource.aws_lb)[0]!];
-  assert.throws(() => parseStack(json, "classic", "x.json"), (e: LifecycleError) => e.code === "ERR_STACK_UNSUPPORTED" && /2 load balancers/.test(e.message));
+  addSecondLoadBalancer(json, "second");
+  const stack = parseStack(json, "classic", "x.json");
+  assert.equal(stack.loadBalancers.map((l) => l.name), ["seedstack-classic-alb", "second-alb"]);
+  assert.equal(stack.targetGroups.map((t) => t.name), [stack.targetGroup.name, "second-tg"]);
+  assert.equal(stack.loadBalancers[1]!.listeners.map((l) => [l.port, l.targetGroup]), [[80, "aws_lb_target_group.second"]]);
+  assert.equal(stack.serverGroups.map((g) => [g.targetGroup, g.kind === "instances" ? g.instances.length : 0]), [[stack.targetGroup.address, 2], ["aws_lb_target_group.second", 2]]);
+  assert.is(stack.loadBalancer, stack.loadBalancers[0]);
+  assert.is(stack.servers, stack.serverGroups[0]);
+  assert.match(summarizeStack(stack).find((l) => l.label === "load balancers")?.value ?? "", /^seedstack-classic-alb \(application\), second-alb \(application\); target groups .+, second-tg; the first is summarized below$/);
+  assert.is(summarizeStack(parseStack(await stackJson("classic"), "classic", "x.json")).find((l) => l.label === "load balancers"), undefined, "one load balancer: no such line");
+});
+
+test("provider region and default tags; VPC endpoints; the database's class and storage", async () => {
+  const json = await stackJson("classic", { SEEDSTACK_DATABASE: "on" });
+  json.provider.aws[0].default_tags = [{ tags: { PR: "12", ExpiresAt: "2026-12-01T00:00:00Z" } }];
+  const stack = parseStack(json, "classic", "x.json");
+  assert.is(stack.region, json.provider.aws[0].region);
+  assert.equal(stack.defaultTags, { PR: "12", ExpiresAt: "2026-12-01T00:00:00Z" });
+  assert.ok(stack.vpcEndpoints.some((e) => e.type === "Interface" && e.subnetCount === 2), JSON.stringify(stack.vpcEndpoints));
+  assert.equal([stack.database?.instanceClass, stack.database?.storageGb, stack.database?.multiAz], ["db.t4g.micro", 20, false]);
+  json.provider.aws[0].region = "eu-west-2";
+  assert.is(parseStack(json, "classic", "x.json").region, "eu-west-2");
+  json.provider.aws[0].region = "${var.region}";
+  assert.is(parseStack(json, "classic", "x.json").region, undefined, "an expression is not a region");
+  delete json.provider;
+  assert.equal([parseStack(json, "classic", "x.json").region, parseStack(json, "classic", "x.json").defaultTags], [undefined, {}]);
+});
+
+test("references: a whole-string reference resolves to its resource's address; anything else does not", () => {
+  assert.equal(["${aws_security_group.lb_sg_ADA6ADBE.id}", "${aws_lb.lb_alb_3A88C95E.arn}", "sg-0123", '${join(",", [a.b.c])}', "${data.aws_region.current.name}"].map((r) => parseReference(r)?.address), ["aws_security_group.lb_sg_ADA6ADBE", "aws_lb.lb_alb_3A88C95E", undefined, undefined, undefined]);
+});
+
+test("a listener forwarding to a target group the stack does not have is named", async () => {
+  const json = await stackJson("classic");
+  listenerOn(json, 443).body.default_action[0].target_group_arn = "${aws_lb_target_group.elsewhere.arn}";
+  assert.throws(() => parseStack(json, "classic", "x.json"), (e: LifecycleError) => e.code === "ERR_STACK_INVALID" && /which is not a target group of this stack/.test(e.message));
 });
 
 test.run();

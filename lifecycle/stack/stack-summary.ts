@@ -15,8 +15,12 @@ export function summarizeStack(stack: Stack): SummaryLine[] {
   const s = stack.servers;
   const hc = stack.targetGroup.healthCheck;
   const resources = Object.values(stack.resourceCounts).reduce((a, b) => a + b, 0);
+  const more = stack.loadBalancers.length > 1 || stack.targetGroups.length > 1;
   return [
     { label: "resources", value: `${resources} (${Object.keys(stack.resourceCounts).length} types)` },
+    ...(more
+      ? [{ label: "load balancers", value: `${stack.loadBalancers.map((lb) => `${lb.name} (${lb.type ?? "application"})`).join(", ")}; target groups ${stack.targetGroups.map((t) => t.name).join(", ")}; the first is summarized below` }]
+      : []),
     {
       label: "servers",
       value:
@@ -31,7 +35,7 @@ export function summarizeStack(stack: Stack): SummaryLine[] {
       value: `${hc.protocol} GET ${hc.path} on ${hc.port === "traffic-port" ? "the traffic port" : `port ${hc.port}`} every ${hc.intervalSeconds} s, timeout ${hc.timeoutSeconds} s, healthy after ${hc.healthyThreshold}, unhealthy after ${hc.unhealthyThreshold}, matcher ${hc.matcher}`,
     },
     { label: "security groups", value: [...stack.securityGroups.values()].map((g) => `${g.name} (${g.ingress.length} in / ${g.egress.length} out)`).join(", ") },
-    { label: "database", value: stack.database ? `PostgreSQL "${stack.database.name}" on ${stack.database.port} (user ${stack.database.username})` : "none (each server keeps its seed in memory)" },
+    { label: "database", value: stack.database ? `${stack.database.engine === "postgres" ? "PostgreSQL" : stack.database.engine} "${stack.database.name}" on ${stack.database.port} (user ${stack.database.username})` : "none (each server keeps its seed in memory)" },
     { label: "certificate", value: stack.certificate ? `${stack.certificate.keyAlgorithm}${stack.certificate.ecdsaCurve ? ` ${stack.certificate.ecdsaCurve}` : ""}, CN "${stack.certificate.commonName}", ${stack.certificate.validityHours} h` : "none (plain HTTP)" },
   ];
 }
@@ -40,10 +44,4 @@ export function summarizeStack(stack: Stack): SummaryLine[] {
 function registeredPorts(instances: readonly InstanceSpec[], targetGroupPort: number): string {
   if (instances.every((i) => i.targetPort === targetGroupPort)) return "";
   return `, registered on ${instances.map((i) => `${i.name}:${i.targetPort}`).join(", ")}`;
-}
-
-/** The fastest the lifecycle can go on this stack's settings (seconds): come up, detect, recover. */
-export function impliedMinimumSeconds(stack: Stack): { up: number; detect: number; recover: number } {
-  const hc = stack.targetGroup.healthCheck;
-  return { up: (hc.healthyThreshold - 1) * hc.intervalSeconds, detect: (hc.unhealthyThreshold - 1) * hc.intervalSeconds, recover: (hc.healthyThreshold - 1) * hc.intervalSeconds };
 }

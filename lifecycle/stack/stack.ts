@@ -1,6 +1,8 @@
 /**
- * The typed picture of a synthesized stack: what the lifecycle needs from `cdk.tf.json`, read once
- * by read-stack.ts. Everything after the edge works on these types, never on the raw JSON.
+ * The typed picture of a synthesized stack: what the lifecycle, its engines and the Action's report
+ * need from `cdk.tf.json`, read once by read-stack.ts. Everything after the edge works on these
+ * types, never on the raw JSON. It describes what the stack holds; what an engine cannot run is the
+ * engine's to say (`EnvironmentEngine.check`).
  *
  * Resource addresses (`aws_security_group.web_sg_BBC30E6E`) identify things, as Terraform does.
  */
@@ -33,10 +35,12 @@ export interface InstanceSpec {
   readonly userData: UserDataFacts;
   /** The port its attachment registers it on (the attachment's `port`, else the target group's). */
   readonly targetPort: number;
+  /** EC2 instance type. @default "unknown" (not written) */
+  readonly instanceType?: string;
 }
 
-/** The servers: fixed instances attached to the target group, or an Auto Scaling group. */
-export type ServerGroup =
+/** The servers of one target group: fixed instances attached to it, or an Auto Scaling group. */
+export type ServerGroup = (
   | {
       readonly kind: "instances";
       readonly instances: readonly InstanceSpec[];
@@ -64,14 +68,21 @@ export type ServerGroup =
       readonly instanceType?: string;
       /** The group's default_instance_warmup, seconds (absent: not set). */
       readonly defaultInstanceWarmupSeconds?: number;
-    };
+      /** Every target tracking policy on the group (`scalingPolicy` is the first). @default none */
+      readonly scalingPolicies?: readonly ScalingPolicySpec[];
+    }
+) & {
+  /** The target group these servers are registered with. @default the stack's `targetGroup` */
+  readonly targetGroup?: Address;
+};
 
 /** A target tracking scaling policy on a predefined metric. */
 export interface ScalingPolicySpec {
   readonly address: Address;
   readonly name: string;
+  /** The predefined metric type (`ASGAverageCPUUtilization`), or `customized` for a customized metric. */
   readonly metric: string;
-  /** Percent. */
+  /** The metric's target (a percentage for CPU). */
   readonly targetValue: number;
   readonly disableScaleIn: boolean;
   readonly estimatedWarmupSeconds?: number;
@@ -82,7 +93,7 @@ export interface HealthCheckSpec {
   readonly path: string;
   /** A port number, or the target's traffic port. */
   readonly port: number | "traffic-port";
-  readonly protocol: "HTTP" | "HTTPS";
+  readonly protocol: "HTTP" | "HTTPS" | "TCP";
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
   readonly healthyThreshold: number;
@@ -91,16 +102,19 @@ export interface HealthCheckSpec {
   readonly matcher: string;
 }
 
-/** The stack's one target group. */
+/** The protocols of target groups and listeners (ALB: HTTP, HTTPS; NLB: the others). */
+export type TrafficProtocol = "HTTP" | "HTTPS" | "TCP" | "TLS" | "UDP" | "TCP_UDP";
+
+/** A target group. */
 export interface TargetGroupSpec {
   readonly address: Address;
   readonly name: string;
   readonly port: number;
-  readonly protocol: "HTTP";
+  readonly protocol: TrafficProtocol;
   readonly healthCheck: HealthCheckSpec;
   readonly deregistrationDelaySeconds: number;
-  /** Load-balancer cookie stickiness, when enabled. */
-  readonly stickiness?: { readonly durationSeconds: number };
+  /** Stickiness, when enabled: its cookie's duration, and its type. */
+  readonly stickiness?: { readonly durationSeconds: number; /** @default "lb_cookie" */ readonly type?: string };
 }
 
 /** What a listener does with a request. */
@@ -108,21 +122,25 @@ export type ListenerAction =
   | { readonly type: "forward" }
   | { readonly type: "redirect"; readonly protocol: "HTTP" | "HTTPS" | "#{protocol}"; readonly port: string; readonly statusCode: 301 | 302 };
 
-/** One listener of the load balancer. */
+/** One listener of a load balancer. */
 export interface ListenerSpec {
   readonly address: Address;
   readonly port: number;
-  readonly protocol: "HTTP" | "HTTPS";
+  readonly protocol: TrafficProtocol;
   readonly action: ListenerAction;
+  /** The target group a forwarding listener sends to. @default the stack's `targetGroup` */
+  readonly targetGroup?: Address;
   readonly sslPolicy?: string;
   /** HTTPS: the certificate its `certificate_arn` names (followed to the stack's TLS resources). */
   readonly certificate?: CertificateSpec;
 }
 
-/** The load balancer. */
+/** A load balancer. */
 export interface LoadBalancerSpec {
   readonly address: Address;
   readonly name: string;
+  /** `load_balancer_type`. @default "application" */
+  readonly type?: "application" | "network" | "gateway";
   readonly securityGroups: readonly Address[];
   readonly idleTimeoutSeconds: number;
   readonly subnetCidrs: readonly string[];
@@ -154,6 +172,23 @@ export interface DatabaseSpec {
   readonly username: string;
   readonly securityGroups: readonly Address[];
   readonly subnetCidrs: readonly string[];
+  /** The instance's name for people: its `identifier`, else its Name tag. @default the address */
+  readonly identifier?: string;
+  /** e.g. `db.t4g.micro`. @default "unknown" (not written) */
+  readonly instanceClass?: string;
+  /** Allocated storage, GB. @default 0 (not written) */
+  readonly storageGb?: number;
+  /** A standby in a second availability zone. @default false */
+  readonly multiAz?: boolean;
+}
+
+/** A VPC endpoint: interface endpoints cost per availability zone (one per subnet). */
+export interface VpcEndpointSpec {
+  readonly address: Address;
+  /** `vpc_endpoint_type`. @default "Gateway" */
+  readonly type: "Interface" | "Gateway" | "GatewayLoadBalancer";
+  /** How many subnets (availability zones) an interface endpoint has a network interface in. @default 0 */
+  readonly subnetCount: number;
 }
 
 /** Where a rule's traffic comes from (ingress) or goes to (egress). */
@@ -190,10 +225,28 @@ export interface Stack {
   readonly name: string;
   /** The cdk.tf.json it was read from. */
   readonly file: string;
-  readonly servers: ServerGroup;
+  /** The AWS provider's region, when written as a literal. */
+  readonly region?: string;
+  /** The AWS provider's default tags (`PR`, `ExpiresAt`, `Stack`...). */
+  readonly defaultTags: Readonly<Record<string, string>>;
+  /** Every load balancer, in file order (aws_lb, then aws_alb). */
+  readonly loadBalancers: readonly LoadBalancerSpec[];
+  /** Every target group, in file order. */
+  readonly targetGroups: readonly TargetGroupSpec[];
+  /** The servers of every target group (an Auto Scaling group serving two appears under each). */
+  readonly serverGroups: readonly ServerGroup[];
+  /** The first load balancer: a one-LB stack's only one, the one the local engine runs. */
   readonly loadBalancer: LoadBalancerSpec;
+  /** The target group the first forwarding listener of `loadBalancer` sends to (none forwards: the first target group). */
   readonly targetGroup: TargetGroupSpec;
+  /** The servers of `targetGroup` (its first server group). */
+  readonly servers: ServerGroup;
+  /** Every database, in file order. */
+  readonly databases: readonly DatabaseSpec[];
+  /** The first database. */
   readonly database?: DatabaseSpec;
+  /** Every VPC endpoint (interface endpoints have an hourly price). */
+  readonly vpcEndpoints: readonly VpcEndpointSpec[];
   /** The certificate of the HTTPS listener clients use (each HTTPS listener has its own, `ListenerSpec.certificate`). */
   readonly certificate?: CertificateSpec;
   readonly securityGroups: ReadonlyMap<Address, SecurityGroupSpec>;

@@ -11,7 +11,8 @@ import { applyArgs, initArgs, planArgs } from "./args.js";
 import { deployEnvironment, destroyEnvironment, type DeployResult, type DestroyResult, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure } from "./failure.js";
-import { readRecord } from "./environment-record.js";
+import { readRecord, type EnvironmentRecord } from "./environment-record.js";
+import type { RecordRegistry } from "./record-registry.js";
 import { stringOutput } from "./json.js";
 import { liveTerraformProcesses, runTerraform } from "./run-terraform.js";
 import { lockHolderName } from "./state-lock.js";
@@ -142,12 +143,26 @@ tfTest("plan error: plan-failed with terraform's error, nothing applied, no reco
   }
 });
 
-tfTest("apply error (not transient): tried once, apply-failed, then the destroy removes what was created", async () => {
+/** A registry in memory (the stand-in for one backed by the state bucket), logging every call. */
+function memoryRegistry(): RecordRegistry & { readonly calls: string[] } {
+  const records = new Map<string, EnvironmentRecord>();
+  const calls: string[] = [];
+  return {
+    calls,
+    list: async () => ({ records: [...records.values()], problems: [] }),
+    read: async (name) => (calls.push(`read ${name}`), records.get(name)),
+    write: async (record) => (calls.push(`write ${record.name} ${record.status}`), records.set(record.name, record), `memory:${record.name}`),
+    remove: async (name) => void (calls.push(`remove ${name}`), records.delete(name)),
+  };
+}
+
+tfTest("apply error (not transient): tried once, apply-failed, then the destroy removes what was created; records only through the registry given", async () => {
   const ws = makeWorkspace();
   const events: TerraformEngineEvent[] = [];
+  const records = memoryRegistry();
   try {
     ws.writeStack(applyErrorStack());
-    const run = await deployThenDestroy(options(ws, events));
+    const run = await deployThenDestroy(options(ws, events, { records }));
     assert.is(run.deploy.ok, false);
     assert.is(run.failure?.reason, "apply-failed");
     assert.match(run.failure!.message, /terraform apply failed \(exit 1\): Error: local-exec provisioner error/);
@@ -157,6 +172,9 @@ tfTest("apply error (not transient): tried once, apply-failed, then the destroy 
     assert.equal(run.destroy, { ok: true, alreadyGone: false });
     assert.equal(stateResources(ws), []);
     assert.equal(recordStatuses(events), ["applying", "needs-destroy", "destroying", "destroyed"]);
+    assert.equal(records.calls.filter((c) => !c.startsWith("read")), ["write pr-7 applying", "write pr-7 needs-destroy", "write pr-7 destroying", "remove pr-7"]);
+    assert.is((await records.list()).records.length, 0);
+    assert.not.ok(existsSync(join(ws.root, "records")), "no record file was written beside the registry");
   } finally {
     ws.dispose();
   }

@@ -7,16 +7,17 @@
  * destroy: init -> show -json (state) -> destroy -auto-approve, skipped when the state is empty;
  *          a missing or empty state counts as destroyed, so destroying twice succeeds.
  *
- * Clean-up never depends on luck: an environment record is written before the first apply and
- * removed only after a successful destroy (environment-record.ts); a cancel forwards one interrupt
- * (run-terraform.ts). The sequence around them (destroy after a failed apply, a failed check or a
- * cancellation) is the lifecycle's (run-lifecycle.ts with the terraform engine, terraform-engine.ts).
+ * Clean-up never depends on luck: an environment record is written (through the record registry,
+ * record-registry.ts) before the first apply and removed only after a successful destroy; a cancel
+ * forwards one interrupt (run-terraform.ts). The sequence around them (destroy after a failed
+ * apply, a failed check or a cancellation) is the lifecycle's (run-lifecycle.ts with the terraform
+ * engine, terraform-engine.ts).
  */
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { applyArgs, destroyArgs, forceUnlockArgs, initArgs, outputArgs, planArgs, showPlanArgs, showStateArgs } from "./args.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
-import { readRecord, recordPath, removeRecord, writeRecord, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
+import { recordPath, type EnvironmentRecord, type EnvironmentStatus, type KilledRunRecord } from "./environment-record.js";
 import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./failure.js";
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
@@ -26,6 +27,7 @@ import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 import { holderNoteFor } from "./lock-holder.js";
 import { lockHolderTargetIn, type LockHolderTarget } from "./lock-holder-target.js";
 import { removeHolderNote, writeHolderNote } from "./state-objects.js";
+import { folderRegistry, type RecordRegistry } from "./record-registry.js";
 
 /** Default lock wait: 5 minutes, longer than any of our own applies holds the lock between steps. */
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
@@ -41,6 +43,8 @@ export interface TerraformEnvironmentOptions {
   readonly stackDir: string;
   /** Where environment records are kept (see environment-record.ts). */
   readonly recordDir: string;
+  /** The registry the records are written to, read from and removed from. @default folderRegistry(recordDir) */
+  readonly records?: RecordRegistry;
   /** The CLI configuration file for terraform (TF_CLI_CONFIG_FILE), e.g. one pointing at a provider mirror. @default terraform's own lookup */
   readonly cliConfigFile?: string;
   /** Further environment for terraform (TF_DATA_DIR, TF_VAR_*, AWS_PROFILE). @default none */
@@ -131,6 +135,7 @@ export function checkEnvironmentOptions(options: TerraformEnvironmentOptions): v
 /** The steps shared by deploy and destroy, bound to one environment and one signal. */
 class TerraformSession {
   private readonly lockTimeoutSeconds: number;
+  readonly records: RecordRegistry;
 
   constructor(
     private readonly options: TerraformEnvironmentOptions,
@@ -138,6 +143,18 @@ class TerraformSession {
   ) {
     checkEnvironmentOptions(options);
     this.lockTimeoutSeconds = options.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS;
+    this.records = options.records ?? folderRegistry(options.recordDir);
+  }
+
+  /** This environment's record; an unreadable one is undefined (it is replaced by a good one). */
+  async readRecord(): Promise<EnvironmentRecord | undefined> {
+    return this.records.read(this.options.name).catch(() => undefined);
+  }
+
+  /** Remove this environment's record: nothing is left of it. */
+  async removeRecord(): Promise<void> {
+    await this.records.remove(this.options.name);
+    this.emit({ type: "record", path: this.options.recordDir, status: "destroyed" });
   }
 
   private noteTarget: LockHolderTarget | false | undefined;
@@ -236,9 +253,9 @@ class TerraformSession {
   }
 
   /** Write the record with `status`, keeping what an earlier record knew. */
-  record(status: EnvironmentStatus, extra: Partial<Pick<EnvironmentRecord, "reason" | "killedRun">> = {}): void {
-    const { name, stackDir, recordDir, prNumber, expiresAt } = this.options;
-    const previous = safeRead(recordDir, name);
+  async record(status: EnvironmentStatus, extra: Partial<Pick<EnvironmentRecord, "reason" | "killedRun">> = {}): Promise<void> {
+    const { name, stackDir, prNumber, expiresAt } = this.options;
+    const previous = await this.readRecord();
     const at = this.now().toISOString();
     const record: EnvironmentRecord = {
       version: 1,
@@ -252,14 +269,14 @@ class TerraformSession {
       createdAt: previous?.createdAt ?? at,
       updatedAt: at,
     };
-    this.emit({ type: "record", path: writeRecord(recordDir, record), status });
+    this.emit({ type: "record", path: await this.records.write(record), status });
   }
 
   /**
    * The failure of `run` at `step`. During a destroy, init and state failures are `destroy-failed`;
    * after an abort, a failure of the last attempt is `cancelled`. See `report` for the record.
    */
-  fail(step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date, where: { destroying: boolean; mayHaveResources: boolean }): EngineFailure {
+  async fail(step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date, where: { destroying: boolean; mayHaveResources: boolean }): Promise<EngineFailure> {
     let failure = failureOf(step, run, this.options.binary);
     if (where.destroying && (failure.reason === "plan-failed" || failure.reason === "apply-failed")) failure = { ...failure, reason: "destroy-failed" };
     const killedRun: KilledRunRecord | undefined =
@@ -273,23 +290,15 @@ class TerraformSession {
    * such a lock is ours to force-unlock) without changing the status of an environment this run
    * did not touch.
    */
-  report(failure: EngineFailure, mayHaveResources: boolean, killedRun?: KilledRunRecord): EngineFailure {
+  async report(failure: EngineFailure, mayHaveResources: boolean, killedRun?: KilledRunRecord): Promise<EngineFailure> {
     if (this.signal.aborted && failure.reason !== "cancelled") {
       failure = { ...failure, reason: "cancelled", message: `cancelled; the last attempt had failed: ${failure.message}` };
     }
-    const previous = safeRead(this.options.recordDir, this.options.name);
-    if (mayHaveResources) this.record("needs-destroy", { reason: failure.message, ...(killedRun ? { killedRun } : {}) });
-    else if (killedRun && previous) this.record(previous.status, { ...(previous.reason ? { reason: previous.reason } : {}), killedRun });
+    const previous = await this.readRecord();
+    if (mayHaveResources) await this.record("needs-destroy", { reason: failure.message, ...(killedRun ? { killedRun } : {}) });
+    else if (killedRun && previous) await this.record(previous.status, { ...(previous.reason ? { reason: previous.reason } : {}), killedRun });
     this.emit({ type: "failed", failure });
     return failure;
-  }
-}
-
-function safeRead(recordDir: string, name: string): EnvironmentRecord | undefined {
-  try {
-    return readRecord(recordDir, name);
-  } catch {
-    return undefined; // an unreadable record is replaced by a good one
   }
 }
 
@@ -318,7 +327,7 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
 
   let startedAt = session.now();
   const init = await session.init();
-  if (init.reason !== "ok") return { ok: false, failure: session.fail("init", init, startedAt, { destroying: false, mayHaveResources: false }), applyStarted: false };
+  if (init.reason !== "ok") return { ok: false, failure: await session.fail("init", init, startedAt, { destroying: false, mayHaveResources: false }), applyStarted: false };
 
   let applyStarted = false;
   const attempt = async (n: number): Promise<Attempt> => {
@@ -341,7 +350,7 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
       if (exitCode === 0) return { kind: "done", plan: summary, applied: false };
 
       applyStarted = true;
-      session.record("applying");
+      await session.record("applying");
       startedAt = session.now();
       const apply = await session.apply(planFile, n);
       if (apply.reason !== "ok") return { kind: "failed", step: "apply", run: apply, plan: summary };
@@ -360,26 +369,26 @@ export async function deployEnvironment(options: TerraformEnvironmentOptions, si
   if (outcome.kind === "failed") {
     const where = { destroying: false, mayHaveResources: applyStarted };
     const failure = outcome.run
-      ? session.fail(outcome.step, outcome.run as Exclude<TerraformRun, TerraformSuccess>, startedAt, where)
-      : session.report(outcome.failure!, applyStarted);
+      ? await session.fail(outcome.step, outcome.run as Exclude<TerraformRun, TerraformSuccess>, startedAt, where)
+      : await session.report(outcome.failure!, applyStarted);
     return { ok: false, failure, ...(outcome.plan ? { plan: outcome.plan } : {}), applyStarted };
   }
 
   startedAt = session.now();
   const output = await session.retried("output", outputArgs());
   if (output.reason !== "ok") {
-    const failure = session.fail("output", output, startedAt, { destroying: false, mayHaveResources: applyStarted });
+    const failure = await session.fail("output", output, startedAt, { destroying: false, mayHaveResources: applyStarted });
     return { ok: false, failure, plan: outcome.plan, applyStarted };
   }
   let outputs: Outputs;
   try {
     outputs = decodeOutputs(output.stdout);
   } catch (error) {
-    const failure = session.report(stepFailure("output", (error as Error).message), applyStarted);
+    const failure = await session.report(stepFailure("output", (error as Error).message), applyStarted);
     return { ok: false, failure, plan: outcome.plan, applyStarted };
   }
   session.emit({ type: "outputs", outputs: redactedOutputs(outputs) });
-  session.record("up");
+  await session.record("up");
   return { ok: true, plan: outcome.plan, applied: outcome.applied, outputs };
 }
 
@@ -398,9 +407,9 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
   }
   // A recorded environment whose destroy failed still needs one; an unrecorded one that failed
   // before its state was read is left unrecorded (nothing says it exists).
-  const failed = (step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): DestroyResult => ({
+  const failed = async (step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): Promise<DestroyResult> => ({
     ok: false,
-    failure: session.fail(step, run, startedAt, { destroying: true, mayHaveResources: safeRead(options.recordDir, options.name) !== undefined }),
+    failure: await session.fail(step, run, startedAt, { destroying: true, mayHaveResources: (await session.readRecord()) !== undefined }),
   });
 
   let startedAt = session.now();
@@ -412,22 +421,21 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
   try {
     resources = decodeStateResourceAddresses(state.stdout);
   } catch (error) {
-    return { ok: false, failure: session.report(stepFailure("state", (error as Error).message, "destroy-failed"), false) };
+    return { ok: false, failure: await session.report(stepFailure("state", (error as Error).message, "destroy-failed"), false) };
   }
   if (resources.length === 0) {
-    removeRecord(options.recordDir, options.name);
-    session.emit({ type: "record", path: options.recordDir, status: "destroyed" });
+    await session.removeRecord();
     session.emit({ type: "destroyed", alreadyGone: true });
     return { ok: true, alreadyGone: true };
   }
 
-  session.record("destroying");
+  await session.record("destroying");
   startedAt = session.now();
   let destroy = await session.destroy();
   if (destroy.reason !== "ok") {
     // A lock this process left behind when it had to kill terraform is ours to remove; no other.
     const failure = failureOf("destroy", destroy, options.binary);
-    const killedRun = safeRead(options.recordDir, options.name)?.killedRun;
+    const killedRun = (await session.readRecord())?.killedRun;
     if (failure.lock && killedRun && isOwnStaleLock(failure.lock, { who: killedRun.who, startedAt: new Date(killedRun.startedAt), killedAt: new Date(killedRun.killedAt) })) {
       const unlock = await session.once("force-unlock", forceUnlockArgs(failure.lock.id), 1);
       if (unlock.reason !== "ok") return failed("force-unlock", unlock, startedAt);
@@ -436,8 +444,7 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
     }
   }
   if (destroy.reason !== "ok") return failed("destroy", destroy, startedAt);
-  removeRecord(options.recordDir, options.name);
-  session.emit({ type: "record", path: options.recordDir, status: "destroyed" });
+  await session.removeRecord();
   session.emit({ type: "destroyed", alreadyGone: false });
   return { ok: true, alreadyGone: false };
 }

@@ -94,7 +94,11 @@ export function candidatesFromRecords(records: readonly EnvironmentRecord[], rec
  */
 export function candidateFromSynthesizedStack(name: string, stack: unknown, source: string): SweepCandidate {
   const providers = (stack as { provider?: { aws?: { default_tags?: { tags?: Record<string, unknown> }[] }[] } })?.provider?.aws;
-  const tags = Array.isArray(providers) ? providers[0]?.default_tags?.[0]?.tags : undefined;
+  return candidateFromTags(name, (Array.isArray(providers) ? providers[0]?.default_tags?.[0]?.tags : undefined) ?? {}, source);
+}
+
+/** A candidate from a stack's default tags as the stack reader gives them (`Stack.defaultTags`). */
+export function candidateFromTags(name: string, tags: Readonly<Record<string, unknown>>, source: string): SweepCandidate {
   const expiresAt = typeof tags?.ExpiresAt === "string" ? tags.ExpiresAt : undefined;
   const pr = typeof tags?.PR === "string" && /^[1-9]\d*$/.test(tags.PR) ? Number(tags.PR) : undefined;
   return { name, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(pr !== undefined ? { prNumber: pr } : {}), source };

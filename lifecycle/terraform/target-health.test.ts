@@ -12,7 +12,7 @@ import { exitCodeFor } from "../cli/main.js";
 import { LifecycleError } from "../errors.js";
 import type { LifecycleEvent } from "../events.js";
 import { ec2DrillControl } from "./ec2-drill.js";
-import { CODE_OF_REASON, readEnvironmentOutputs, regionOfStack } from "./terraform-engine.js";
+import { CODE_OF_REASON, readEnvironmentOutputs } from "./terraform-engine.js";
 import { TargetHealthWatcher } from "./target-health.js";
 
 const ARN = "arn:aws:elasticloadbalancing:eu-west-2:123456789012:targetgroup/seedstack-classic-tg/0123456789abcdef";
@@ -118,12 +118,6 @@ test("outputs: each missing or ill-typed output named in one ERR_STACK_INVALID",
     instanceIds: ["i-1", "i-2"],
   });
   assert.equal(readEnvironmentOutputs({ url: out("https://a.example") }), { url: "https://a.example" });
-});
-
-test("region from the stack's provider block; none when absent or not a region", () => {
-  assert.is(regionOfStack({ provider: { aws: [{ region: "eu-west-2" }] } }), "eu-west-2");
-  assert.is(regionOfStack({ provider: { aws: [{ region: "${var.region}" }] } }), undefined);
-  assert.is(regionOfStack({}), undefined);
 });
 
 test("each terraform failure reason has its exit code: 1 for the stack's failures, 4 when resources may be left, 130 cancelled", () => {

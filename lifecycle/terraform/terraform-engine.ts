@@ -8,7 +8,6 @@
  */
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { readFileSync } from "node:fs";
 import { StartFailedError, type Environment, type EnvironmentEngine } from "../environment.js";
 import { LifecycleError, type LifecycleErrorCode } from "../errors.js";
 import type { Phase, RunContext } from "../events.js";
@@ -19,7 +18,7 @@ import type { TerraformEngineEvent } from "./deploy-events.js";
 import type { EngineFailure, EngineFailureReason } from "./failure.js";
 import { stringOutput, type Outputs } from "./json.js";
 import { smokeConnectTo } from "./smoke-address.js";
-import { candidateFromSynthesizedStack } from "./sweep.js";
+import { candidateFromTags } from "./sweep.js";
 
 /** The lifecycle error code of each terraform failure reason (the CLI's exit code follows from it). */
 export const CODE_OF_REASON: Readonly<Record<EngineFailureReason, LifecycleErrorCode>> = {
@@ -62,13 +61,6 @@ export interface TerraformEngineSettings {
   readonly healthPollMs?: number;
   /** How long to wait for healthy targets when the lifecycle gives no deadline. @default 10 minutes (instances boot, then pass the health check) */
   readonly healthyDeadlineMs?: number;
-}
-
-/** The AWS region in the stack's provider block, when it names one. */
-export function regionOfStack(stackJson: unknown): string | undefined {
-  const aws = (stackJson as { provider?: { aws?: Array<{ region?: unknown }> } })?.provider?.aws;
-  const region = Array.isArray(aws) ? aws[0]?.region : undefined;
-  return typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? region : undefined;
 }
 
 /** What the lifecycle needs from the outputs, each missing or ill-typed one named. */
@@ -142,8 +134,8 @@ export function describeTerraformEvent(event: TerraformEngineEvent): string | un
 
 /** The terraform engine. */
 export function terraformEngine(settings: TerraformEngineSettings): EnvironmentEngine {
-  const optionsFor = (stack: Stack, stackJson: unknown, onEvent: TerraformEnvironmentOptions["onEvent"]): TerraformEnvironmentOptions => {
-    const tags = candidateFromSynthesizedStack(stack.name, stackJson, stack.file);
+  const optionsFor = (stack: Stack, onEvent: TerraformEnvironmentOptions["onEvent"]): TerraformEnvironmentOptions => {
+    const tags = candidateFromTags(stack.name, stack.defaultTags, stack.file);
     return {
       name: stack.name,
       stackDir: settings.stackDir ?? stack.file.replace(/[\\/][^\\/]+$/, ""),
@@ -161,15 +153,14 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
     persistent: true,
     check(stack) {
       try {
-        checkEnvironmentOptions(optionsFor(stack, undefined, undefined));
+        checkEnvironmentOptions(optionsFor(stack, undefined));
       } catch (error) {
         throw new LifecycleError("ERR_USAGE", (error as Error).message);
       }
     },
     async start(stack: Stack, ctx: RunContext): Promise<Environment> {
       let phase: Phase = "up";
-      const stackJson: unknown = JSON.parse(readFileSync(stack.file, "utf8"));
-      const options = optionsFor(stack, stackJson, (event) => {
+      const options = optionsFor(stack, (event) => {
           const message = describeTerraformEvent(event);
           if (message !== undefined) ctx.onEvent({ type: "progress", phase, message });
           if (event.type === "planned") ctx.onEvent({ type: "plan", plan: event.summary });
@@ -242,7 +233,7 @@ export function terraformEngine(settings: TerraformEngineSettings): EnvironmentE
         import("./ec2-drill.js"),
         import("./target-health.js"),
       ]);
-      const region = regionOfStack(stackJson);
+      const region = stack.region;
       const elb = settings.aws?.elb ?? new ElasticLoadBalancingV2Client(region ? { region } : {});
       const ec2 = settings.aws?.ec2 ?? new EC2Client(region ? { region } : {});
       // Clients we made are closed at dispose (their keep-alive sockets); clients passed in are the caller's.

@@ -45,3 +45,23 @@ export function moveSecurityGroupPort(json: Record<string, any>, from: number, t
     if (r.from_port === from && r.to_port === from) r.from_port = r.to_port = to;
   }
 }
+
+/**
+ * Add a second load balancer `name` (a copy of the first) with its own target group, the same
+ * instances attached to it, and one plain-HTTP listener forwarding to it: a stack terraform
+ * deploys as it is and the local engine cannot run.
+ */
+export function addSecondLoadBalancer(json: Record<string, any>, name: string): void {
+  const first = <T>(byName: Record<string, T>): T => structuredClone(Object.values(byName)[0]!);
+  json.resource.aws_lb[name] = { ...first(json.resource.aws_lb as Record<string, any>), name: `${name}-alb` };
+  json.resource.aws_lb_target_group[name] = { ...first(json.resource.aws_lb_target_group as Record<string, any>), name: `${name}-tg` };
+  json.resource.aws_lb_listener[name] = {
+    load_balancer_arn: `\${aws_lb.${name}.arn}`,
+    port: 80,
+    protocol: "HTTP",
+    default_action: [{ type: "forward", target_group_arn: `\${aws_lb_target_group.${name}.arn}` }],
+  };
+  for (const [key, attachment] of Object.entries({ ...(json.resource.aws_lb_target_group_attachment ?? {}) }) as [string, Record<string, any>][]) {
+    json.resource.aws_lb_target_group_attachment[`${key}_${name}`] = { ...attachment, target_group_arn: `\${aws_lb_target_group.${name}.arn}` };
+  }
+}

@@ -1,9 +1,10 @@
 /**
- * The environment's cost per hour on paper: the resources of the synthesized stack priced from a
- * small us-east-1 table (see prices-us-east-1.ts for what is and is not counted).
+ * The environment's cost per hour on paper, a view over the lifecycle's typed `Stack`: its
+ * resources priced from a small us-east-1 table (see prices-us-east-1.ts for what is and is not counted).
  */
+import type { Stack } from "../../../lifecycle/index.js";
 import * as P from "./prices-us-east-1.js";
-import type { StackFacts } from "./stack-facts.js";
+import { serversOf } from "./stack-servers.js";
 
 /** One priced line. */
 export interface CostLine {
@@ -24,8 +25,8 @@ export interface CostEstimate {
 /** Root volume size the modules give web servers when the stack does not say (modules/user-data). */
 const ROOT_VOLUME_GB = 8;
 
-/** Prices the facts of one stack. */
-export function estimateCost(facts: StackFacts): CostEstimate {
+/** Prices one stack. */
+export function estimateCost(stack: Stack): CostEstimate {
   const lines: CostLine[] = [];
   const unpriced: string[] = [];
   const add = (item: string, quantity: number, unit: number | undefined, what: string): void => {
@@ -34,13 +35,17 @@ export function estimateCost(facts: StackFacts): CostEstimate {
     else lines.push({ item, quantity, hourly: unit * quantity });
   };
 
-  add("Application Load Balancer", facts.loadBalancers.length, P.ALB_HOURLY, "ALB");
+  const albs = stack.loadBalancers.filter((lb) => (lb.type ?? "application") === "application").length;
+  add("Application Load Balancer", albs, P.ALB_HOURLY, "ALB");
+  add("Network or gateway load balancer", stack.loadBalancers.length - albs, undefined, "network/gateway load balancer");
   // One public IPv4 address per availability zone: the stacks put the ALB in two.
-  add("ALB public IPv4 addresses", facts.loadBalancers.length * 2, P.PUBLIC_IPV4_HOURLY, "ALB IPv4");
+  add("ALB public IPv4 addresses", albs * 2, P.PUBLIC_IPV4_HOURLY, "ALB IPv4");
 
   const instancesByType = new Map<string, number>();
-  for (const i of facts.instances) instancesByType.set(i.instanceType, (instancesByType.get(i.instanceType) ?? 0) + 1);
-  for (const a of facts.autoScalingGroups) instancesByType.set(a.instanceType, (instancesByType.get(a.instanceType) ?? 0) + a.desired);
+  const { instances, groups } = serversOf(stack);
+  const count = (type = "unknown", n: number) => instancesByType.set(type, (instancesByType.get(type) ?? 0) + n);
+  for (const i of instances) count(i.instanceType, 1);
+  for (const a of groups) count(a.instanceType, a.desired);
   let servers = 0;
   for (const [type, count] of instancesByType) {
     add(`EC2 ${type}`, count, P.EC2_HOURLY[type], `EC2 ${type}`);
@@ -48,15 +53,16 @@ export function estimateCost(facts: StackFacts): CostEstimate {
   }
   add(`EBS gp3 root volumes (${ROOT_VOLUME_GB} GB)`, servers, (ROOT_VOLUME_GB * P.EBS_GP3_GB_MONTH) / P.HOURS_PER_MONTH, "EBS");
 
-  for (const d of facts.databases) {
-    const unit = P.RDS_HOURLY[d.instanceClass];
-    add(`RDS ${d.instanceClass}${d.multiAz ? " Multi-AZ" : ""}`, 1, unit === undefined ? undefined : unit * (d.multiAz ? 2 : 1), `RDS ${d.instanceClass}`);
-    add(`RDS storage (${d.storageGb} GB)`, 1, (d.storageGb * P.RDS_STORAGE_GB_MONTH) / P.HOURS_PER_MONTH, "RDS storage");
+  for (const d of stack.databases) {
+    const [instanceClass, storageGb] = [d.instanceClass ?? "unknown", d.storageGb ?? 0];
+    const unit = P.RDS_HOURLY[instanceClass];
+    add(`RDS ${instanceClass}${d.multiAz ? " Multi-AZ" : ""}`, 1, unit === undefined ? undefined : unit * (d.multiAz ? 2 : 1), `RDS ${instanceClass}`);
+    add(`RDS storage (${storageGb} GB)`, 1, (storageGb * P.RDS_STORAGE_GB_MONTH) / P.HOURS_PER_MONTH, "RDS storage");
     // The modules let RDS manage the master password in Secrets Manager.
     add("Secrets Manager secret (database password)", 1, P.SECRET_MONTH / P.HOURS_PER_MONTH, "secret");
   }
 
-  const interfaceAzs = facts.vpcEndpoints.filter((e) => e.type === "Interface").reduce((sum, e) => sum + Math.max(1, e.subnetCount), 0);
+  const interfaceAzs = stack.vpcEndpoints.filter((e) => e.type === "Interface").reduce((sum, e) => sum + Math.max(1, e.subnetCount), 0);
   add("Interface VPC endpoints (per AZ)", interfaceAzs, P.INTERFACE_ENDPOINT_HOURLY, "VPC endpoint");
 
   const totalHourly = lines.reduce((sum, l) => sum + l.hourly, 0);

@@ -2,11 +2,10 @@
  * The report of one run as Markdown: the same text goes to the PR comment and the job summary.
  * Pure functions of plain data; the caller applies redact() and fitLimit() last.
  */
-import { drillMarkdown, reportMarkdown, type PlanSummary, type RunReport, type SmokeResult, type Teardown } from "../../../lifecycle/index.js";
+import { drillMarkdown, reportMarkdown, type PlanSummary, type RunReport, type SmokeResult, type Stack, type Teardown } from "../../../lifecycle/index.js";
 import type { FailureReason, RunOutcome, SweepResult, TeardownResult } from "../lifecycle-port.js";
 import { estimateCost, usd } from "./cost.js";
 import { mermaidDiagram } from "./mermaid-diagram.js";
-import type { StackFacts } from "./stack-facts.js";
 
 /** Who and what the report is about. */
 export interface ReportContext {
@@ -19,8 +18,8 @@ export interface ReportContext {
   readonly headSha?: string;
 }
 
-/** The diagram's source: facts read from the synthesized stack, or why they could not be. */
-export type FactsOrProblem = { readonly facts: StackFacts } | { readonly problem: string };
+/** The diagram's source: the synthesized stack as the lifecycle read it, or why it could not be read. */
+export type StackOrProblem = { readonly stack: Stack } | { readonly problem: string };
 
 /** Wording per failure reason, for people (the reason code itself is the `failure-reason` output). */
 export const FAILURE_WORDS: Readonly<Record<FailureReason, string>> = {
@@ -122,16 +121,16 @@ export function pricesLine(region: string | undefined): string {
 }
 
 /** The environment diagram and its cost on paper. */
-export function renderEnvironment(source: FactsOrProblem | undefined): string {
+export function renderEnvironment(source: StackOrProblem | undefined): string {
   if (source === undefined) return "";
   if ("problem" in source) return `### Environment\nNo diagram: ${source.problem}`;
-  const cost = estimateCost(source.facts);
+  const cost = estimateCost(source.stack);
   const costRows = cost.lines.map((l) => `| ${cell(l.item)} | ${l.quantity} | ${usd(l.hourly)} |`);
   const unpriced = cost.unpriced.length > 0 ? `\n\nNot in the price table, so not in the total: ${cost.unpriced.join(", ")}.` : "";
   return [
     "### Environment",
     "```mermaid",
-    mermaidDiagram(source.facts),
+    mermaidDiagram(source.stack),
     "```",
     "",
     "### Cost per hour, on paper",
@@ -140,7 +139,7 @@ export function renderEnvironment(source: FactsOrProblem | undefined): string {
     ...costRows,
     `| **Total** | | **${usd(cost.totalHourly)}** (${usd(cost.totalHourly * 24)} per day) |`,
     "",
-    `${pricesLine(source.facts.region)}; load-balancer capacity units, data transfer and requests are not counted.${unpriced}`,
+    `${pricesLine(source.stack.region)}; load-balancer capacity units, data transfer and requests are not counted.${unpriced}`,
   ].join("\n");
 }
 
@@ -170,7 +169,7 @@ function runTeardown(teardown: Teardown | undefined, environment: string): Teard
 }
 
 /** The whole report of a `pr` or `deploy` run. */
-export function renderRunReport(ctx: ReportContext, outcome: RunOutcome, diagram: FactsOrProblem | undefined): string {
+export function renderRunReport(ctx: ReportContext, outcome: RunOutcome, diagram: StackOrProblem | undefined): string {
   const { report } = outcome;
   const failure = report.ok ? "" : `\n> [!CAUTION]\n> **${failureWords(report, ctx.engine).replace(/\n/g, "\n> ")}**\n`;
   const sections = [

@@ -218,7 +218,7 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
       localPorts.set(spec.port, localPort);
       const url = `${spec.protocol.toLowerCase()}://127.0.0.1:${localPort}`;
       running.push({ spec, url, localPort });
-      options.onEvent({ type: "listener", protocol: spec.protocol, stackPort: spec.port, url });
+      options.onEvent({ type: "listener", protocol: spec.protocol === "HTTPS" ? "HTTPS" : "HTTP", stackPort: spec.port, url });
     }
   } catch (err) {
     await Promise.all(servers.map((s) => closeServer(s)));
