@@ -158,13 +158,15 @@ export async function runTerraform(options: RunTerraformOptions): Promise<Terraf
       } catch {
         // Exited in between.
       }
+      const kill = () => {
+        killed = true;
+        killGroup(child.pid!, "SIGKILL");
+      };
+      // No grace: kill now, not on a 0 ms timer, which a loaded machine can let terraform's own
+      // exit overtake (seen: "graceful" where the kill was asked for).
+      if (graceMs === 0) kill();
       // setTimeout would fire at once for Infinity: no timer at all means never killed.
-      if (Number.isFinite(graceMs)) {
-        graceTimer = setTimeout(() => {
-          killed = true;
-          killGroup(child.pid!, "SIGKILL");
-        }, graceMs);
-      }
+      else if (Number.isFinite(graceMs)) graceTimer = setTimeout(kill, graceMs);
     };
 
     const finish = (run: TerraformRun) => {
