@@ -2,11 +2,13 @@
  * `seedstack load` on a running local environment: the load test with a live line per second, then
  * (for a group with a target tracking policy) the wait for the group to scale back in, and the
  * report: the load's totals and seconds, and every scaling activity with its time next to the
- * earliest time AWS's rules allow (target-tracking.ts).
+ * earliest time AWS's rules allow (target-tracking.ts). Before the load starts, it says when the
+ * group cannot scale out under it, and why (scaling-outlook.ts).
  */
 import type { LocalEnvironment } from "../local/local-environment.js";
 import type { ScalingActivity } from "../local/scaling-activity.js";
 import { startLoad, type LoadOptions, type LoadResult, type LoadSecond } from "./load-generator.js";
+import { scalingOutlook } from "./scaling-outlook.js";
 
 /** A scaling activity with its timing judged by AWS's rules. */
 export interface TimedActivity extends ScalingActivity {
@@ -21,6 +23,8 @@ export interface TimedActivity extends ScalingActivity {
 
 /** The `load` section of the report. */
 export interface LoadReport extends LoadResult {
+  /** Why the group could not scale out under this load, said before it started (absent: nothing stood in the way). */
+  readonly warnings?: readonly string[];
   readonly scaling?: {
     readonly group: string;
     readonly min: number;
@@ -40,6 +44,8 @@ export interface LoadReport extends LoadResult {
 /** Run the load against `env`, print a line per second, wait for scale-in, report. */
 export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, "baseUrl" | "certificatePem">, print: (line: string) => void, signal: AbortSignal): Promise<LoadReport> {
   const group0 = env.autoScaling();
+  const warnings = group0 ? scalingOutlook(group0, options.durationSeconds, Date.now()) : [];
+  for (const w of warnings) print(`⚠ ${w}`);
   const started = Date.now();
   let desiredPeak = group0?.desired ?? 0;
   const groupLine = () => {
@@ -55,7 +61,7 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
   const load = startLoad({ ...options, baseUrl: env.url, ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}) }, line);
   const onAbort = () => void load.stop();
   signal.addEventListener("abort", onAbort, { once: true });
-  const result = await load.done;
+  const result: LoadResult & Pick<LoadReport, "warnings"> = { ...(await load.done), ...(warnings.length ? { warnings } : {}) };
   signal.removeEventListener("abort", onAbort);
   const stopped = Date.now();
   print(`load done: ${result.requests} requests, ${result.failures} failures, p50 ${fmt(result.latencyMs.p50)}, p95 ${fmt(result.latencyMs.p95)}; served by ${Object.entries(result.servedBy).map(([id, n]) => `${id} ${n}`).join(", ")}`);
