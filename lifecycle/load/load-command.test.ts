@@ -50,13 +50,20 @@ test("with SEEDSTACK_TARGET_CPU=1 the group scales out to its max under load and
     assert.match(launch.description, /^Launching a new EC2 instance: i-0[0-9a-f]{16}$/);
     assert.match(launch.cause, /a monitor alarm TargetTracking-seedstack-scaled-asg-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy cpu-target-tracking changing the desired capacity from 1 to 2/);
     assert.is(terminate.instance, launch.instance, "the newest instance is the one terminated");
-    // AWS's rules: the high alarm after the first instance's warm-up plus 3 datapoints; the low one
-    // 15 datapoints after the load stopped and the new instance's warm-up.
-    assert.ok(launch.earliestMs >= 3 * s.periodMs, JSON.stringify(launch));
-    assert.ok(terminate.earliestMs >= (load.durationSeconds - 1) * 1000 + 15 * s.periodMs, JSON.stringify(terminate));
+    // What AWS's rules imply, checked on the report's own datapoints: the launch came once 3
+    // consecutive datapoints were above 1% (none before the first instance's warm-up), the
+    // termination once 15 were below 0.9%, counted with no instance in its warm-up.
+    const values = s.datapoints.map((d) => d.value);
+    assert.is(values[0], null, `no datapoint during the first instance's warm-up: ${JSON.stringify(s.datapoints)}`);
+    const closedAt = (ms: number | null) => s.datapoints.findIndex((d) => d.atMs === ms);
+    const up = closedAt(launch.earliestMs);
+    const down = closedAt(terminate.earliestMs);
+    assert.ok(up >= 3 && values.slice(up - 2, up + 1).every((v) => v !== null && v > 1), `3 datapoints above 1% end at ${launch.earliestMs} ms: ${JSON.stringify(s.datapoints)}`);
+    assert.ok(down > up && values.slice(down - 14, down + 1).every((v) => v !== null && v < 0.9), `15 datapoints below 0.9% end at ${terminate.earliestMs} ms: ${JSON.stringify(s.datapoints)}`);
+    assert.ok(terminate.earliestMs! >= launch.atMs + s.warmupMs, "not while the new instance warms up");
     for (const a of [launch, terminate]) {
-      assert.ok(a.withinRules && a.atMs >= a.earliestMs - s.periodMs, `${a.description} at ${a.atMs} ms, the rules allow ${a.earliestMs} ms`);
-      assert.match(a.rule, a.kind === "launch" ? /^high alarm: 3 consecutive datapoints of 2 s/ : /^low alarm: 15 consecutive datapoints of 2 s below 0\.9%/);
+      assert.ok(a.withinRules && a.atMs >= a.earliestMs! - s.periodMs, `${a.description} at ${a.atMs} ms, the rules allow ${a.earliestMs} ms`);
+      assert.match(a.rule, a.kind === "launch" ? /^high alarm: 3 consecutive datapoints of 2\.0 s .* above 1% .*: met at \d+\.\d s$/ : /^low alarm: 15 consecutive datapoints of 2\.0 s below 0\.9% .*: met at \d+\.\d s$/);
       assert.is(a.statusCode, "Successful");
     }
     assert.ok(terminate.atMs > launch.atMs);

@@ -67,7 +67,7 @@ export const loadCommand: { readonly name: string; readonly summary: string; han
     const s = load?.scaling;
     if (s) {
       deps.render.line(`scaling: desired ${s.desiredAtStart} -> peak ${s.desiredPeak} -> ${s.desiredAtEnd} (min ${s.min}, max ${s.max}); ${s.policy}`);
-      for (const a of s.activities) deps.render.line(`  ${(a.atMs / 1000).toFixed(1).padStart(6)} s  ${a.description}  (AWS's rules: not before ${(a.earliestMs / 1000).toFixed(1)} s: ${a.rule}) ${a.withinRules ? "as the rules imply" : "EARLIER than the rules allow"}`);
+      for (const a of s.activities) deps.render.line(`  ${(a.atMs / 1000).toFixed(1).padStart(6)} s  ${a.description}  (AWS's rules: ${a.rule}) ${a.withinRules ? "as the rules imply" : a.earliestMs === null ? "NOT what the rules imply" : "EARLIER than the rules allow"}`);
     }
     return load ? { ...report, load } : report;
   },
