@@ -59,9 +59,11 @@ test("a low run that began while the load still ran counts (AWS counts it too), 
   assert.is(terminate!.withinRules, true);
 });
 
-test("too early, or never met: not within the rules, and said so", () => {
-  const [early] = timeActivities(group(VALUES, [activity("launch", 6_000)]), START);
+test("too early (beyond the start time's whole seconds), or never met: not within the rules, and said so", () => {
+  const [early] = timeActivities(group(VALUES, [activity("launch", 8_900)]), START);
   assert.equal([early!.earliestMs, early!.withinRules], [10_000, false]);
+  // StartTime has whole seconds: a launch at 10.4 s reads 10 s, one at 9.6 s reads 9 s.
+  assert.is(timeActivities(group(VALUES, [activity("launch", 9_000)]), START)[0]!.withinRules, true);
   const [never] = timeActivities(group([null, 0.2, 0.3, 0.2], [activity("launch", 8_000)]), START);
   assert.equal([never!.earliestMs, never!.withinRules], [null, false]);
   assert.match(never!.rule, /the recorded datapoints never met it$/);

@@ -17,12 +17,15 @@ export interface TimedActivity extends ScalingActivity {
   readonly earliestMs: number | null;
   /** The rule, in words, with the moment the datapoints met it. */
   readonly rule: string;
-  /** Not before the rule allows (less one alarm period: sampling and the period's close are not aligned to the ms). */
+  /** Not before the rule allows, less a second: an activity's StartTime is in whole seconds, as AWS gives it. */
   readonly withinRules: boolean;
 }
 
 /** What the judgement reads of the group at the end of the test. */
 export type TimingInput = Pick<GroupView, "policy" | "alarms" | "periodMs" | "warmupMs" | "datapoints" | "activities">;
+
+/** ScalingActivity.startTime has whole seconds (DescribeScalingActivities' format). */
+const START_TIME_RESOLUTION_MS = 1000;
 
 /** The alarm-triggered activities since `started` (ms since the epoch), each judged. */
 export function timeActivities(g: TimingInput, started: number): TimedActivity[] {
@@ -53,7 +56,7 @@ export function timeActivities(g: TimingInput, started: number): TimedActivity[]
       atMs: at - started,
       earliestMs,
       rule: `${rule}: ${earliestMs === null ? "the recorded datapoints never met it" : `met at ${s(earliestMs)}`}`,
-      withinRules: earliestMs !== null && at - started >= earliestMs - period,
+      withinRules: earliestMs !== null && at - started >= earliestMs - START_TIME_RESOLUTION_MS,
     });
   }
   return timed;
