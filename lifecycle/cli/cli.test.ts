@@ -66,6 +66,11 @@ test("up keeps the environment and prints its console's URL (token required); sm
     const refused = await fetch(consoleUrl!.replace(/\?token=.*$/, ""));
     assert.is(refused.status, 403);
     assert.match(await refused.text(), /needs the token/);
+    // load cannot attach to it: it says so, brings up its own environment beside it, and leaves this one be.
+    const load = seedstack(["load", "--stack", "autoscaled", "--speedup", "30", "--users", "1", "--duration", "1"]);
+    assert.is(await load.exited(), 0, load.output());
+    assert.match(load.output(), /note: `seedstack up` keeps autoscaled running; load cannot attach to it and brings up an environment of its own\. To load that one, use the Load test on its console/);
+    await assertNothingLeft(load.output());
     const smoke = seedstack(["smoke", "--stack", "autoscaled"]);
     assert.is(await smoke.exited(), 0, smoke.output());
     assert.match(smoke.output(), /stickiness: the AWSALB cookie keeps a client on one instance/);
