@@ -28,11 +28,17 @@ export interface GroupMember {
 
 /** The group as the stack defines it: what the engine starts it with and what the view shows back. */
 export interface GroupSettings {
+  /** The Auto Scaling group's name. */
   readonly name: string;
+  /** Fewest instances. */
   readonly min: number;
+  /** Most instances. */
   readonly max: number;
+  /** The launch template's instance type. */
   readonly instanceType: string;
+  /** Its vCPUs: an instance's CPU utilization is its process's CPU time over wall time divided by these. */
   readonly vcpus: number;
+  /** The target tracking policy; absent: the desired capacity stays. */
   readonly policy?: TargetTrackingPolicy;
   /** Alarm period (60 s) and warm-up on this run's clock: already divided by the speed-up. */
   readonly periodMs: number;
