@@ -33,6 +33,7 @@ test("defaults: us-east-1, self-signed TLS, no database, t3.micro, open to all, 
     database: false,
     deletionProtection: true,
     instanceType: "t3.micro",
+    targetCpu: 50,
     allowedCidrs: ["0.0.0.0/0"],
     ttlHours: 24,
     owner: "unknown",
@@ -53,6 +54,7 @@ test("every setting is read from its environment variable", () => {
     SEEDSTACK_DATABASE: "on",
     SEEDSTACK_DELETION_PROTECTION: "off",
     SEEDSTACK_INSTANCE_TYPE: "t3.small",
+    SEEDSTACK_TARGET_CPU: "2.5",
     SEEDSTACK_ALLOWED_CIDRS: " 203.0.113.0/24 , 198.51.100.7/32 ",
     SEEDSTACK_TTL_HOURS: "6",
     SEEDSTACK_OWNER: "octocat",
@@ -72,6 +74,7 @@ test("every setting is read from its environment variable", () => {
     database: true,
     deletionProtection: false,
     instanceType: "t3.small",
+    targetCpu: 2.5,
     allowedCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
     ttlHours: 6,
     owner: "octocat",
@@ -203,6 +206,7 @@ test("every bad value is reported at once, naming the variable, the value and wh
     SEEDSTACK_DATABASE: "yes",
     SEEDSTACK_DELETION_PROTECTION: "false",
     SEEDSTACK_INSTANCE_TYPE: "micro",
+    SEEDSTACK_TARGET_CPU: "50%",
     SEEDSTACK_ALLOWED_CIDRS: "10.0.0.1/16,nope",
     SEEDSTACK_TTL_HOURS: "0",
     SEEDSTACK_OWNER: "a<b>",
@@ -251,6 +255,17 @@ test("limits: PR number, TTL, name prefix length, and leftovers of an S3 backend
   assert.is(problemsOf({ SEEDSTACK_NAME_PREFIX: "a--b" }).length, 1);
   const [leftover] = problemsOf({ SEEDSTACK_STATE_LOCK_TABLE: "tf-locks" });
   assert.match(leftover!, /SEEDSTACK_STATE_LOCK_TABLE is set but SEEDSTACK_STATE_BUCKET is not/);
+});
+
+test("target CPU: a percentage from 1 to 100, from the environment or the context; anything else named with what is allowed", () => {
+  assert.is(load({ SEEDSTACK_TARGET_CPU: "1" }).targetCpu, 1);
+  assert.is(load({ SEEDSTACK_TARGET_CPU: "100" }).targetCpu, 100);
+  assert.is(load({}, { targetCpu: 3 }).targetCpu, 3);
+  assert.is(load({ SEEDSTACK_TARGET_CPU: "4" }, { targetCpu: 3 }).targetCpu, 4, "the environment wins");
+  for (const bad of ["0", "0.5", "100.5", "101", "-5", "1e1", "fifty", "2,5", ".5"]) {
+    const problems = problemsOf({ SEEDSTACK_TARGET_CPU: bad });
+    assert.equal(problems, [`SEEDSTACK_TARGET_CPU (context "targetCpu") is ${JSON.stringify(bad)}; allowed: ${SETTINGS.targetCpu.allowed}.`], bad);
+  }
 });
 
 test("name prefixes whose resource names AWS refuses are rejected, naming the rule", () => {

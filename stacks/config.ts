@@ -85,6 +85,8 @@ export interface SeedstackConfig {
   readonly deletionProtection: boolean;
   /** EC2 instance type of the web servers. */
   readonly instanceType: string;
+  /** Average CPU (percent) the autoscaled topology's target tracking policy keeps its group at. */
+  readonly targetCpu: number;
   /** IPv4 CIDR blocks allowed to reach the load balancer. */
   readonly allowedCidrs: readonly string[];
   /** Hours a PR environment lives before the sweeper may destroy it. */
@@ -116,6 +118,9 @@ export interface SettingSpec {
   /** What it does. */
   readonly description: string;
 }
+
+/** The autoscaled topology's CPU target when SEEDSTACK_TARGET_CPU is not set: the course's 50%. */
+export const DEFAULT_TARGET_CPU = 50;
 
 /**
  * Every setting the app reads. The docs table in docs/stacks.md is this list; a test checks
@@ -198,6 +203,13 @@ export const SETTINGS = {
     default: "t3.micro",
     allowed: "an EC2 instance type such as t3.micro or t3.small",
     description: "Instance type of the web servers.",
+  },
+  targetCpu: {
+    env: "SEEDSTACK_TARGET_CPU",
+    context: "targetCpu",
+    default: String(DEFAULT_TARGET_CPU),
+    allowed: "a CPU percentage from 1 to 100 (decimals allowed, such as 2.5)",
+    description: "autoscaled topology: the average CPU its target tracking policy keeps the group at. On AWS keep 50; to watch the group scale on one machine (`seedstack load --stack autoscaled`, `seedstack up`'s console) use 1: a single-threaded seed server reads at most 50% of a t3.micro's 2 vCPUs, so 50 is out of its reach, and locally the load balancer is the bottleneck long before that (docs/console.md).",
   },
   allowedCidrs: {
     env: "SEEDSTACK_ALLOWED_CIDRS",
@@ -373,6 +385,7 @@ const WHOLE_NUMBER = /^[1-9]\d*$/;
 const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+const PERCENTAGE = /^\d{1,3}(\.\d+)?$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -450,6 +463,8 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
   const databaseRaw = oneOf("database", ["on", "off"], "off");
   const deletionProtectionRaw = oneOf("deletionProtection", ["on", "off"], "on");
   const instanceType = matching("instanceType", INSTANCE_TYPE) ?? "t3.micro";
+  const targetCpuRaw = raw("targetCpu");
+  const targetCpu = targetCpuRaw === undefined ? DEFAULT_TARGET_CPU : (percentage(targetCpuRaw) ?? bad("targetCpu", targetCpuRaw) ?? DEFAULT_TARGET_CPU);
 
   const cidrsRaw = raw("allowedCidrs");
   let allowedCidrs: string[] = ["0.0.0.0/0"];
@@ -523,6 +538,7 @@ export function loadConfig(sources: ConfigSources): SeedstackConfig {
     database: databaseRaw === "on",
     deletionProtection: deletionProtectionRaw === "on",
     instanceType,
+    targetCpu,
     allowedCidrs,
     ttlHours,
     owner,
@@ -622,6 +638,12 @@ function tlsModeProblems(tls: TlsMode, given: (name: SettingName) => boolean): s
   // there would only produce a URL that fails verification or points nowhere.
   onlyWith("domain", ["acm-arn", "acm-dns"]);
   return problems;
+}
+
+/** `value` as a percentage from 1 to 100 (AWS's target value is a double: 2.5 is a fine target); undefined if it is not one. */
+function percentage(value: string): number | undefined {
+  const n = PERCENTAGE.test(value) ? Number(value) : Number.NaN;
+  return n >= 1 && n <= 100 ? n : undefined;
 }
 
 /** The raw text of a setting: environment first, then context; empty means unset. */

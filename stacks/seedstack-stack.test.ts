@@ -67,6 +67,12 @@ test("autoscaled: ASG 1/2/1 with 50% CPU target tracking, TLS listener, one-day 
   assert.is(resourcesOf(autoscaled, "aws_instance").length, 0);
 });
 
+test("SEEDSTACK_TARGET_CPU sets the autoscaled policy's target value (the local engine reads it from there); classic has no policy", () => {
+  const app = synthApp({ SEEDSTACK_TARGET_CPU: "2.5" });
+  assert.is(only(stackNamed(app.stacks, "autoscaled"), "aws_autoscaling_policy").target_tracking_configuration.target_value, 2.5);
+  assert.is(resourcesOf(stackNamed(app.stacks, "classic"), "aws_autoscaling_policy").length, 0);
+});
+
 test("provider: region and default tags; long-lived stacks have no PR or expiry tags", () => {
   const classic = defaultStack("classic");
   const [aws] = classic.provider!.aws!;

@@ -120,7 +120,7 @@ export class SeedstackStack extends TerraformStack {
       instanceType: config.instanceType,
       namePrefix,
       ...(config.permissionsBoundary !== undefined ? { permissionsBoundary: config.permissionsBoundary } : {}),
-    });
+    }, config);
     this.servers = parts.servers;
 
     this.loadBalancer = new LoadBalancer(this, "lb", {

@@ -7,6 +7,7 @@ import type { TerraformStack } from "cdktf";
 import type { LoadBalancerProps } from "../modules/load-balancer.js";
 import type { ILoadBalancerTarget } from "../modules/contracts.js";
 import type { WebServersProps } from "../modules/web-servers-base.js";
+import type { SeedstackConfig } from "./config.js";
 
 /** What a topology adds to a stack: its servers, and what it needs of the load balancer. */
 export interface TopologyParts {
@@ -16,5 +17,8 @@ export interface TopologyParts {
   readonly loadBalancer: Pick<LoadBalancerProps, "stickiness">;
 }
 
-/** Builds a topology's servers (and its own outputs) in `stack`. */
-export type ServersFactory = (stack: TerraformStack, props: WebServersProps) => TopologyParts;
+/**
+ * Builds a topology's servers (and its own outputs) in `stack`, from the props every topology
+ * shares and the settings only some read (the autoscaled one's CPU target).
+ */
+export type ServersFactory = (stack: TerraformStack, props: WebServersProps, config: Pick<SeedstackConfig, "targetCpu">) => TopologyParts;

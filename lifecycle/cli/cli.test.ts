@@ -6,13 +6,12 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { only } from "../test-support/environments.js";
 import { seedstack } from "../test-support/seedstack-process.js";
 import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
-import { processAlive } from "../process-alive.js";
+import { assertNothingLeft } from "../test-support/nothing-left.js";
 
 const test = suite("seedstack cli");
 const dirs: string[] = [];
@@ -20,30 +19,6 @@ test.after(() => {
   removeSynthFixtures();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-/** Every PID the run reported starting, and every listener URL. */
-function started(output: string): { pids: number[]; ports: number[] } {
-  return {
-    pids: [...output.matchAll(/, pid (\d+), listening on/g)].map((m) => Number(m[1])),
-    ports: [...output.matchAll(/listener HTTPS?:\d+ -> https?:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
-  };
-}
-
-async function assertNothingLeft(output: string): Promise<void> {
-  const { pids, ports } = started(output);
-  assert.ok(pids.length > 0 && ports.length > 0, "the run reported what it started");
-  for (const pid of pids) {
-    assert.is(processAlive(pid), false, `process ${pid} is still running`);
-  }
-  for (const port of ports) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-    });
-    assert.is(open, false, `port ${port} still accepts connections`);
-  }
-}
 
 test("run (the npm start path) on the TLS pair: passes, writes JSON and Markdown reports, leaves nothing behind", async () => {
   const dir = mkdtempSync(join(tmpdir(), "seedstack-cli-"));
@@ -78,10 +53,24 @@ test("a stack whose health path does not exist: exit 1 with the diagnosis in pla
   await assertNothingLeft(cli.output());
 });
 
-test("up keeps the environment; smoke finds it; down takes it down and the up process exits 0", async () => {
+test("up keeps the environment and prints its console's URL (token required); smoke finds it; down takes it down and the up process exits 0", async () => {
   const up = seedstack(["up", "--stack", "autoscaled", "--speedup", "10"]);
   try {
     await up.waitForOutput(/press Ctrl-C to take it down/, "the 'up at' line");
+    // The console's line: a loopback URL carrying the per-run token; the page answers with it and refuses without it.
+    const [, consoleUrl] = up.output().match(/^console: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=[A-Za-z0-9_-]{32})$/m) ?? [];
+    assert.ok(consoleUrl, `no console: <url> line in:\n${up.output()}`);
+    const page = await fetch(consoleUrl!);
+    assert.is(page.status, 200);
+    assert.match(await page.text(), /seedstack console/);
+    const refused = await fetch(consoleUrl!.replace(/\?token=.*$/, ""));
+    assert.is(refused.status, 403);
+    assert.match(await refused.text(), /needs the token/);
+    // load cannot attach to it: it says so, brings up its own environment beside it, and leaves this one be.
+    const load = seedstack(["load", "--stack", "autoscaled", "--speedup", "30", "--users", "1", "--duration", "1"]);
+    assert.is(await load.exited(), 0, load.output());
+    assert.match(load.output(), /note: `seedstack up` keeps autoscaled running; load cannot attach to it and brings up an environment of its own\. To load that one, use the Load test on its console/);
+    await assertNothingLeft(load.output());
     const smoke = seedstack(["smoke", "--stack", "autoscaled"]);
     assert.is(await smoke.exited(), 0, smoke.output());
     assert.match(smoke.output(), /stickiness: the AWSALB cookie keeps a client on one instance/);
@@ -89,6 +78,7 @@ test("up keeps the environment; smoke finds it; down takes it down and the up pr
     assert.is(await down.exited(), 0, down.output());
     assert.is(await up.exited(30_000), 0, up.output());
     await assertNothingLeft(up.output());
+    assert.ok(await fetch(consoleUrl!).then(() => false, () => true), "the console is gone with the environment");
     const again = seedstack(["down", "--stack", "autoscaled"]);
     assert.is(await again.exited(), 0);
     assert.match(again.output(), /nothing is up for stack autoscaled/);

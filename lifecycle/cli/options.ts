@@ -40,6 +40,8 @@ export interface CliOptions {
   readonly help: boolean;
   /** load: users, or a request rate, the duration and the ramp (seconds). */
   readonly load?: { readonly users?: number; readonly rps?: number; readonly durationSeconds: number; readonly rampSeconds: number };
+  /** load: synthesize with SEEDSTACK_TARGET_CPU set to this (the autoscaled topology's CPU target, percent). */
+  readonly targetCpu?: number;
 }
 
 /** Each option: its flag, its value, and what it does (the --help text). */
@@ -65,6 +67,7 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
   ["--users <n> | --rps <n>", "load: concurrent users without think time (default 10), or a request rate"],
   ["--duration <s>", "load: seconds of load (default 60); --ramp <s>: seconds to reach it (default 0)"],
+  ["--target-cpu <n>", "load: synthesize with SEEDSTACK_TARGET_CPU=n, the autoscaled group's CPU target (1-100; 2 scales on this machine, 50 does not: docs/console.md). load always brings up its own environment; to load one `up` keeps, use its console's Load test"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
@@ -104,6 +107,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
         rps: { type: "string" },
         duration: { type: "string" },
         ramp: { type: "string" },
+        "target-cpu": { type: "string" },
       },
     }));
   } catch (err) {
@@ -131,6 +135,9 @@ export function parseOptions(argv: readonly string[]): CliOptions {
   if (repo !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) problems.push(`--repo is ${JSON.stringify(repo)}; allowed: owner/name`);
   if (values["terraform-dir"] !== undefined && engine !== "terraform") problems.push("--terraform-dir is only for --engine terraform");
   const load = loadOptionsOf(values, problems);
+  const targetCpu = values["target-cpu"] === undefined ? undefined : Number(values["target-cpu"]);
+  if (targetCpu !== undefined && !(/^\d{1,3}(\.\d+)?$/.test(String(values["target-cpu"])) && targetCpu >= 1 && targetCpu <= 100)) problems.push(`--target-cpu is ${JSON.stringify(values["target-cpu"])}; allowed: a CPU percentage from 1 to 100 (decimals allowed, such as 2.5)`);
+  if (targetCpu !== undefined && values["skip-synth"] === true) problems.push("--target-cpu is a setting of the synthesis, and --skip-synth skips it: synthesize with SEEDSTACK_TARGET_CPU set instead, or drop --skip-synth");
   if (problems.length) throw new LifecycleError("ERR_USAGE", problems.join("\n"));
   return {
     stack,
@@ -155,6 +162,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     ...(repo !== undefined ? { repo } : {}),
     help: values.help === true,
     ...(load ? { load } : {}),
+    ...(targetCpu !== undefined ? { targetCpu } : {}),
   };
 }
 

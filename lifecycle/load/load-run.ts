@@ -2,25 +2,18 @@
  * `seedstack load` on a running local environment: the load test with a live line per second, then
  * (for a group with a target tracking policy) the wait for the group to scale back in, and the
  * report: the load's totals and seconds, and every scaling activity with its time next to the
- * earliest time AWS's rules allow (target-tracking.ts).
+ * earliest time AWS's rules allow (target-tracking.ts). Before the load starts, it says when the
+ * group cannot scale out under it, and why (scaling-outlook.ts).
  */
 import type { LocalEnvironment } from "../local/local-environment.js";
-import type { ScalingActivity } from "../local/scaling-activity.js";
+import { timeActivities, type TimedActivity } from "./activity-timing.js";
 import { startLoad, type LoadOptions, type LoadResult, type LoadSecond } from "./load-generator.js";
-
-/** A scaling activity with its timing judged by AWS's rules. */
-export interface TimedActivity extends ScalingActivity {
-  /** Since the load started, ms (this run's clock). */
-  readonly atMs: number;
-  /** The earliest time AWS's rules allow, since the load started, ms. */
-  readonly earliestMs: number;
-  readonly rule: string;
-  /** Not before the rule allows (less one alarm period: datapoints are not aligned with the load). */
-  readonly withinRules: boolean;
-}
+import { scalingOutlook } from "./scaling-outlook.js";
 
 /** The `load` section of the report. */
 export interface LoadReport extends LoadResult {
+  /** Why the group could not scale out under this load, said before it started (absent: nothing stood in the way). */
+  readonly warnings?: readonly string[];
   readonly scaling?: {
     readonly group: string;
     readonly min: number;
@@ -34,12 +27,16 @@ export interface LoadReport extends LoadResult {
     readonly scaledOut: boolean;
     readonly scaledBackIn: boolean;
     readonly activities: readonly TimedActivity[];
+    /** The group's ASGAverageCPUUtilization datapoints (percent; null: no instance past its warm-up), when each period closed since the load started. */
+    readonly datapoints: ReadonlyArray<{ readonly atMs: number; readonly value: number | null }>;
   };
 }
 
 /** Run the load against `env`, print a line per second, wait for scale-in, report. */
 export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, "baseUrl" | "certificatePem">, print: (line: string) => void, signal: AbortSignal): Promise<LoadReport> {
   const group0 = env.autoScaling();
+  const warnings = group0 ? scalingOutlook(group0, options.durationSeconds, Date.now()) : [];
+  for (const w of warnings) print(`⚠ ${w}`);
   const started = Date.now();
   let desiredPeak = group0?.desired ?? 0;
   const groupLine = () => {
@@ -55,7 +52,7 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
   const load = startLoad({ ...options, baseUrl: env.url, ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}) }, line);
   const onAbort = () => void load.stop();
   signal.addEventListener("abort", onAbort, { once: true });
-  const result = await load.done;
+  const result: LoadResult & Pick<LoadReport, "warnings"> = { ...(await load.done), ...(warnings.length ? { warnings } : {}) };
   signal.removeEventListener("abort", onAbort);
   const stopped = Date.now();
   print(`load done: ${result.requests} requests, ${result.failures} failures, p50 ${fmt(result.latencyMs.p50)}, p95 ${fmt(result.latencyMs.p95)}; served by ${Object.entries(result.servedBy).map(([id, n]) => `${id} ${n}`).join(", ")}`);
@@ -77,26 +74,11 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
     await new Promise((r) => setTimeout(r, 200));
   }
   const end = env.autoScaling()!;
-  return { ...result, scaling: scalingReport(end, group0.desired, desiredPeak, started, stopped) };
+  return { ...result, scaling: scalingReport(end, group0.desired, desiredPeak, started) };
 }
 
-function scalingReport(g: NonNullable<ReturnType<LocalEnvironment["autoScaling"]>>, desiredAtStart: number, desiredPeak: number, started: number, stopped: number): NonNullable<LoadReport["scaling"]> {
+function scalingReport(g: NonNullable<ReturnType<LocalEnvironment["autoScaling"]>>, desiredAtStart: number, desiredPeak: number, started: number): NonNullable<LoadReport["scaling"]> {
   const p = g.policy!;
-  const period = g.periodMs;
-  const launches = g.activities.filter((a) => Date.parse(a.startTime) >= started - 1000 && a.alarm);
-  const lastLaunch = Math.max(0, ...launches.filter((a) => a.kind === "launch").map((a) => Date.parse(a.startTime)));
-  const activities = launches.map((a): TimedActivity => {
-    const at = Date.parse(a.startTime) - started;
-    const earliest =
-      a.kind === "launch"
-        ? g.alarms.highDatapoints * period
-        : Math.max(stopped, Math.min(lastLaunch, Date.parse(a.startTime)) + g.warmupMs) - started + g.alarms.lowDatapoints * period;
-    const rule =
-      a.kind === "launch"
-        ? `high alarm: ${g.alarms.highDatapoints} consecutive datapoints of ${period / 1000} s (60 s / speedup) above ${p.targetValue}%`
-        : `low alarm: ${g.alarms.lowDatapoints} consecutive datapoints of ${period / 1000} s below ${p.targetValue * g.alarms.lowFactor}% (90% of the target), counted after the load stopped and the last instance's warm-up (${g.warmupMs / 1000} s)`;
-    return { ...a, atMs: at, earliestMs: Math.round(earliest), rule, withinRules: at >= earliest - period };
-  });
   return {
     group: g.name,
     min: g.min,
@@ -105,11 +87,12 @@ function scalingReport(g: NonNullable<ReturnType<LocalEnvironment["autoScaling"]
     desiredPeak,
     desiredAtEnd: g.desired,
     policy: `${p.name}: ${p.metric} at ${p.targetValue}%`,
-    periodMs: period,
+    periodMs: g.periodMs,
     warmupMs: g.warmupMs,
     scaledOut: desiredPeak > desiredAtStart,
     scaledBackIn: desiredPeak > desiredAtStart && g.desired === g.min,
-    activities,
+    activities: timeActivities(g, started),
+    datapoints: g.datapoints.filter((d) => d.at >= started).map((d) => ({ atMs: d.at - started, value: d.value === null ? null : Number(d.value.toFixed(3)) })),
   };
 }
 

@@ -26,18 +26,29 @@ export interface GroupMember {
   readonly lifecycle: LifecycleState;
 }
 
-/** What the console and the load report read. */
-export interface GroupView {
+/** The group as the stack defines it: what the engine starts it with and what the view shows back. */
+export interface GroupSettings {
+  /** The Auto Scaling group's name. */
   readonly name: string;
+  /** Fewest instances. */
   readonly min: number;
+  /** Most instances. */
   readonly max: number;
-  readonly desired: number;
+  /** The launch template's instance type. */
   readonly instanceType: string;
+  /** Its vCPUs: an instance's CPU utilization is its process's CPU time over wall time divided by these. */
   readonly vcpus: number;
+  /** The target tracking policy; absent: the desired capacity stays. */
   readonly policy?: TargetTrackingPolicy;
-  /** Alarm period and warm-up on this run's clock. */
+  /** Alarm period (60 s) and warm-up on this run's clock: already divided by the speed-up. */
   readonly periodMs: number;
   readonly warmupMs: number;
+}
+
+/** What the console and the load report read. */
+export interface GroupView extends GroupSettings {
+  /** The desired capacity now. */
+  readonly desired: number;
   readonly alarms: AlarmShape;
   readonly alarmStates: { readonly high: TrackingState["high"]; readonly low: TrackingState["low"] };
   /** Each instance's CPU utilization at the last sample (percent of its vCPUs). */
@@ -49,17 +60,9 @@ export interface GroupView {
 }
 
 /** What the group needs from the engine. */
-export interface ScalingGroupOptions {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
+export interface ScalingGroupOptions extends GroupSettings {
+  /** The desired capacity at the start. */
   readonly desired: number;
-  readonly instanceType: string;
-  readonly vcpus: number;
-  readonly policy?: TargetTrackingPolicy;
-  /** Alarm period (60 s) and warm-up, already divided by the speed-up. */
-  readonly periodMs: number;
-  readonly warmupMs: number;
   members(): GroupMember[];
   /** Launch one instance (it registers itself); resolves with its ID. */
   launch(): Promise<string>;
@@ -81,6 +84,8 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z")
 
 /** Start measuring and scaling; `stop()` ends both (the engine stops instances itself). */
 export function startScalingGroup(o: ScalingGroupOptions): ScalingGroup {
+  const { name, min, max, instanceType, vcpus, policy, periodMs, warmupMs } = o;
+  const settings: GroupSettings = { name, min, max, instanceType, vcpus, ...(policy ? { policy } : {}), periodMs, warmupMs };
   let desired = o.desired;
   let tracking: TrackingState = INITIAL_TRACKING;
   const meter = new CpuMeter(o.vcpus);
@@ -191,15 +196,8 @@ export function startScalingGroup(o: ScalingGroupOptions): ScalingGroup {
     desired: () => desired,
     record,
     view: () => ({
-      name: o.name,
-      min: o.min,
-      max: o.max,
+      ...settings,
       desired,
-      instanceType: o.instanceType,
-      vcpus: o.vcpus,
-      ...(o.policy ? { policy: o.policy } : {}),
-      periodMs: o.periodMs,
-      warmupMs: o.warmupMs,
       alarms: AWS_ALARMS,
       alarmStates: { high: tracking.high, low: tracking.low },
       cpu: { ...cpu },
