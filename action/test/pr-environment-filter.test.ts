@@ -74,6 +74,15 @@ test("the README's example workflow to copy has the same condition and passes th
   assert.match(readme, /\n {10}label: \$\{\{ vars\.SEEDSTACK_PR_LABEL \}\}\n/);
 });
 
+test("the one-run-per-PR group is the job's, not the workflow's: a run the `if:` skips never joins it (GitHub keeps one pending run per group and cancels the older one)", () => {
+  const readme = readFileSync(join(findPackageRoot(), "action", "README.md"), "utf8");
+  for (const [name, text] of [["pr-environment.yml", workflow], ["action/README.md", readme]] as const) {
+    assert.not.match(text, /^concurrency:/m, `${name}: no workflow-level concurrency`);
+    const job = text.slice(text.indexOf("\n  environment:\n"));
+    assert.match(job, /\n {4}concurrency:\n {6}group: pr-environment-\$\{\{ github\.event\.pull_request\.number \}\}\n {6}cancel-in-progress: false/, `${name}: the job's group`);
+  }
+});
+
 test("a pull request from a fork starts no runner, whatever the labels", () => {
   for (const label of ["", "preview"]) {
     for (const action of ["opened", "labeled"]) {
