@@ -1,7 +1,7 @@
 /**
  * The state-bucket sweep's report (lifecycle/terraform/state-bucket-sweep.ts) as the Action's
  * SweepResult: one row per pull-request state with destroyed / kept / failed and the reason (a
- * state locked by a holder not known dead is kept, not failed), and
+ * state locked by a holder seen running is kept, not failed), and
  * the lines for the job summary below the table (questions GitHub did not answer, locks cleared,
  * hand-overs, the orphan report). Pure, so it is tested without S3 or terraform.
  */
@@ -15,9 +15,10 @@ export function sweepResultOf(report: StateBucketSweepReport, environmentName: (
     const expiresAt = d.expiresAt.toISOString();
     if (!d.destroy || !done) return { environment: environmentName(d.state.stackName), expiresAt, action: "kept", message: d.why };
     if (done.result.ok) return { environment: environmentName(d.state.stackName), expiresAt, action: "destroyed", message: d.why };
-    // Locked by a holder not known dead (a close run destroying it right now, a deploy): left
-    // alone and reported, not a failure of the sweep; the next sweep looks again.
-    if (done.result.failure.reason === "state-locked") {
+    // Locked by a holder seen running (a close run destroying it right now, a deploy): left alone
+    // and reported, not a failure of the sweep; the next sweep looks again. A holder nothing can
+    // tell about stays a failure (such a lock never clears itself).
+    if (done.lockHolderRunning) {
       return { environment: environmentName(d.state.stackName), expiresAt, action: "kept", message: `${d.why}; ${done.result.failure.message}; the next sweep looks again` };
     }
     const kept = done.handedOver ? "; kept for the next sweep" : "; kept";

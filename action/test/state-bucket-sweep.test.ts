@@ -64,15 +64,22 @@ test("a decision to destroy that the sweep did not carry out (it stopped) is rep
   assert.is(result.notes?.length, 1, "only the problem");
 });
 
-test("a state locked by a holder not known dead is kept and reported with the lock, not failed: the step does not fail for a live deploy", () => {
+test("a state locked by a holder seen running is kept and reported with the lock, not failed: the step does not fail for a live deploy", () => {
   const locked = { reason: "state-locked" as const, step: "destroy" as const, message: "not destroyed now: the state is locked by runner@fv-az7 since 2026-12-02T08:50:00.000Z (OperationTypeApply, lock ID 4d1e), and its holder is not known dead (GitHub run 222 of octo-org/webshop is in_progress)" };
-  const result = sweepResultOf({ ...report, destroyed: [{ name: "pr-3", result: { ok: false, failure: locked }, stateRemoved: false }] }, (s) => s, []);
+  const result = sweepResultOf({ ...report, destroyed: [{ name: "pr-3", result: { ok: false, failure: locked }, stateRemoved: false, lockHolderRunning: true }] }, (s) => s, []);
   assert.equal(result.swept[0], {
     environment: "pr-3",
     expiresAt: "2026-12-02T08:00:00.000Z",
     action: "kept",
     message: `pull request #3 is closed; ${locked.message}; the next sweep looks again`,
   });
+});
+
+test("a state locked by a holder nothing can tell about is a failed row: such a lock never clears itself", () => {
+  const locked = { reason: "state-locked" as const, step: "destroy" as const, message: "not destroyed now: the state is locked by laptop since 2026-12-02T08:50:00.000Z, and its holder is not known dead (no holder note names the run that took the lock)" };
+  const result = sweepResultOf({ ...report, destroyed: [{ name: "pr-3", result: { ok: false, failure: locked }, stateRemoved: false, lockHolderRunning: false }] }, (s) => s, []);
+  assert.is(result.swept[0]!.action, "failed");
+  assert.match(result.swept[0]!.message ?? "", /state-locked: not destroyed now: the state is locked by laptop/);
 });
 
 test("the post step's section names where an unfinished destroy was handed over", () => {

@@ -21,20 +21,24 @@ test("lockFromLockFile: terraform's S3 lock file as a StateLock", () => {
   assert.is(lockFromLockFile("not json"), undefined);
 });
 
-test("holderVerdict: dead only on evidence", async () => {
+test("holderVerdict: dead only on evidence, running only on evidence", async () => {
   const v = (n: HolderNote | undefined, p = probes({})) => holderVerdict(lock, n, p);
-  assert.equal(await v(undefined), { dead: false, why: "no holder note names the run that took the lock" });
-  assert.is((await v(note({ who: "runner@fv-az1" }))).dead, false, "another holder");
-  assert.is((await v(note({ startedAt: "2026-12-02T12:30:00Z" }))).dead, false, "the lock is older than the noted run");
-  assert.is((await v(note(), probes({ 4242: 1000 }))).dead, false, "the same pid with the same start time runs");
-  assert.equal(await v(note(), probes({ 4242: 777 })), { dead: true, why: "terraform (pid 4242, started 2026-12-02T11:54:52Z) on this machine is no longer running" }, "a reused pid is not ours");
+  assert.equal(await v(undefined), { dead: false, running: false, why: "no holder note names the run that took the lock" });
+  const other = await v(note({ who: "runner@fv-az1" }));
+  assert.equal([other.dead, other.running], [false, false], "another holder");
+  assert.match(other.why, /, not by the run the note names \(runner@fv-az1\)$/);
+  assert.is((await v(note({ startedAt: "2026-12-02T12:30:00Z" }))).running, false, "the lock is older than the noted run");
+  assert.equal(await v(note(), probes({ 4242: 1000 })), { dead: false, running: true, why: "terraform (pid 4242) is still running on this machine" }, "the same pid with the same start time runs");
+  assert.equal(await v(note(), probes({ 4242: 777 })), { dead: true, running: false, why: "terraform (pid 4242, started 2026-12-02T11:54:52Z) on this machine is no longer running" }, "a reused pid is not ours");
   assert.is((await v(note(), probes({}))).dead, true, "gone");
   const ci = note({ host: "fv-az123", githubRun: { repository: "octo/seed", runId: 99, runAttempt: 2 } });
-  assert.equal(await v(ci, probes({}, "completed")), { dead: true, why: "GitHub run 99 (attempt 2) of octo/seed, which took the lock, has finished" });
-  assert.is((await v(ci, probes({}, "in_progress"))).dead, false);
-  assert.match((await v(ci, probes({}, new Error("HTTP 403: Resource not accessible by integration")))).why, /GitHub did not say whether run 99 has finished: HTTP 403/);
-  assert.is((await v(ci, probes({}))).dead, false, "GitHub not asked: unknown");
-  assert.is((await v(note({ host: "laptop" }))).dead, false, "another machine outside Actions: unknown");
+  assert.equal(await v(ci, probes({}, "completed")), { dead: true, running: false, why: "GitHub run 99 (attempt 2) of octo/seed, which took the lock, has finished" });
+  assert.equal(await v(ci, probes({}, "in_progress")), { dead: false, running: true, why: "GitHub run 99 of octo/seed is in_progress" });
+  const silent = await v(ci, probes({}, new Error("HTTP 403: Resource not accessible by integration")));
+  assert.match(silent.why, /GitHub did not say whether run 99 has finished: HTTP 403/);
+  assert.is(silent.running, false, "GitHub silent: unknown, not running");
+  assert.equal([(await v(ci, probes({}))).dead, (await v(ci, probes({}))).running], [false, false], "GitHub not asked: unknown");
+  assert.equal([(await v(note({ host: "laptop" }))).dead, (await v(note({ host: "laptop" }))).running], [false, false], "another machine outside Actions: unknown");
 });
 
 test("processStartTicks: this process has one, stable; a pid that does not run has none", () => {

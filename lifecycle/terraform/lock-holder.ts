@@ -88,34 +88,41 @@ export interface HolderProbes {
   readonly githubRunStatus?: (repository: string, runId: number) => Promise<string>;
 }
 
-/** Whether the lock's holder is known dead, and why (one line for people). */
+/** Whether the lock's holder is known dead, or seen running, and why (one line for people). */
 export interface HolderVerdict {
   readonly dead: boolean;
+  /**
+   * The probes saw the holder running (its process on this machine, or a GitHub run that is not
+   * completed). False when nothing can tell: no note, another holder than the note names, GitHub
+   * not answering, a holder outside Actions; such a lock does not clear itself.
+   */
+  readonly running: boolean;
   readonly why: string;
 }
 
 /** Decide whether `lock`'s holder is known dead from `note` and the probes. */
 export async function holderVerdict(lock: StateLock, note: HolderNote | undefined, probes: HolderProbes): Promise<HolderVerdict> {
-  const alive = (why: string): HolderVerdict => ({ dead: false, why });
-  if (!note) return alive("no holder note names the run that took the lock");
-  if (lock.who !== note.who) return alive(`the lock is held by ${lock.who || "someone unnamed"}, not by the run the note names (${note.who})`);
-  if (!lock.createdAt || lock.createdAt.getTime() < Date.parse(note.startedAt) - 1000) return alive(`the lock was taken before the run the note names started (${note.startedAt})`);
+  const unknown = (why: string): HolderVerdict => ({ dead: false, running: false, why });
+  const running = (why: string): HolderVerdict => ({ dead: false, running: true, why });
+  if (!note) return unknown("no holder note names the run that took the lock");
+  if (lock.who !== note.who) return unknown(`the lock is held by ${lock.who || "someone unnamed"}, not by the run the note names (${note.who})`);
+  if (!lock.createdAt || lock.createdAt.getTime() < Date.parse(note.startedAt) - 1000) return unknown(`the lock was taken before the run the note names started (${note.startedAt})`);
   if (note.host === probes.host) {
     const ticks = probes.startTicks(note.pid);
-    if (ticks !== undefined && (note.pidStartTicks === undefined || ticks === note.pidStartTicks)) return alive(`terraform (pid ${note.pid}) is still running on this machine`);
-    return { dead: true, why: `terraform (pid ${note.pid}, started ${note.startedAt}) on this machine is no longer running` };
+    if (ticks !== undefined && (note.pidStartTicks === undefined || ticks === note.pidStartTicks)) return running(`terraform (pid ${note.pid}) is still running on this machine`);
+    return { dead: true, running: false, why: `terraform (pid ${note.pid}, started ${note.startedAt}) on this machine is no longer running` };
   }
   if (note.githubRun && probes.githubRunStatus) {
     const { repository, runId, runAttempt } = note.githubRun;
     try {
       const status = await probes.githubRunStatus(repository, runId);
-      if (status === "completed") return { dead: true, why: `GitHub run ${runId} (attempt ${runAttempt}) of ${repository}, which took the lock, has finished` };
-      return alive(`GitHub run ${runId} of ${repository} is ${status}`);
+      if (status === "completed") return { dead: true, running: false, why: `GitHub run ${runId} (attempt ${runAttempt}) of ${repository}, which took the lock, has finished` };
+      return running(`GitHub run ${runId} of ${repository} is ${status}`);
     } catch (error) {
-      return alive(`GitHub did not say whether run ${runId} has finished: ${(error as Error).message}`);
+      return unknown(`GitHub did not say whether run ${runId} has finished: ${(error as Error).message}`);
     }
   }
-  return alive(`the holder ran on ${note.host}${note.githubRun ? "" : ", outside GitHub Actions"}; nothing here can tell whether it is still running`);
+  return unknown(`the holder ran on ${note.host}${note.githubRun ? "" : ", outside GitHub Actions"}; nothing here can tell whether it is still running`);
 }
 
 /**

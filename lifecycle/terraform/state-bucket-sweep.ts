@@ -53,6 +53,8 @@ export interface StateBucketDestroy {
   readonly handedOver?: string;
   /** A lock whose holder was known dead, cleared before the destroy, and why. */
   readonly clearedLock?: string;
+  /** Not destroyed because its lock's holder was seen running (lock-holder.ts `running`). */
+  readonly lockHolderRunning?: boolean;
 }
 
 /** What the sweep decided and did. */
@@ -101,7 +103,7 @@ export async function sweepStateBucket(options: StateBucketSweepOptions): Promis
       if (lock) {
         const verdict = await holderVerdict(lock, noteText === undefined ? undefined : parseHolderNote(noteText), probes);
         if (!verdict.dead) {
-          destroyed.push({ name: state.stackName, result: { ok: false, failure: { ...stepFailure("destroy", `not destroyed now: ${describeStateLock(lock)}, and its holder is not known dead (${verdict.why})`, "state-locked"), lock } }, stateRemoved: false });
+          destroyed.push({ name: state.stackName, result: { ok: false, failure: { ...stepFailure("destroy", `not destroyed now: ${describeStateLock(lock)}, and its holder is not known dead (${verdict.why})`, "state-locked"), lock } }, stateRemoved: false, lockHolderRunning: verdict.running });
           continue;
         }
         if (await removeLockFile(options.where, state.prNumber, lock.id)) clearedLock = `${describeStateLock(lock)}: ${verdict.why}`;
@@ -124,13 +126,15 @@ export async function sweepStateBucket(options: StateBucketSweepOptions): Promis
 }
 
 /**
- * The destroy that makes the sweep fail: the first one that failed for a reason other than a lock
- * whose holder is not known dead. Such a state is kept and reported (usually a close run destroying
- * it right now); the next sweep looks again, so it does not turn the scheduled sweeper red. The
- * Action's sweep result (action/src/state-bucket-sweep-result.ts) counts it as kept for the same reason.
+ * The destroy that makes the sweep fail: the first one that failed, except a state whose lock's
+ * holder was seen running (usually a close run destroying it right now): that one is kept and
+ * reported, the next sweep looks again, and the scheduled sweeper does not turn red. A lock whose
+ * holder nothing can tell about (no note, GitHub silent, a holder outside Actions) does not clear
+ * itself, so it stays a failure: someone must look. The Action's sweep result
+ * (action/src/state-bucket-sweep-result.ts) follows the same rule.
  */
 export function sweepFailureOf(report: StateBucketSweepReport): StateBucketDestroy | undefined {
-  return report.destroyed.find((d) => !d.result.ok && d.result.failure.reason !== "state-locked");
+  return report.destroyed.find((d) => !d.result.ok && !d.lockHolderRunning);
 }
 
 /** The report as lines for people (the CLI, the job log). */
