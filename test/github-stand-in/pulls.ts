@@ -2,9 +2,8 @@
  * "Get a pull request" in the GitHub STAND-IN (docs.github.com/rest/pulls/pulls#get-a-pull-request):
  * the pull requests the test set, by number, in GitHub's full shape; any other number answers 404.
  */
-import { gitHubError, reply, type Reply } from "./reply.js";
-import { OWNER_REPO, type StandInRequest } from "./route.js";
-import { REPOSITORY_ID, type StandInState, type StoredPull } from "./stored.js";
+import { getByNumberRoute, OWNER_REPO } from "./route.js";
+import { REPOSITORY_ID, type StoredPull } from "./stored.js";
 import { userJson } from "./user-shape.js";
 
 const PULL = new RegExp(`^/repos/(${OWNER_REPO})/pulls/(\\d+)$`);
@@ -46,11 +45,4 @@ function pullJson(base: string, repository: string, n: number, p: StoredPull): R
 }
 
 /** Answers GET /repos/{owner}/{repo}/pulls/{n}; undefined for any other request. */
-export function pullsRoute(request: StandInRequest, state: StandInState): Reply | undefined {
-  const m = PULL.exec(request.url.pathname);
-  if (!m || request.method !== "GET") return undefined;
-  const n = Number(m[2]);
-  const pull = m[1] === state.repository ? state.pulls[n] : undefined;
-  if (!pull) return gitHubError(404, "Not Found", "pulls/pulls#get-a-pull-request");
-  return reply(200, pullJson(state.base, state.repository, n, pull));
-}
+export const pullsRoute = getByNumberRoute(PULL, (state) => state.pulls, (state, n, pull) => pullJson(state.base, state.repository, n, pull), "pulls/pulls#get-a-pull-request");

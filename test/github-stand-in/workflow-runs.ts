@@ -2,9 +2,8 @@
  * "Get a workflow run" in the GitHub STAND-IN (docs.github.com/rest/actions/workflow-runs#get-a-workflow-run):
  * the runs the test set, by ID, in GitHub's shape (conclusion only once completed); any other ID answers 404.
  */
-import { gitHubError, reply, type Reply } from "./reply.js";
-import { OWNER_REPO, type StandInRequest } from "./route.js";
-import { REPOSITORY_ID, type StandInState, type StoredRun } from "./stored.js";
+import { getByNumberRoute, OWNER_REPO } from "./route.js";
+import { REPOSITORY_ID, type StoredRun } from "./stored.js";
 import { userJson } from "./user-shape.js";
 
 const RUN = new RegExp(`^/repos/(${OWNER_REPO})/actions/runs/(\\d+)$`);
@@ -51,11 +50,4 @@ function runJson(base: string, repository: string, id: number, r: StoredRun): Re
 }
 
 /** Answers GET /repos/{owner}/{repo}/actions/runs/{run_id}; undefined for any other request. */
-export function workflowRunsRoute(request: StandInRequest, state: StandInState): Reply | undefined {
-  const m = RUN.exec(request.url.pathname);
-  if (!m || request.method !== "GET") return undefined;
-  const id = Number(m[2]);
-  const run = m[1] === state.repository ? state.runs[id] : undefined;
-  if (!run) return gitHubError(404, "Not Found", "actions/workflow-runs#get-a-workflow-run");
-  return reply(200, runJson(state.base, state.repository, id, run));
-}
+export const workflowRunsRoute = getByNumberRoute(RUN, (state) => state.runs, (state, id, run) => runJson(state.base, state.repository, id, run), "actions/workflow-runs#get-a-workflow-run");
