@@ -2,7 +2,7 @@
  * What the action needs from GitHub's REST API: the token's own login, a pull request's issue
  * comments (list, create, update), and the deployments of its environment (create, set status,
  * list). `octokit-github.ts` implements it over @actions/github; the tests
- * run that implementation against a local stand-in of the API (test/fake-github.ts).
+ * run that implementation against a local stand-in of the API (test/github-stand-in/ at the repository root).
  */
 
 /** One issue comment, reduced to what the action reads. */

@@ -1,7 +1,7 @@
 /**
  * The bundled action, run as GitHub runs it: `node main.mjs` then `node post.mjs` with INPUT_*
  * variables, an event file and the runner's file commands, talking to a STAND-IN of GitHub's REST
- * API (fake-github.ts) over HTTP, with the FAKE lifecycle (fake-lifecycle.ts) passed in as the
+ * API (test/github-stand-in/) over HTTP, with the FAKE lifecycle (fake-lifecycle.ts) passed in as the
  * lifecycle port by test entry points (fake-entry/), the scenario named by an environment variable
  * only those entries read: scenarios the real lifecycle cannot produce
  * on this machine (AWS-shaped plans and outputs, a destroy cut off half-way, a report too long for a
@@ -11,7 +11,7 @@
  */
 import * as assert from "uvu/assert";
 import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import type { FakeGitHub } from "./fake-github.js";
+import type { GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { FAKE_HANDOVER } from "./fake-lifecycle.js";
 import { createJob, pullRequestEvent, readJournal, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
@@ -21,7 +21,7 @@ const SECRET = "fake-db-password-7c1e9";
 type Ctx = ActionSuiteContext;
 const test = bundledActionSuite<Ctx>("action (bundled, as GitHub runs it)", {}, undefined, "fake");
 
-function job(ctx: Ctx, gh: FakeGitHub, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
+function job(ctx: Ctx, gh: GitHubStandIn, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({
     distDir: ctx.dist,
     apiUrl: gh.url,
@@ -35,7 +35,7 @@ function job(ctx: Ctx, gh: FakeGitHub, scenario: string, inputs: Record<string, 
   return j;
 }
 
-function commentsWithMarker(gh: FakeGitHub, marker: string) {
+function commentsWithMarker(gh: GitHubStandIn, marker: string) {
   return gh.comments.filter((c) => c.body.startsWith(marker));
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { suite, type Test } from "uvu";
 import { buildAction } from "../build-action.js";
-import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
+import { ACTIONS_TOKEN_ACCOUNT, startGitHubStandIn, type GitHubStandIn, type TokenBehaviour } from "../../test/github-stand-in/github-stand-in.js";
 import { stopAll, type Job } from "./run-action.js";
 
 /** The token every job passes (the stand-in accepts only this one). */
@@ -24,11 +24,8 @@ export interface ActionSuiteContext {
   /** The folder the action was built into for this suite. */
   dist: string;
   jobs: Job[];
-  gh: FakeGitHub[];
+  gh: GitHubStandIn[];
 }
-
-/** How the token's account looks to the stand-in. */
-export type GitHubBehaviour = { login: string; kind: "installation" | "pat"; graphql: boolean };
 
 /** The test entry points over the FAKE lifecycle (fake-entry/): the action's code, the fake passed in as its port. */
 const FAKE_ENTRIES = { main: fileURLToPath(new URL("./fake-entry/main.ts", import.meta.url)), post: fileURLToPath(new URL("./fake-entry/post.ts", import.meta.url)) };
@@ -62,8 +59,8 @@ export function bundledActionSuite<C extends ActionSuiteContext>(
 }
 
 /** Start a GitHub API stand-in for this test (stopped after it). */
-export async function github(ctx: ActionSuiteContext, behaviour: GitHubBehaviour = { login: "github-actions[bot]", kind: "installation", graphql: true }): Promise<FakeGitHub> {
-  const gh = await startFakeGitHub(TOKEN, behaviour);
+export async function github(ctx: ActionSuiteContext, behaviour: TokenBehaviour = ACTIONS_TOKEN_ACCOUNT): Promise<GitHubStandIn> {
+  const gh = await startGitHubStandIn({ token: TOKEN, account: behaviour });
   ctx.gh.push(gh);
   return gh;
 }

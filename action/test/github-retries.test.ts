@@ -1,6 +1,6 @@
 /**
  * The action's GitHub client (octokit-github.ts over github/retrying-octokit.ts: octokit's retry and
- * throttling plugins, and our budget) against the STAND-IN of GitHub's REST API (fake-github.ts)
+ * throttling plugins, and our budget) against the STAND-IN of GitHub's REST API (test/github-stand-in/)
  * over real HTTP, in process: 5xx, dropped connections and secondary rate limits are retried; 4xx
  * are not; a 403 names the permission; the budget ends a dead API. Waits are scaled down through
  * the policy (a 1 ms backoff unit), never real seconds.
@@ -11,14 +11,14 @@ import { retireDeployments } from "../src/deployments.js";
 import type { GitHubPort } from "../src/github-port.js";
 import { DEFAULT_GITHUB_CALL_POLICY, GitHubBudgetError, spedUpPolicy, type GitHubCallPolicy } from "../src/github/retrying-octokit.js";
 import { octokitGitHub } from "../src/octokit-github.js";
-import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 
 const TOKEN = "ghs_faketoken0123456789abcdefghijklmnopq";
 const REPO = "octo-org/webshop";
 const COMMENTS_12 = /^\/repos\/octo-org\/webshop\/issues\/12\/comments$/;
 
 interface Ctx {
-  gh?: FakeGitHub;
+  gh?: GitHubStandIn;
   warnings: string[];
 }
 const test = suite<Ctx>("GitHub client: retries, throttling, budget, permissions", { warnings: [] });
@@ -28,13 +28,13 @@ test.after.each(async (ctx) => {
   ctx.warnings = [];
 });
 
-async function client(ctx: Ctx, policy: GitHubCallPolicy = spedUpPolicy(1000)): Promise<[FakeGitHub, GitHubPort]> {
-  const gh = await startFakeGitHub(TOKEN, { login: "github-actions[bot]", kind: "installation", graphql: true }, REPO);
+async function client(ctx: Ctx, policy: GitHubCallPolicy = spedUpPolicy(1000)): Promise<[GitHubStandIn, GitHubPort]> {
+  const gh = await startGitHubStandIn({ token: TOKEN, repository: REPO });
   ctx.gh = gh;
   return [gh, octokitGitHub(TOKEN, REPO, (m) => ctx.warnings.push(m), policy, gh.url)];
 }
 
-const posts = (gh: FakeGitHub, path: RegExp) => gh.requests.filter((r) => r.method === "POST" && path.test(r.path));
+const posts = (gh: GitHubStandIn, path: RegExp) => gh.requests.filter((r) => r.method === "POST" && path.test(r.path));
 
 async function failure(call: () => Promise<unknown>): Promise<Error> {
   try {

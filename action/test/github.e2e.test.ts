@@ -1,7 +1,7 @@
 /**
  * The bundled action's dealings with GitHub, run as GitHub runs it (`node main.mjs` / `post.mjs`
  * with INPUT_* variables, an event file and the runner's file commands) against the STAND-IN of
- * GitHub's REST API (fake-github.ts, GitHub's documented shapes) and the FAKE lifecycle
+ * GitHub's REST API (test/github-stand-in/, GitHub's documented shapes) and the FAKE lifecycle
  * (action/test/fake-lifecycle.ts, passed in as the lifecycle port by the test entries in fake-entry/): the PR's
  * deployment and its statuses, the opt-in label, GitHub's 5xx and 403 answers, and events the
  * action does not handle. GitHub's backoff is scaled down by the SEEDSTACK_ACTION_TEST_GITHUB_SPEEDUP
@@ -9,7 +9,7 @@
  */
 import * as assert from "uvu/assert";
 import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import type { FakeGitHub, StoredDeployment } from "./fake-github.js";
+import type { GitHubStandIn, StoredDeployment } from "../../test/github-stand-in/github-stand-in.js";
 import { createJob, pullRequestEvent, readJournal, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
 type Ctx = ActionSuiteContext;
@@ -19,7 +19,7 @@ const HEAD_SHA = "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39";
 const RUN_URL = "https://github.com/octo-org/webshop/actions/runs/987654321";
 const COMMENTS_12 = /^\/repos\/octo-org\/webshop\/issues\/12\/comments$/;
 
-function job(ctx: Ctx, gh: FakeGitHub, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
+function job(ctx: Ctx, gh: GitHubStandIn, scenario: string, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({
     distDir: ctx.dist,
     apiUrl: gh.url,

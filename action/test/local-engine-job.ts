@@ -9,7 +9,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { findPackageRoot } from "../../shared/package-root.js";
 import { PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import type { FakeGitHub } from "./fake-github.js";
+import type { GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { createJob, pullRequestEvent, waitFor, type Job } from "./run-action.js";
 
 /** What a local-engine job varies. */
@@ -21,7 +21,7 @@ export interface LocalEngineJobOptions {
 }
 
 /** A job on the local engine for pr-12, cleaned up with the suite's jobs after the test. */
-export function localEngineJob(ctx: ActionSuiteContext, gh: FakeGitHub, options: LocalEngineJobOptions = {}): Job {
+export function localEngineJob(ctx: ActionSuiteContext, gh: GitHubStandIn, options: LocalEngineJobOptions = {}): Job {
   const job = createJob({
     distDir: ctx.dist,
     apiUrl: gh.url,

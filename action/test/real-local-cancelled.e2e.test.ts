@@ -4,7 +4,7 @@
  * after that; then the post step runs, as the runner runs it after a cancel. At the stack's REAL
  * timing (no speedup seam: the drill's real waits are what a cancel must cut short), so this is the
  * suite's one real-timing case for the Action (~1-2 min). The run is real (the project's stacks
- * app synthesized, seed servers, load balancer) against the GitHub API STAND-IN (fake-github.ts).
+ * app synthesized, seed servers, load balancer) against the GitHub API STAND-IN (test/github-stand-in/).
  *
  * It proves what issue 16 asks of a cancel: the step ends its environment and exits within 5 s of
  * the SIGINT (so the runner's SIGTERM and SIGKILL are never needed), nothing of its process tree

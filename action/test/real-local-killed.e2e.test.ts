@@ -3,7 +3,7 @@
  * drill (what GitHub's runner does 10 s after a cancel the step did not honour): nothing of the
  * step's process tree may stay alive, since the runner's own end-of-job sweep would not see
  * processes re-parented to init. The run is real (the project's stacks app synthesized, seed
- * servers, load balancer), against the GitHub API STAND-IN (fake-github.ts), 10x faster through the
+ * servers, load balancer), against the GitHub API STAND-IN (test/github-stand-in/), 10x faster through the
  * TEST-ONLY seam SEEDSTACK_ACTION_TEST_SPEEDUP. On the way it checks that the drill's own,
  * deliberate kill is logged as news, not as a `::warning::` annotation on every run.
  */

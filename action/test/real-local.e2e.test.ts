@@ -1,7 +1,7 @@
 /**
  * The bundled action with the REAL lifecycle on the LOCAL engine, run as GitHub runs it (`node
  * main.mjs` / `post.mjs`, INPUT_* variables, an event file, the runner's file commands), talking to
- * the STAND-IN of GitHub's REST API (fake-github.ts). The working directory is a temp folder whose
+ * the STAND-IN of GitHub's REST API (test/github-stand-in/). The working directory is a temp folder whose
  * cdktf.json runs this repository's stacks app, so the action really synthesizes the `pr-12` stack
  * and the lifecycle really brings it up (load balancer with TLS, seed-server processes), smoke-tests
  * it and takes it down. The clock of the stack runs 10 times faster through the TEST-ONLY seam
@@ -9,7 +9,7 @@
  */
 import * as assert from "uvu/assert";
 import { bundledActionSuite, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { createJob, pullRequestEvent, type Job, type StepResult } from "./run-action.js";
 import { localEngineJob, startedPids } from "./local-engine-job.js";
 import { processAlive } from "../../lifecycle/process-alive.js";
@@ -23,14 +23,14 @@ function describe(r: StepResult): string {
 }
 
 /** A local-engine job at 10 times the stack's speed. */
-function localJob(ctx: Ctx, gh: FakeGitHub, inputs: Record<string, string> = {}): Job {
+function localJob(ctx: Ctx, gh: GitHubStandIn, inputs: Record<string, string> = {}): Job {
   return localEngineJob(ctx, gh, { inputs, env: { SEEDSTACK_ACTION_TEST_SPEEDUP: "10" } });
 }
 
 const alive = processAlive;
 
 test("pr mode on the local engine: synthesized, up, smoke-tested, down; the comment is created, then updated in place", async (ctx) => {
-  const gh = await startFakeGitHub(TOKEN, { login: "github-actions[bot]", kind: "installation", graphql: true });
+  const gh = await startGitHubStandIn({ token: TOKEN });
   ctx.gh.push(gh);
 
   const first = localJob(ctx, gh);
@@ -84,7 +84,7 @@ test("pr mode on the local engine: synthesized, up, smoke-tested, down; the comm
 });
 
 test("a stack the app cannot synthesize fails the run as plan-failed with the app's own words, and reports it", async (ctx) => {
-  const gh = await startFakeGitHub(TOKEN, { login: "github-actions[bot]", kind: "installation", graphql: true });
+  const gh = await startGitHubStandIn({ token: TOKEN });
   ctx.gh.push(gh);
   const j = localJob(ctx, gh);
   // An invalid setting: the stacks app refuses it and names it.

@@ -1,6 +1,6 @@
 /**
  * The bundled action with the REAL terraform binary on the terraform engine, run as GitHub runs it,
- * talking to the STAND-IN of GitHub's REST API (fake-github.ts). The stacks are the terraform
+ * talking to the STAND-IN of GitHub's REST API (test/github-stand-in/). The stacks are the terraform
  * engine's FIXTURE stacks (`terraform_data` only, local state, no provider, no AWS:
  * lifecycle/terraform/test-support/fixture-stacks.ts), in a directory the TEST-ONLY seam
  * SEEDSTACK_ACTION_TEST_TERRAFORM_DIR names (as `seedstack --terraform-dir` does). What the run
@@ -25,7 +25,7 @@ import { lockHolderName } from "../../lifecycle/terraform/state-lock.js";
 import { applyErrorStack, happyStack, sleepingStack } from "../../lifecycle/terraform/test-support/fixture-stacks.js";
 import { TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
 import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
-import type { FakeGitHub } from "./fake-github.js";
+import type { GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { createJob, pullRequestEvent, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
 
 
@@ -50,7 +50,7 @@ function describe(r: StepResult): string {
 }
 
 /** A job whose workspace holds a synthesized pr-12 stack, and `stack` in the directory terraform runs in. */
-function tfJob(ctx: Ctx, gh: FakeGitHub, stack: object, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
+function tfJob(ctx: Ctx, gh: GitHubStandIn, stack: object, inputs: Record<string, string> = {}, extra: Partial<JobOptions> = {}): Job {
   const j = createJob({
     distDir: ctx.dist,
     apiUrl: gh.url,
@@ -80,7 +80,7 @@ function stateResources(j: Job): string[] {
   return (JSON.parse(readFileSync(path, "utf8")) as { resources: { name: string }[] }).resources.map((r) => r.name);
 }
 
-function comment(gh: FakeGitHub): string {
+function comment(gh: GitHubStandIn): string {
   const ours = gh.comments.filter((c) => c.body.startsWith(MARKER_12));
   assert.is(ours.length, 1, "one comment for the environment");
   return ours[0]!.body;

@@ -3,7 +3,7 @@
  * (run-action.ts): a REAL S3-protocol server (s3rver; its one STAND-IN part, S3's If-None-Match on
  * PutObject, is named in lifecycle/terraform/test-support/s3-server.ts) holding pull-request states
  * written by the REAL terraform S3 backend from FIXTURE stacks of `terraform_data` (no provider, no
- * AWS), the real terraform destroying through them, the GITHUB STAND-IN (fake-github.ts) answering
+ * AWS), the real terraform destroying through them, the GITHUB STAND-IN (test/github-stand-in/) answering
  * "get a pull request" and "get a workflow run", and a STAND-IN of the Resource Groups Tagging API
  * (tagging-stand-in.ts) for the orphan report. The TEST-ONLY seam SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED
  * makes the sweep destroy each `pr-<n>` from `cdktf.out/stacks/pr-<n>/` instead of synthesizing

@@ -17,7 +17,7 @@ import { sweepStateBucket, stateBucketSweepLines } from "./state-bucket-sweep.js
 import { liveTerraformProcesses } from "./run-terraform.js";
 import { handoverKeyOf, stateKeyOf } from "./state-objects.js";
 import { lockHolderName } from "./state-lock.js";
-import { startGitHubStandIn } from "./test-support/github-stand-in.js";
+import { startGitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { startS3Server, s3Backend, type S3Server } from "./test-support/s3-server.js";
 import { TERRAFORM_AVAILABLE, makeWorkspace, waitFor, type Workspace } from "./test-support/workspace.js";
 
@@ -75,11 +75,15 @@ function environment(ws: Workspace, dir: string, prNumber: number, destroyFails:
 
 tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy reported and handed over; dry run says what and why", async () => {
   const ws = makeWorkspace();
-  const gitHub = await startGitHubStandIn("octo/seed", "test-token", {
-    1: { state: "open", merged: false }, // deployed 48 h ago: expired
-    2: { state: "closed", merged: true },
-    3: { state: "open", merged: false }, // deployed now: kept
-    4: { state: "closed", merged: false }, // its destroy fails
+  const gitHub = await startGitHubStandIn({
+    token: "test-token",
+    repository: "octo/seed",
+    pulls: {
+      1: { state: "open", merged: false }, // deployed 48 h ago: expired
+      2: { state: "closed", merged: true },
+      3: { state: "open", merged: false }, // deployed now: kept
+      4: { state: "closed", merged: false }, // its destroy fails
+    },
   });
   const failing = new Set([4]);
   try {
@@ -118,7 +122,7 @@ tfTest("open PR kept, closed PR destroyed, expired destroyed, a failing destroy 
     assert.equal(await keys(), [stateKeyOf(PREFIX, 3), handoverKeyOf(PREFIX, 4), stateKeyOf(PREFIX, 4)], "destroyed states deleted; the kept and the failed stay, the failed with its note");
     assert.is(await resourcesIn(stateKeyOf(PREFIX, 3)), 1, "the open PR's environment is untouched");
     assert.is(await resourcesIn(stateKeyOf(PREFIX, 4)), 1, "the failed destroy kept its state");
-    assert.equal(gitHub.asked.filter((a) => a.path.endsWith("/pulls/3")).length, 2, "each PR asked once per sweep");
+    assert.equal(gitHub.requests.filter((r) => r.path.endsWith("/pulls/3")).length, 2, "each PR asked once per sweep");
 
     // The note outlives the PR's state and the TTL: reopened and freshly deployed, pr-4 is still destroyed next time.
     gitHub.pulls[4] = { state: "open", merged: false };
@@ -209,7 +213,7 @@ tfTest("a terraform killed while holding the S3 lock: the lock stays; the sweepe
     assert.ok((await keys(prefix)).includes(`${prefix}/pr-30/lock-holder.json`), "the killed terraform's holder note is left beside the state");
     assert.ok((await keys(prefix)).includes(`${stateKeyOf(prefix, 30)}.tflock`), "the killed terraform's lock file is left in the bucket");
 
-    const gitHub = await startGitHubStandIn("octo/seed", "test-token", { 30: { state: "closed", merged: false } });
+    const gitHub = await startGitHubStandIn({ token: "test-token", repository: "octo/seed", pulls: { 30: { state: "closed", merged: false } } });
     try {
       const report = await sweepStateBucket({
         where,

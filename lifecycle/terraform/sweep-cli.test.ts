@@ -1,14 +1,14 @@
 /**
  * `seedstack sweep` end to end: environments really applied by terraform from FIXTURE stacks
- * (terraform_data only, local state), recorded as the engine records them, and a GitHub STAND-IN:
- * a local HTTP server answering GET /repos/{owner}/{repo}/pulls/{n} in GitHub's REST response
+ * (terraform_data only, local state), recorded as the engine records them, and the GitHub STAND-IN
+ * (test/github-stand-in/) answering GET /repos/{owner}/{repo}/pulls/{n} in GitHub's REST response
  * shape (found through GITHUB_API_URL, as on Actions runners and GitHub Enterprise Server).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { startGitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { main } from "../cli/main.js";
 import { deployEnvironment } from "./deploy.js";
 import { readRecord } from "./environment-record.js";
@@ -17,23 +17,6 @@ import { TERRAFORM_AVAILABLE, makeWorkspace, type Workspace } from "./test-suppo
 const test = suite("seedstack sweep");
 const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
 
-/** GITHUB STAND-IN: pull requests by number; unknown numbers get GitHub's 404 body; a wrong token its 401. */
-async function gitHubStandIn(pulls: Record<number, { state: "open" | "closed"; merged: boolean }>): Promise<{ url: string; asked: Array<{ path: string; headers: IncomingHttpHeaders }>; server: Server }> {
-  const asked: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
-  const server = createServer((req, res) => {
-    asked.push({ path: req.url ?? "", headers: req.headers });
-    const json = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
-    if (req.headers.authorization !== "Bearer test-token") return void json(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" });
-    const m = /^\/repos\/octo\/seed\/pulls\/(\d+)$/.exec(req.url ?? "");
-    const pull = m ? pulls[Number(m[1])] : undefined;
-    if (!m || !pull) return void json(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest/pulls/pulls#get-a-pull-request", status: "404" });
-    const n = Number(m[1]);
-    return void json(200, { url: `https://api.github.com/repos/octo/seed/pulls/${n}`, id: 1000 + n, number: n, state: pull.state, locked: false, title: `PR ${n}`, merged: pull.merged, draft: false, head: { ref: `feature-${n}` }, base: { ref: "main" } });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, asked, server };
-}
-
 function resources(stackDir: string): unknown[] {
   const path = join(stackDir, "terraform.tfstate");
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as { resources: unknown[] }).resources : [];
@@ -41,7 +24,11 @@ function resources(stackDir: string): unknown[] {
 
 tfTest("dry run says what and why; --apply destroys exactly the expired and the closed-PR environments", async () => {
   const ws: Workspace = makeWorkspace();
-  const gitHub = await gitHubStandIn({ 1: { state: "open", merged: false }, 2: { state: "closed", merged: true }, 3: { state: "open", merged: false } });
+  const gitHub = await startGitHubStandIn({
+    token: "test-token",
+    repository: "octo/seed",
+    pulls: { 1: { state: "open", merged: false }, 2: { state: "closed", merged: true }, 3: { state: "open", merged: false } },
+  });
   const savedApiUrl = process.env.GITHUB_API_URL;
   process.env.GITHUB_API_URL = gitHub.url;
   const stateDir = join(ws.root, "state");
@@ -74,8 +61,8 @@ tfTest("dry run says what and why; --apply destroys exactly the expired and the 
     assert.match(out, /keep classic: no ExpiresAt and no pull request: a long-lived environment, never swept/);
     assert.match(out, /dry run: nothing was destroyed/);
     for (const e of envs) assert.is(resources(dirOf(e.name)).length, 1, `${e.name} untouched by the dry run`);
-    assert.equal(gitHub.asked.map((a) => a.path).sort(), ["/repos/octo/seed/pulls/1", "/repos/octo/seed/pulls/2", "/repos/octo/seed/pulls/3", "/repos/octo/seed/pulls/4"]);
-    assert.ok(gitHub.asked.every((a) => a.headers.accept === "application/vnd.github+json" && a.headers["x-github-api-version"] === "2022-11-28"), "GitHub's media type and API version on every request");
+    assert.equal(gitHub.requests.map((r) => r.path).sort(), ["/repos/octo/seed/pulls/1", "/repos/octo/seed/pulls/2", "/repos/octo/seed/pulls/3", "/repos/octo/seed/pulls/4"]);
+    assert.ok(gitHub.requests.every((r) => r.headers.accept === "application/vnd.github+json" && r.headers["x-github-api-version"] === "2022-11-28"), "GitHub's media type and API version on every request");
 
     const applied: string[] = [];
     assert.is(await main([...args, "--apply"], (l) => void applied.push(l)), 0, applied.join("\n"));
@@ -85,7 +72,7 @@ tfTest("dry run says what and why; --apply destroys exactly the expired and the 
   } finally {
     if (savedApiUrl === undefined) delete process.env.GITHUB_API_URL;
     else process.env.GITHUB_API_URL = savedApiUrl;
-    gitHub.server.close();
+    await gitHub.close();
     ws.dispose();
   }
 });
