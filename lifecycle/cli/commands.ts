@@ -10,12 +10,11 @@ import { runSmokeTest } from "../probes/smoke-test.js";
 import type { RunReport } from "../report/run-report.js";
 import { runLifecycle, smokeTargetOf, type LifecycleOptions } from "../run-lifecycle.js";
 import { destroyEnvironment } from "../terraform/deploy.js";
-import { readRecord } from "../terraform/environment-record.js";
 import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { readUpState, stateFile, writeUpState } from "./state-file.js";
 import type { CommandDefinition, CommandDeps } from "./command.js";
 import { sweepCommand } from "./sweep-command.js";
-import { cliTerraformEngine, environmentOptions, recordDirOf, terraformDirOf } from "./terraform-setup.js";
+import { cliTerraformEngine, environmentOptions, recordsOf, terraformDirOf } from "./terraform-setup.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
 import { downLocal, withRunningRecord } from "./local-record.js";
 import { withConsole } from "../console/console-on-up.js";
@@ -83,7 +82,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
       const o = deps.options;
       if (!o.url && o.engine === "terraform") {
         // An environment `up` left on AWS is smoke-tested and left up (its plan has no changes); otherwise up, smoke, destroy.
-        const kept = readRecord(recordDirOf(deps.projectDir, o), o.stack)?.status === "up";
+        const kept = (await recordsOf(deps.projectDir, o).registry.read(o.stack))?.status === "up";
         return lifecycle(deps, { drills: [], keep: kept });
       }
       const up = o.url ? undefined : readUpState(stateFile(deps.projectDir, o.stack));

@@ -6,13 +6,12 @@
  */
 import { LifecycleError } from "../errors.js";
 import { destroyEnvironment } from "../terraform/deploy.js";
-import { listRecords } from "../terraform/environment-record.js";
 import { pullRequestClosedChecker } from "../terraform/github-pulls.js";
 import { lifecycleErrorOf } from "../terraform/terraform-engine.js";
 import { candidatesFromRecords, sweep } from "../terraform/sweep.js";
 import type { CommandDefinition } from "./command.js";
 import { sweepStateBucketCommand } from "./sweep-state-bucket.js";
-import { environmentOptions, recordDirOf } from "./terraform-setup.js";
+import { environmentOptions, recordsOf } from "./terraform-setup.js";
 
 export const sweepCommand: CommandDefinition = {
   name: "sweep",
@@ -25,8 +24,8 @@ export const sweepCommand: CommandDefinition = {
     // With a state bucket, the bucket knows every PR environment; a fresh runner has no records.
     const bucket = process.env.SEEDSTACK_STATE_BUCKET;
     if (bucket) return sweepStateBucketCommand(deps, bucket, { ...(token ? { token } : {}), ...(repo ? { repo } : {}) });
-    const recordDir = recordDirOf(deps.projectDir, o);
-    const { records, problems } = listRecords(recordDir);
+    const { dir: recordDir, registry } = recordsOf(deps.projectDir, o);
+    const { records, problems } = await registry.list();
     const stackDirs = new Map(records.map((r) => [r.name, r.stackDir]));
     const say = deps.render.line;
     for (const p of problems) say(`unreadable record: ${p}`);

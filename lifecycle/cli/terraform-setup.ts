@@ -5,14 +5,17 @@
  */
 import { join } from "node:path";
 import type { TerraformEnvironmentOptions } from "../terraform/deploy.js";
+import { folderRegistry, type RecordRegistry } from "../terraform/record-registry.js";
 import { stateDirOf, writeTerraformCliConfig } from "../terraform/state-dir.js";
 import { terraformEngine } from "../terraform/terraform-engine.js";
 import type { EnvironmentEngine } from "../environment.js";
 import type { CliOptions } from "./options.js";
 
-/** Where environment records are kept (`--state-dir`, else the project's .seedstack). */
-export function recordDirOf(projectDir: string, options: CliOptions): string {
-  return stateDirOf(projectDir, options.stateDir).recordDir;
+/** The project's environment records (`--state-dir`, else the project's .seedstack): where they are, and the registry every command reads and writes them through. */
+export function recordsOf(projectDir: string, options: CliOptions): { readonly dir: string; readonly registry: RecordRegistry } {
+  const dir = stateDirOf(projectDir, options.stateDir).recordDir;
+  // The one place the CLI picks its registry: a state-bucket registry would be chosen here.
+  return { dir, registry: folderRegistry(dir) };
 }
 
 /** The directory terraform runs in for `stack`. */
@@ -23,7 +26,7 @@ export function terraformDirOf(options: CliOptions, outdir: string): string {
 /** Options of the terraform layer for one environment (down, sweep). */
 export function environmentOptions(projectDir: string, options: CliOptions, name: string, stackDir: string): TerraformEnvironmentOptions {
   const dir = stateDirOf(projectDir, options.stateDir);
-  return { name, stackDir, recordDir: dir.recordDir, cliConfigFile: writeTerraformCliConfig(dir) };
+  return { name, stackDir, recordDir: dir.recordDir, records: recordsOf(projectDir, options).registry, cliConfigFile: writeTerraformCliConfig(dir) };
 }
 
 /** The terraform engine for a lifecycle command. */
@@ -33,6 +36,7 @@ export function cliTerraformEngine(projectDir: string, options: CliOptions, clea
     ...(options.terraformDir ? { stackDir: options.terraformDir } : {}),
     recordDir: dir.recordDir,
     cliConfigFile: writeTerraformCliConfig(dir),
+    terraform: { records: recordsOf(projectDir, options).registry },
     ...(cleanupSignal ? { cleanupSignal } : {}),
   });
 }

@@ -15,6 +15,7 @@ import { LifecycleError } from "../errors.js";
 import { Problems, objectAt, stringListAt } from "./problems.js";
 import { readLoadBalancer, readTargetGroup, type Resolvers } from "./read-load-balancers.js";
 import { readDatabases, readServers } from "./read-servers.js";
+import { STACK_FILE_NAME, stackSettingsOf } from "./read-stack-settings.js";
 import { readSecurityGroups } from "./read-security-groups.js";
 import { isExpression, parseReference } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
@@ -22,7 +23,7 @@ import type { Stack, VpcEndpointSpec } from "./stack.js";
 
 /** Where cdktf writes a stack: `<outdir>/stacks/<name>/cdk.tf.json`. */
 export function stackFile(outdir: string, name: string): string {
-  return join(outdir, "stacks", name, "cdk.tf.json");
+  return join(outdir, "stacks", name, STACK_FILE_NAME);
 }
 
 /** The stacks synthesized into `outdir`. */
@@ -98,14 +99,14 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
   const vpcEndpoints = resourcesOfType(resources, "aws_vpc_endpoint").map(
     ([address, body]): VpcEndpointSpec => ({ address, type: typeof body.vpc_endpoint_type === "string" ? (body.vpc_endpoint_type as VpcEndpointSpec["type"]) : "Gateway", subnetCount: stringListAt(body, "subnet_ids", address, problems).length }),
   );
-  const provider = readAwsProvider(root.provider);
+  const settings = stackSettingsOf(root);
 
   if (problems.list.length > 0) throw invalid(name, file, problems);
   const resourceCounts = Object.fromEntries(Object.entries(resources).map(([type, byName]) => [type, Object.keys(byName ?? {}).length]));
   return {
     name,
     file,
-    ...provider,
+    ...settings,
     loadBalancers,
     targetGroups,
     serverGroups,
@@ -126,14 +127,4 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
 function invalid(name: string, file: string, problems: Problems): LifecycleError {
   const n = problems.list.length;
   return new LifecycleError("ERR_STACK_INVALID", `stack "${name}" (${file}) has ${n} problem${n === 1 ? "" : "s"}:\n${problems.list.map((p) => `  - ${p}`).join("\n")}`);
-}
-
-/** The AWS provider's literal region and its default tags (cdktf writes `provider.aws` as a list of one). */
-function readAwsProvider(provider: unknown): Pick<Stack, "region" | "defaultTags"> {
-  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-  const aws = list((provider as Record<string, unknown> | undefined)?.aws)[0] as Record<string, unknown> | undefined;
-  const tags = (list(aws?.default_tags)[0] as Record<string, unknown> | undefined)?.tags;
-  const defaultTags = Object.fromEntries(Object.entries(typeof tags === "object" && tags !== null ? tags : {}).filter((e): e is [string, string] => typeof e[1] === "string"));
-  const region = aws?.region;
-  return { defaultTags, ...(typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) ? { region } : {}) };
 }

@@ -220,6 +220,24 @@ export interface SecurityGroupSpec {
   readonly egress: readonly SecurityGroupRule[];
 }
 
+/** Where terraform keeps the stack's state (`terraform.backend`): what the lock-holder note and the local-state guard look at. */
+export interface BackendSpec {
+  /** The backend type: `s3`, `local`, ... @default "local" (no backend written: terraform's default) */
+  readonly type: string;
+  /** S3: the state bucket. @default absent (not written) */
+  readonly bucket?: string;
+  /** S3: the state object's key, `<namePrefix>/<stack>/terraform.tfstate` for ours. @default absent */
+  readonly key?: string;
+  /** S3: the bucket's region. @default absent (terraform takes the provider chain's) */
+  readonly region?: string;
+  /** S3: locks with a lock file beside the state (`use_lockfile`). @default false */
+  readonly useLockfile?: boolean;
+  /** S3: locks in this DynamoDB table (`dynamodb_table`). @default absent */
+  readonly dynamodbTable?: string;
+  /** S3: path-style addressing (`use_path_style`, or its older name `force_path_style`). @default false */
+  readonly usePathStyle?: boolean;
+}
+
 /** A synthesized stack, as the lifecycle sees it. */
 export interface Stack {
   readonly name: string;
@@ -229,6 +247,8 @@ export interface Stack {
   readonly region?: string;
   /** The AWS provider's default tags (`PR`, `ExpiresAt`, `Stack`...). */
   readonly defaultTags: Readonly<Record<string, string>>;
+  /** Where its state is kept. */
+  readonly backend: BackendSpec;
   /** Every load balancer, in file order (aws_lb, then aws_alb). */
   readonly loadBalancers: readonly LoadBalancerSpec[];
   /** Every target group, in file order. */

@@ -22,18 +22,16 @@ import { failureOf, stepFailure, type EngineFailure, type EngineStep } from "./f
 import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutputs, type Outputs, type PlanSummary } from "./json.js";
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
-import { localStateProblemIn } from "./local-state-guard.js";
+import { localStateProblem } from "./local-state-guard.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 import { holderNoteFor } from "./lock-holder.js";
-import { lockHolderTargetIn, type LockHolderTarget } from "./lock-holder-target.js";
+import { lockHolderTargetOf, type LockHolderTarget } from "./lock-holder-target.js";
 import { removeHolderNote, writeHolderNote } from "./state-objects.js";
 import { folderRegistry, type RecordRegistry } from "./record-registry.js";
+import { readStackSettings, STACK_FILE_NAME, type StackSettings } from "../stack/read-stack-settings.js";
 
 /** Default lock wait: 5 minutes, longer than any of our own applies holds the lock between steps. */
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 300;
-
-/** The file terraform's configuration is read from in a synthesized stack directory. */
-const SYNTHESIZED_FILE = "cdk.tf.json";
 
 /** One environment and how to run terraform for it. */
 export interface TerraformEnvironmentOptions {
@@ -72,7 +70,7 @@ export interface TerraformEnvironmentOptions {
    * on its own (and so released the lock). A terraform killed keeps its note, so the sweeper can
    * tell its lock's holder is dead and clear the lock.
    * `false`: no note.
-   * @default read from the synthesized stack (lock-holder-target.ts): its S3 backend when the key is `<prefix>/pr-<n>/terraform.tfstate`; else no note
+   * @default read from the synthesized stack's backend (lock-holder-target.ts): its S3 backend when the key is `<prefix>/pr-<n>/terraform.tfstate`; else no note
    */
   readonly lockHolderNote?: LockHolderTarget | false;
   /** Progress and results. @default nothing is reported */
@@ -157,12 +155,19 @@ class TerraformSession {
     this.emit({ type: "record", path: this.options.recordDir, status: "destroyed" });
   }
 
-  private noteTarget: LockHolderTarget | false | undefined;
+  private settings: { readonly value: StackSettings | undefined } | undefined;
 
-  /** Where the holder note goes (read from the stack once, when terraform first runs). */
+  /** The stack's provider and backend, read once (undefined when cdk.tf.json is unreadable: terraform reports that itself). */
+  stackSettings(): StackSettings | undefined {
+    this.settings ??= { value: readStackSettings(this.options.stackDir) };
+    return this.settings.value;
+  }
+
+  /** Where the holder note goes: the option, else the stack's backend. */
   lockHolderNote(): LockHolderTarget | undefined {
-    if (this.noteTarget === undefined) this.noteTarget = this.options.lockHolderNote ?? lockHolderTargetIn(this.options.stackDir) ?? false;
-    return this.noteTarget || undefined;
+    if (this.options.lockHolderNote !== undefined) return this.options.lockHolderNote || undefined;
+    const settings = this.stackSettings();
+    return settings ? lockHolderTargetOf(settings) : undefined;
   }
 
   emit(event: TerraformEngineEvent): void {
@@ -175,10 +180,11 @@ class TerraformSession {
 
   /** Whether the stack directory holds a synthesized stack that may run here; a failure naming the problem otherwise. */
   checkStackDir(step: "init"): EngineFailure | undefined {
-    if (!existsSync(join(this.options.stackDir, SYNTHESIZED_FILE))) {
-      return stepFailure(step, `no synthesized stack at ${this.options.stackDir} (${SYNTHESIZED_FILE} is missing); run the synth first`);
+    if (!existsSync(join(this.options.stackDir, STACK_FILE_NAME))) {
+      return stepFailure(step, `no synthesized stack at ${this.options.stackDir} (${STACK_FILE_NAME} is missing); run the synth first`);
     }
-    const localState = localStateProblemIn(this.options.stackDir, this.options.name);
+    const settings = this.stackSettings();
+    const localState = settings && localStateProblem(settings, this.options.name);
     return localState ? stepFailure(step, localState) : undefined;
   }
 

@@ -3,7 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import { listRecords } from "./environment-record.js";
-import { candidateFromSynthesizedStack, candidatesFromRecords, chooseForSweep, sweep, type PullRequestState, type SweepCandidate } from "./sweep.js";
+import { candidateFromTags, candidatesFromRecords, chooseForSweep, sweep, type PullRequestState, type SweepCandidate } from "./sweep.js";
+import { stackSettingsOf } from "../stack/read-stack-settings.js";
 import { happyStack } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest } from "./test-support/workspace.js";
 
@@ -74,13 +75,14 @@ test("selection keeps the order given and decides each candidate on its own", ()
   assert.equal(decisions.map((d) => [d.candidate.name, d.destroy]), [["a", false], ["b", true], ["c", true]]);
 });
 
-test("candidates from a synthesized PR stack's default tags; a long-lived stack has none", () => {
+test("candidates from a synthesized PR stack's default tags (as the stack reader gives them); a long-lived stack has none", () => {
   const prStack = { provider: { aws: [{ region: "us-east-1", default_tags: [{ tags: { Project: "seedstack", Stack: "pr-12", PR: "12", ExpiresAt: "2025-02-01T12:00:00Z" } }] }] } };
-  assert.equal(candidateFromSynthesizedStack("pr-12", prStack, "cdktf.out/stacks/pr-12"), { name: "pr-12", expiresAt: "2025-02-01T12:00:00Z", prNumber: 12, source: "cdktf.out/stacks/pr-12" });
+  const candidate = (name: string, json: unknown, source: string) => candidateFromTags(name, stackSettingsOf(json).defaultTags, source);
+  assert.equal(candidate("pr-12", prStack, "cdktf.out/stacks/pr-12"), { name: "pr-12", expiresAt: "2025-02-01T12:00:00Z", prNumber: 12, source: "cdktf.out/stacks/pr-12" });
   const classic = { provider: { aws: [{ default_tags: [{ tags: { Project: "seedstack", Stack: "classic" } }] }] } };
-  assert.equal(candidateFromSynthesizedStack("classic", classic, "x"), { name: "classic", source: "x" });
-  assert.equal(candidateFromSynthesizedStack("odd", { provider: { aws: [{ default_tags: [{ tags: { PR: "twelve" } }] }] } }, "x"), { name: "odd", source: "x" });
-  assert.equal(candidateFromSynthesizedStack("none", null, "x"), { name: "none", source: "x" });
+  assert.equal(candidate("classic", classic, "x"), { name: "classic", source: "x" });
+  assert.equal(candidate("odd", { provider: { aws: [{ default_tags: [{ tags: { PR: "twelve" } }] }] } }, "x"), { name: "odd", source: "x" });
+  assert.equal(candidate("none", null, "x"), { name: "none", source: "x" });
 });
 
 const candidates: SweepCandidate[] = [

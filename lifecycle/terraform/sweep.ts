@@ -88,16 +88,7 @@ export function candidatesFromRecords(records: readonly EnvironmentRecord[], rec
   }));
 }
 
-/**
- * A candidate from a synthesized stack (`cdk.tf.json`): ExpiresAt and PR from the AWS provider's
- * `default_tags`, which every resource carries. A stack without them is long-lived.
- */
-export function candidateFromSynthesizedStack(name: string, stack: unknown, source: string): SweepCandidate {
-  const providers = (stack as { provider?: { aws?: { default_tags?: { tags?: Record<string, unknown> }[] }[] } })?.provider?.aws;
-  return candidateFromTags(name, (Array.isArray(providers) ? providers[0]?.default_tags?.[0]?.tags : undefined) ?? {}, source);
-}
-
-/** A candidate from a stack's default tags as the stack reader gives them (`Stack.defaultTags`). */
+/** A candidate from a stack's default tags as the stack reader gives them (`Stack.defaultTags`): ExpiresAt and PR; a stack without them is long-lived. */
 export function candidateFromTags(name: string, tags: Readonly<Record<string, unknown>>, source: string): SweepCandidate {
   const expiresAt = typeof tags?.ExpiresAt === "string" ? tags.ExpiresAt : undefined;
   const pr = typeof tags?.PR === "string" && /^[1-9]\d*$/.test(tags.PR) ? Number(tags.PR) : undefined;
