@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], write: (line: string) => voi
   const uninstall = abortOnSignals(controller, write, () => (options?.engine === "terraform" ? cleanup : undefined));
   try {
     if (!command) throw new LifecycleError("ERR_USAGE", `unknown command ${JSON.stringify(name)}; commands: ${COMMANDS.map((c) => c.name).join(", ")} (see --help)`);
-    options = parseOptions(rest);
+    options = parseOptions(rest, command.name);
     if (options.help) {
       write(helpText());
       return 0;

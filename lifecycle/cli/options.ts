@@ -67,15 +67,27 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
   ["--users <n> | --rps <n>", "load: concurrent users without think time (default 10), or a request rate"],
   ["--duration <s>", "load: seconds of load (default 60); --ramp <s>: seconds to reach it (default 0)"],
-  ["--target-cpu <n>", "load: synthesize with SEEDSTACK_TARGET_CPU=n, the autoscaled group's CPU target (1-100; 2 scales on this machine, 50 does not: docs/console.md). load always brings up its own environment; to load one `up` keeps, use its console's Load test"],
+  ["--target-cpu <n>", "load: synthesize with SEEDSTACK_TARGET_CPU=n, the autoscaled group's CPU target (1-100; 1 scales on this machine, 50 does not: docs/console.md). load always brings up its own environment; to load one `up` keeps, use its console's Load test"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
 
 const DRILL_CHOICES: Record<string, readonly FailureMode[]> = { both: ["process-dies", "health-fails"], "process-dies": ["process-dies"], "health-fails": ["health-fails"], none: [] };
 
-/** Parse `argv` (after the command name). */
-export function parseOptions(argv: readonly string[]): CliOptions {
+/** Options that mean something to one command only; given to another, they would be silently ignored. */
+const COMMAND_ONLY: Readonly<Record<string, string>> = {
+  users: "load",
+  rps: "load",
+  duration: "load",
+  ramp: "load",
+  "target-cpu": "load",
+  apply: "sweep",
+  "github-token": "sweep",
+  repo: "sweep",
+};
+
+/** Parse `argv` (after the command name); `command` refuses the options of other commands. */
+export function parseOptions(argv: readonly string[], command?: string): CliOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -114,6 +126,11 @@ export function parseOptions(argv: readonly string[]): CliOptions {
     throw new LifecycleError("ERR_USAGE", `${(err as Error).message} (see --help)`);
   }
   const problems: string[] = [];
+  if (command !== undefined) {
+    for (const [option, only] of Object.entries(COMMAND_ONLY)) {
+      if (values[option] !== undefined && only !== command) problems.push(`--${option} is an option of \`seedstack ${only}\`, not of ${command}`);
+    }
+  }
   const stack = String(values.stack ?? "classic");
   if (!/^[A-Za-z0-9-]+$/.test(stack)) problems.push(`--stack is ${JSON.stringify(stack)}; allowed: a stack name such as classic, autoscaled or pr-12`);
   const speedup = Number(values.speedup ?? 1);
