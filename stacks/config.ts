@@ -209,7 +209,7 @@ export const SETTINGS = {
     context: "targetCpu",
     default: String(DEFAULT_TARGET_CPU),
     allowed: "a CPU percentage from 1 to 100 (decimals allowed, such as 2.5)",
-    description: "autoscaled topology: the average CPU its target tracking policy keeps the group at. On AWS keep 50; to watch the group scale on one machine (`seedstack load --stack autoscaled`, `seedstack up`'s console) use 1: a single-threaded seed server reads at most 50% of a t3.micro's 2 vCPUs, so 50 is out of its reach, and locally the load balancer is the bottleneck long before that (docs/console.md).",
+    description: "autoscaled topology: the average CPU its target tracking policy keeps the group at. On AWS keep 50, the course's value: CloudWatch's CPUUtilization counts the whole instance (the kernel's network work, Node.js's helper threads, the agents), so a saturated seed server can cross it. Locally only the seed server's own process is measured (one busy thread reads at most 50% of a t3.micro's 2 vCPUs) and the load balancer is the bottleneck long before: use 1 to watch the group scale on one machine (`seedstack load --stack autoscaled`, `seedstack up`'s console; docs/console.md).",
   },
   allowedCidrs: {
     env: "SEEDSTACK_ALLOWED_CIDRS",
