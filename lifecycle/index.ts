@@ -33,6 +33,7 @@ export type { EnvironmentRecord } from "./terraform/environment-record.js";
 export { folderRegistry, type RecordRegistry } from "./terraform/record-registry.js";
 export { candidatesFromRecords, sweep, type SweepReport } from "./terraform/sweep.js";
 export { stateBucketSweepLines, sweepStateBucket, type StateBucketSweepReport } from "./terraform/state-bucket-sweep.js";
+export { MAX_SWEEP_TTL_HOURS } from "./terraform/state-sweep-decision.js";
 export { handOverToSweeper, type StateBucket } from "./terraform/state-objects.js";
 export { githubRunStatusChecker, processStartTicks } from "./terraform/lock-holder.js";
 export { pullRequestClosedChecker } from "./terraform/github-pulls.js";

@@ -52,14 +52,6 @@ export const ENGINES = ["terraform", "local"] as const;
 /** The modes of the action. */
 export const MODES = ["pr", "deploy", "destroy", "sweep"] as const;
 
-/**
- * The longest `ttl`, in hours (30 days): the stacks refuse a longer SEEDSTACK_TTL_HOURS
- * (stacks/config.ts MAX_TTL_HOURS: an environment meant to live longer is not ephemeral), and the
- * state-bucket sweep refuses it as they do (lifecycle MAX_SWEEP_TTL_HOURS). Checked when the
- * inputs are read, so a longer `ttl` is refused up front instead of failing synthesis or the sweep.
- */
-export const MAX_TTL_HOURS = 720;
-
 /** GitHub's limit on an issue comment body, in characters. */
 export const COMMENT_LIMIT_CHARS = 65_536;
 /** GitHub's limit on one step's job summary, in bytes (1 MiB). */

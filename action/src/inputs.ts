@@ -4,7 +4,8 @@
  * the value given and what is allowed, before anything is changed.
  */
 import { isAbsolute, resolve } from "node:path";
-import { ENGINES, Inputs, MAX_TTL_HOURS, MODES } from "./constants.js";
+import { MAX_SWEEP_TTL_HOURS as MAX_TTL_HOURS } from "../../lifecycle/index.js";
+import { ENGINES, Inputs, MODES } from "./constants.js";
 import type { EngineName } from "./lifecycle-port.js";
 import type { PullRequestInfo } from "./pull-request.js";
 

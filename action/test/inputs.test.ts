@@ -1,9 +1,9 @@
 /** Inputs, the event and the comment marker: pure parsing, checked against literal expectations. */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { MAX_SWEEP_TTL_HOURS } from "../../lifecycle/terraform/state-sweep-decision.js";
+import { MAX_SWEEP_TTL_HOURS } from "../../lifecycle/index.js";
 import { MAX_TTL_HOURS as STACKS_MAX_TTL_HOURS } from "../../stacks/config.js";
-import { Inputs, MAX_TTL_HOURS } from "../src/constants.js";
+import { Inputs } from "../src/constants.js";
 import { InputError, readInputs, splitArgs } from "../src/inputs.js";
 import { marker, parseMarker } from "../src/pr-comment.js";
 import { isFork, pullRequestFromEvent, type PullRequestInfo } from "../src/pull-request.js";
@@ -41,9 +41,9 @@ inputs("every problem at once, each naming the input and the value", () => {
   }
 });
 inputs("ttl: up to 720 hours in every mode; a longer one is refused when the inputs are read, naming the limit and why", () => {
-  // The limit is the stacks' and the sweeper's: a longer ttl would fail synthesis (pr, deploy) or the sweep itself.
-  assert.is(MAX_TTL_HOURS, STACKS_MAX_TTL_HOURS);
-  assert.is(MAX_TTL_HOURS, MAX_SWEEP_TTL_HOURS);
+  // The limit is the sweeper's (which the Action uses), and the stacks' the same: a longer ttl
+  // would fail synthesis (pr, deploy) or the sweep itself.
+  assert.is(MAX_SWEEP_TTL_HOURS, STACKS_MAX_TTL_HOURS);
   for (const mode of ["pr", "deploy", "sweep"]) {
     assert.is(readInputs(from({ [Inputs.GitHubToken]: "t", [Inputs.Mode]: mode, [Inputs.Ttl]: "720h" }), pr, "/ws").ttlHours, 720);
     for (const ttl of ["721", "1000h", "99999999999999999999"]) {

@@ -26,7 +26,11 @@ export interface StateSweepDecision {
   readonly expiresAt: Date;
 }
 
-/** Longest TTL the sweeper accepts, as the stacks do (MAX_TTL_HOURS, 30 days). */
+/**
+ * Longest TTL, in hours (30 days), that the sweeper accepts, as the stacks do (stacks/config.ts
+ * MAX_TTL_HOURS: an environment meant to live longer is not ephemeral; a test keeps them equal).
+ * The Action refuses a longer `ttl` input with it when the inputs are read.
+ */
 export const MAX_SWEEP_TTL_HOURS = 720;
 
 /** Throws a RangeError naming a TTL that is not a whole number of hours from 1 to 720. */
