@@ -38,7 +38,7 @@ const variants: Array<[string, string, (json: Record<string, any>) => void, RegE
 ];
 
 for (const [what, name, change, refused] of variants) {
-  test(`${what}: the local engine refuses it by name; the terraform engine deploys it`, async () => {
+  test(`${what}: the local engine refuses it by name; the terraform engine's check does not (terraform and AWS judge the stack itself)`, async () => {
     const json = await stackJson(name, { SEEDSTACK_DATABASE: "on" });
     assert.is(refusal(() => local.check!(parseStack(json, name, `/tmp/${name}/cdk.tf.json`))), undefined, "the unchanged stack runs locally");
     change(json);
