@@ -16,7 +16,7 @@ import type { RecordRegistry } from "./record-registry.js";
 import { stringOutput } from "./json.js";
 import { liveTerraformProcesses, runTerraform } from "./run-terraform.js";
 import { lockHolderName } from "./state-lock.js";
-import { applyErrorStack, flakyScript, flakyStack, happyStack, planErrorStack, sleepingStack } from "./test-support/fixture-stacks.js";
+import { applyErrorStack, destroyErrorStack, flakyScript, flakyStack, happyStack, planErrorStack, sleepingStack } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, waitFor, type Workspace } from "./test-support/workspace.js";
 
 /**
@@ -175,6 +175,22 @@ tfTest("apply error (not transient): tried once, apply-failed, then the destroy 
     assert.equal(records.calls.filter((c) => !c.startsWith("read")), ["write pr-7 applying", "write pr-7 needs-destroy", "write pr-7 destroying", "remove pr-7"]);
     assert.is((await records.list()).records.length, 0);
     assert.not.ok(existsSync(join(ws.root, "records")), "no record file was written beside the registry");
+  } finally {
+    ws.dispose();
+  }
+});
+
+tfTest("a failed destroy is recorded as needing one even when the registry cannot read the record at that moment", async () => {
+  const ws = makeWorkspace();
+  const records = memoryRegistry();
+  try {
+    ws.writeStack(destroyErrorStack());
+    assert.ok((await deployEnvironment(options(ws, [], { records }))).ok);
+    // From here every read fails, as a registry backed by the state bucket may for a moment.
+    const flaky: RecordRegistry = { ...records, read: async () => Promise.reject(new Error("SlowDown: Please reduce your request rate")) };
+    const destroy = await destroyEnvironment(options(ws, [], { records: flaky }));
+    assert.is(destroy.ok, false);
+    assert.is(records.calls.filter((c) => c.startsWith("write")).at(-1), "write pr-7 needs-destroy", records.calls.join("\n"));
   } finally {
     ws.dispose();
   }

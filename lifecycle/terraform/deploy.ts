@@ -149,6 +149,14 @@ class TerraformSession {
     return this.records.read(this.options.name).catch(() => undefined);
   }
 
+  /**
+   * Whether a record says this environment may exist. A record that cannot be read (corrupt, or
+   * its registry failing for a moment) may: a failed destroy must not go unrecorded for that.
+   */
+  async mayBeRecorded(): Promise<boolean> {
+    return this.records.read(this.options.name).then((record) => record !== undefined, () => true);
+  }
+
   /** Remove this environment's record: nothing is left of it. */
   async removeRecord(): Promise<void> {
     await this.records.remove(this.options.name);
@@ -415,7 +423,7 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
   // before its state was read is left unrecorded (nothing says it exists).
   const failed = async (step: EngineStep, run: Exclude<TerraformRun, TerraformSuccess>, startedAt: Date): Promise<DestroyResult> => ({
     ok: false,
-    failure: await session.fail(step, run, startedAt, { destroying: true, mayHaveResources: (await session.readRecord()) !== undefined }),
+    failure: await session.fail(step, run, startedAt, { destroying: true, mayHaveResources: await session.mayBeRecorded() }),
   });
 
   let startedAt = session.now();

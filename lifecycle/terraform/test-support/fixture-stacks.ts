@@ -55,6 +55,11 @@ export function applyErrorStack(): object {
   });
 }
 
+/** FIXTURE: `doomed` is created as usual; its destroy-time provisioner fails, so every destroy does. */
+export function destroyErrorStack(): object {
+  return stack({ doomed: { input: "doomed", provisioner: [{ "local-exec": { when: "destroy", command: "echo 'fixture: destroy refused' >&2; exit 3" } }] } });
+}
+
 /**
  * FIXTURE: the first apply fails with a message a transient pattern matches (the Go net/http
  * client timeout text), and leaves `markerFile`; later applies find the marker and succeed.
