@@ -9,9 +9,10 @@
  * deliberate kill is logged as news, not as a `::warning::` annotation on every run.
  */
 import * as assert from "uvu/assert";
+import { portOpen } from "../../lifecycle/test-support/port-open.js";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
 import { bundledActionSuite, github, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
+import { drillKillLogged, listenerPorts, localEngineJob, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: the main step SIGKILLed leaves nothing (bundled, as GitHub runs it)", {});
 
