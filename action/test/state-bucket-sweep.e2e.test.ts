@@ -23,20 +23,12 @@ import { initArgs } from "../../lifecycle/terraform/args.js";
 import { liveTerraformProcesses, runTerraform } from "../../lifecycle/terraform/run-terraform.js";
 import { holderNoteKeyOf, stateKeyOf } from "../../lifecycle/terraform/state-objects.js";
 import { s3Backend, startS3Server, type S3Server } from "../../lifecycle/terraform/test-support/s3-server.js";
-import { TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
+import { killLiveTerraform, TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
 import { bundledActionSuite, github, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { createJob, type StepResult } from "./run-action.js";
 import { startTaggingStandIn } from "./tagging-stand-in.js";
 
-const test = bundledActionSuite<ActionSuiteContext>("action sweep over the state bucket (bundled; s3rver + real terraform + GitHub stand-in)", {}, () => {
-  for (const pid of liveTerraformProcesses()) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-});
+const test = bundledActionSuite<ActionSuiteContext>("action sweep over the state bucket (bundled; s3rver + real terraform + GitHub stand-in)", {}, killLiveTerraform);
 const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
 
 const PREFIX = "seedstack";

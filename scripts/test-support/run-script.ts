@@ -4,10 +4,13 @@
  *
  * The script leads a process group of its own, so a timeout reaches what it started too (terraform
  * and its providers): the group is interrupted (SIGINT, as Ctrl-C), then SIGKILLed after a grace.
+ * Being its own group, it no longer gets the terminal's Ctrl-C: if the test process ends (Ctrl-C,
+ * a CI timeout) while a script runs, the group is SIGKILLed on the way out.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { interruptThenKillGroup, signalGroup } from "../../lifecycle/test-support/stop-group.js";
+import { onProcessEnd } from "../../seed-server/test-support/stop-on-exit.js";
 import { findPackageRoot } from "../../shared/package-root.js";
 
 /** What a finished script left. */
@@ -50,23 +53,26 @@ export function runScript(script: string, args: readonly string[], env: NodeJS.P
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
     child.stderr.on("data", (c: Buffer) => (stderr += c));
+    const pgid = child.pid; // undefined when node could not be started: "error" follows
+    const forgetOnEnd = pgid === undefined ? () => {} : onProcessEnd(() => signalGroup(pgid, "SIGKILL"));
     let cancelKill: (() => void) | undefined;
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) cancelKill = interruptThenKillGroup(child.pid, graceMs);
+      if (pgid !== undefined) cancelKill = interruptThenKillGroup(pgid, graceMs);
     }, deadlineMs);
     child.once("error", (error) => {
-      // Emitted instead of "spawn" (and without "close") when node cannot be started at all.
-      if (child.pid !== undefined) return;
+      // Emitted instead of "spawn" when node cannot be started at all (its "close" is ignored below).
+      if (pgid !== undefined) return;
       clearTimeout(timer);
       reject(new Error(`${command}: could not start ${process.execPath}: ${error.message}`));
     });
     child.once("close", (code) => {
-      if (child.pid === undefined) return; // a start failure: "error" has answered
+      if (pgid === undefined) return; // a start failure: "error" has answered
       clearTimeout(timer);
+      forgetOnEnd();
       if (cancelKill === undefined) return resolve({ code, stdout, stderr });
       cancelKill();
       // The script has ended; a child of it that let go of its output may still run.
-      signalGroup(child.pid!, "SIGKILL");
+      signalGroup(pgid, "SIGKILL");
       reject(new Error(`${command} did not finish within ${deadlineMs / 1000} s and was stopped; output so far:\n${stdout}${stderr}`));
     });
   });
