@@ -5,7 +5,6 @@
  * and how such a run's log is read back (the seed servers it started, the listeners it opened).
  */
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { join } from "node:path";
 import { findPackageRoot } from "../../shared/package-root.js";
 import { PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
@@ -49,13 +48,4 @@ export function startedPids(stdout: string): number[] {
 /** The loopback ports of the load balancer's listeners a run's log names (`listener (stack port N) at https://127.0.0.1:P`). */
 export function listenerPorts(stdout: string): number[] {
   return [...stdout.matchAll(/listener \(stack port \d+\) at https?:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
-}
-
-/** Whether something accepts TCP connections on the loopback `port`. */
-export async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
 }

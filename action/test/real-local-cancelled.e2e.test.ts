@@ -14,9 +14,10 @@
 import * as assert from "uvu/assert";
 import { tmpdir } from "node:os";
 import type { ChildProcess } from "node:child_process";
+import { portOpen } from "../../lifecycle/test-support/port-open.js";
 import { commandOf, descendantsOf, killAll, stillRunningAfter } from "../../lifecycle/test-support/process-tree.js";
 import { bundledActionSuite, github, MARKER_12, type ActionSuiteContext } from "./bundled-action-suite.js";
-import { drillKillLogged, listenerPorts, localEngineJob, portOpen, startedPids } from "./local-engine-job.js";
+import { drillKillLogged, listenerPorts, localEngineJob, startedPids } from "./local-engine-job.js";
 
 const test = bundledActionSuite<ActionSuiteContext>("action, local engine: cancelled during the drill at real timing (bundled, as GitHub runs it)", {});
 

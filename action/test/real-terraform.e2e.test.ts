@@ -23,7 +23,7 @@ import { applyArgs, initArgs, planArgs } from "../../lifecycle/terraform/args.js
 import { liveTerraformProcesses, runTerraform } from "../../lifecycle/terraform/run-terraform.js";
 import { lockHolderName } from "../../lifecycle/terraform/state-lock.js";
 import { applyErrorStack, happyStack, sleepingStack } from "../../lifecycle/terraform/test-support/fixture-stacks.js";
-import { TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
+import { killLiveTerraform, TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
 import { bundledActionSuite, github, MARKER_12, PR_CREATED, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import type { GitHubStandIn } from "../../test/github-stand-in/github-stand-in.js";
 import { createJob, pullRequestEvent, waitFor, type Job, type JobOptions, type StepResult } from "./run-action.js";
@@ -33,13 +33,7 @@ interface Ctx extends ActionSuiteContext {
   children: ChildProcess[];
 }
 const test = bundledActionSuite<Ctx>("action with the real terraform engine on fixture stacks (bundled, as GitHub runs it)", { children: [] }, (ctx) => {
-  for (const pid of liveTerraformProcesses()) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
+  killLiveTerraform();
   for (const c of ctx.children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   ctx.children = [];
 });

@@ -7,13 +7,16 @@
  * Every process started here is tracked; `stopAll()` kills what is still running (tests call it in
  * their teardown, so nothing outlives a failed test). Each job's steps get a temp folder of their
  * own (TMPDIR) inside the job's folder, so whatever a step leaves there goes with `cleanup()`
- * instead of into the machine's /tmp.
+ * instead of into the machine's /tmp. A step that exits with anything left there (besides the
+ * tools' caches the test runner's leak check also allows) fails: on a self-hosted runner /tmp
+ * outlives the job, so a leftover there is a leak, however clean the test machine stays.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, cpSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unexpectedTempEntries } from "../../test/runner/leak-check.js";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "fixtures");
 
@@ -57,6 +60,12 @@ export interface Job {
   /** The steps' TMPDIR (unless `env` sets another), inside `dir`: removed by `cleanup()`. */
   readonly tempDir: string;
   readonly journal: string;
+  /**
+   * What is left in the steps' own TMPDIR besides the tools' caches, sorted. Checked after every
+   * step that exits by itself; a test that kills a step checks it once the step's helpers are gone.
+   * Always empty when `env` chose another TMPDIR (the test runner's leak check watches that one).
+   */
+  tempLeftovers(): string[];
   /** Output of the step running now (or last), as far as it got: for `whileRunning` to watch. */
   liveStdout(): string;
   /** Runs one step to its end (or until `whileRunning` has done its part). */
@@ -121,6 +130,8 @@ export function createJob(options: JobOptions): Job {
   const journal = join(dir, "lifecycle-journal.jsonl");
   let stepCount = 0;
   let live = "";
+  const ownTempDir = options.env?.TMPDIR === undefined;
+  const tempLeftovers = () => (ownTempDir ? unexpectedTempEntries(tempDir) : []);
 
   const step = async (name: "main" | "post", stepOptions: StepOptions = {}): Promise<StepResult> => {
     stepCount++;
@@ -176,6 +187,9 @@ export function createJob(options: JobOptions): Job {
     try {
       if (stepOptions.whileRunning) await Promise.race([stepOptions.whileRunning(child), deadline]);
       const [exitCode, signal] = await Promise.race([exited, deadline]);
+      // A step killed by a signal cannot tidy up; what its helpers remove after it, its test checks.
+      const left = signal === null ? tempLeftovers() : [];
+      if (left.length > 0) throw new Error(`the ${name} step exited leaving ${left.join(", ")} in its TMPDIR ${tempDir} (on a self-hosted runner, /tmp outlives the job); its output:\n${stdout}\n${stderr}`);
       return {
         exitCode,
         signal,
@@ -198,6 +212,7 @@ export function createJob(options: JobOptions): Job {
     tempDir,
     journal,
     step,
+    tempLeftovers,
     liveStdout: () => live,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

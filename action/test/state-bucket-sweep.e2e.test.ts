@@ -5,9 +5,10 @@
  * written by the REAL terraform S3 backend from FIXTURE stacks of `terraform_data` (no provider, no
  * AWS), the real terraform destroying through them, the GITHUB STAND-IN (test/github-stand-in/) answering
  * "get a pull request" and "get a workflow run", and a STAND-IN of the Resource Groups Tagging API
- * (tagging-stand-in.ts) for the orphan report. The TEST-ONLY seam SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED
- * makes the sweep destroy each `pr-<n>` from `cdktf.out/stacks/pr-<n>/` instead of synthesizing
- * our AWS stacks.
+ * (tagging-stand-in.ts) for the orphan report, filtering by tags as AWS does, so the test checks
+ * the filters the sweeper sends. The TEST-ONLY seam SEEDSTACK_ACTION_TEST_USE_SYNTHESIZED makes the
+ * sweep destroy each `pr-<n>` from `cdktf.out/stacks/pr-<n>/` instead of synthesizing our AWS
+ * stacks.
  *
  * One sweep covers every case: open PR kept, closed PR destroyed, expired (TTL 720 h, the longest;
  * a longer `ttl` is refused before anything is asked) destroyed, a lock left by a GitHub run that has completed cleared and the environment destroyed,
@@ -22,20 +23,12 @@ import { initArgs } from "../../lifecycle/terraform/args.js";
 import { liveTerraformProcesses, runTerraform } from "../../lifecycle/terraform/run-terraform.js";
 import { holderNoteKeyOf, stateKeyOf } from "../../lifecycle/terraform/state-objects.js";
 import { s3Backend, startS3Server, type S3Server } from "../../lifecycle/terraform/test-support/s3-server.js";
-import { TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
+import { killLiveTerraform, TERRAFORM_AVAILABLE } from "../../lifecycle/terraform/test-support/workspace.js";
 import { bundledActionSuite, github, TOKEN, type ActionSuiteContext } from "./bundled-action-suite.js";
 import { createJob, type StepResult } from "./run-action.js";
 import { startTaggingStandIn } from "./tagging-stand-in.js";
 
-const test = bundledActionSuite<ActionSuiteContext>("action sweep over the state bucket (bundled; s3rver + real terraform + GitHub stand-in)", {}, () => {
-  for (const pid of liveTerraformProcesses()) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-});
+const test = bundledActionSuite<ActionSuiteContext>("action sweep over the state bucket (bundled; s3rver + real terraform + GitHub stand-in)", {}, killLiveTerraform);
 const tfTest = TERRAFORM_AVAILABLE ? test : test.skip;
 
 const PREFIX = "seedstack";
@@ -71,6 +64,9 @@ tfTest("sweep: open PR kept, closed and expired destroyed through their states, 
   const tagging = await startTaggingStandIn([
     { ResourceARN: "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0a1b2c3d4e5f60718", Tags: [{ Key: "Project", Value: "seedstack" }, { Key: "PR", Value: "9" }, { Key: "Stack", Value: "pr-9" }] },
     { ResourceARN: "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0f1e2d3c4b5a69788", Tags: [{ Key: "Project", Value: "seedstack" }, { Key: "PR", Value: "1" }, { Key: "Stack", Value: "pr-1" }] },
+    // Neither is the sweeper's: another project's PR, and a seedstack resource of no PR. The filters keep them out.
+    { ResourceARN: "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0c1d2e3f4a5b60799", Tags: [{ Key: "Project", Value: "webshop" }, { Key: "PR", Value: "8" }, { Key: "Stack", Value: "pr-8" }] },
+    { ResourceARN: "arn:aws:s3:::seedstack-state-123456789012", Tags: [{ Key: "Project", Value: "seedstack" }] },
   ]);
   const client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
   const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${PREFIX}/` }))).Contents ?? []).map((o) => o.Key!).sort();
@@ -163,6 +159,10 @@ tfTest("sweep: open PR kept, closed and expired destroyed through their states, 
     assert.equal(asked.filter((p) => p.includes("/pulls/")).sort(), [1, 2, 3, 4, 5].map((n) => `/repos/${REPO}/pulls/${n}`), "each PR asked once");
     assert.equal(asked.filter((p) => p.includes("/actions/runs/")).sort(), [`/repos/${REPO}/actions/runs/7001`, `/repos/${REPO}/actions/runs/7002`], "each lock's run asked once");
     assert.equal(tagging.targets, ["ResourceGroupsTaggingAPI_20170126.GetResources"]);
+    // What AWS is asked for: seedstack's resources that carry a PR tag (any value), of every type.
+    const tagQuery = tagging.requests[0]!.body!;
+    assert.equal(tagQuery.TagFilters, [{ Key: "Project", Values: ["seedstack"] }, { Key: "PR" }], JSON.stringify(tagQuery));
+    assert.is(tagQuery.ResourceTypeFilters, undefined, "every resource type");
     assert.is(liveTerraformProcesses().size, 0);
   } finally {
     client.destroy();

@@ -12,7 +12,6 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findPackageRoot } from "../../shared/package-root.js";
@@ -22,6 +21,7 @@ import { readRunningRecord, recordFile, type RunningRecordData } from "../local/
 import { commandOf, descendantsOf, killAll, running, stillRunningAfter } from "../test-support/process-tree.js";
 import { seedstack, type Cli } from "../test-support/seedstack-process.js";
 import { removeSynthFixtures, synthFixture } from "../test-support/synth-fixture.js";
+import { portOpen } from "../test-support/port-open.js";
 
 const root = findPackageRoot();
 const test = suite("seedstack: nothing outlives it");
@@ -40,14 +40,6 @@ async function onFixture(command: string, settings: Record<string, string>, more
 /** The listener ports a run printed. */
 function listenerPorts(output: string): number[] {
   return [...output.matchAll(/listener HTTPS?:\d+ -> https?:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
-}
-
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
 }
 
 /** Its process tree and record, once `up` (or a run) has everything running. */

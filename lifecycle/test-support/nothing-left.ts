@@ -3,8 +3,8 @@
  * every listener it reported is closed.
  */
 import * as assert from "uvu/assert";
-import { connect } from "node:net";
 import { processAlive } from "../process-alive.js";
+import { portOpen } from "./port-open.js";
 
 /** Every PID the run reported starting, and every listener's port. */
 export function startedBy(output: string): { pids: number[]; ports: number[] } {
@@ -22,11 +22,6 @@ export async function assertNothingLeft(output: string): Promise<void> {
     assert.is(processAlive(pid), false, `process ${pid} is still running`);
   }
   for (const port of ports) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-    });
-    assert.is(open, false, `port ${port} still accepts connections`);
+    assert.is(await portOpen(port), false, `port ${port} still accepts connections`);
   }
 }

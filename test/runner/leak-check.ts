@@ -22,6 +22,14 @@ import { join } from "node:path";
 const EXPECTED_TEMP_ENTRIES = [/^tsx-\d+$/, /^node-compile-cache$/];
 
 /**
+ * The names directly inside the temp directory `dir` that something left behind, sorted: all but
+ * the tools' caches above. Also for a test's own temp directory (the bundled action's job TMPDIR).
+ */
+export function unexpectedTempEntries(dir: string): string[] {
+  return readdirSync(dir).filter((name) => !EXPECTED_TEMP_ENTRIES.some((re) => re.test(name))).sort();
+}
+
+/**
  * Long-lived helpers of the runner itself, not of a test: esbuild's transform service, which tsx
  * starts in this process and keeps for its lifetime.
  */
@@ -46,7 +54,7 @@ export function createRunTempRoot(): RunTempRoot {
   chmodSync(path, 0o755);
   return {
     path,
-    leftovers: () => readdirSync(path).filter((name) => !EXPECTED_TEMP_ENTRIES.some((re) => re.test(name))).sort(),
+    leftovers: () => unexpectedTempEntries(path),
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
 }

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
+import { signalGroup } from "../../test-support/stop-group.js";
 import { liveTerraformProcesses } from "../run-terraform.js";
 
 /** terraform on PATH, or undefined after one loud line saying the real-binary tests are skipped. */
@@ -41,12 +42,13 @@ export interface Workspace {
   dispose(): void;
 }
 
-function killIfAlive(pid: number): void {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // Gone already: the normal case.
-  }
+/**
+ * SIGKILL every terraform process the runner still has running, with its process group (providers,
+ * provisioner commands): a test's clean-up. Only the runner's own live processes, so a recycled pid
+ * can never hit someone else's process.
+ */
+export function killLiveTerraform(): void {
+  for (const pid of liveTerraformProcesses()) signalGroup(pid, "SIGKILL");
 }
 
 /** A new workspace under the system temp directory. */
@@ -64,7 +66,7 @@ export function makeWorkspace(): Workspace {
       writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify(stack, null, 2));
     },
     dispose() {
-      for (const pid of liveTerraformProcesses()) killIfAlive(pid);
+      killLiveTerraform();
       rmSync(root, { recursive: true, force: true });
     },
   };
