@@ -66,7 +66,8 @@ const SHARED_VPC_ESCALATIONS: ReadonlyArray<readonly [string, Call]> = [
 test("every call terraform makes for a PR stack in the shared VPC is allowed, the shared VPC's groups and subnets included", () => {
   for (const v of VARIANTS) {
     const types = new Map<string, boolean>();
-    for (const extra of [{ SEEDSTACK_DATABASE: "on" }, { SEEDSTACK_PR_TOPOLOGY: "autoscaled" }]) {
+    const extras: ReadonlyArray<Record<string, string>> = [{ SEEDSTACK_DATABASE: "on" }, { SEEDSTACK_PR_TOPOLOGY: "autoscaled" }];
+    for (const extra of extras) {
       for (const [name, { json }] of synthApp({ ...v.prEnv, ...extra, SEEDSTACK_PR_NUMBER: "12" }).stacks) {
         if (!name.startsWith("pr-")) continue;
         for (const type of Object.keys(json.resource ?? {})) types.set(type, false);
