@@ -7,7 +7,8 @@
  * - the GitHub OIDC provider, or an existing one (SEEDSTACK_GITHUB_OIDC_PROVIDER_ARN);
  * - the permissions boundary every role the stacks create carries (ci-policies.ts);
  * - the pull-request role, trusted by exactly `repo:<owner>/<repo>:pull_request`, and the sweeper
- *   role, trusted by the default branch only, with the policies of ci-policies.ts;
+ *   role, trusted by the default branch only, with the policies of ci-policies.ts (scoped to the
+ *   existing VPC pull requests share, when SEEDSTACK_VPC_ID or SEEDSTACK_VPC_TAGS is set);
  * - outputs: the repository variables to set, and the `gh variable set` commands that set them.
  *
  * The CI roles themselves carry no boundary: their own policies are their ceiling, and they may
@@ -115,6 +116,8 @@ export class BootstrapStack extends TerraformStack {
       boundaryArn: this.boundaryArn,
       ...(config.state.kind === "s3" && config.state.lockTable ? { lockTableArn: `arn:${p}:dynamodb:${stateRegion}:${account}:table/${config.state.lockTable}` } : {}),
       ...(config.tls === "acm-dns" ? { dns: { hostedZoneId: config.hostedZoneId!, domain: config.domain! } } : {}),
+      // PR stacks in an existing VPC (SEEDSTACK_VPC_*): the role is scoped to it instead of building VPCs.
+      ...(config.existingVpc ? { sharedVpc: { vpc: config.existingVpc.vpc, serverSubnets: config.existingVpc.privateSubnets } } : {}),
     };
 
     const boundary = this.managedPolicy(boundaryPolicy(ctx), boundaryName);

@@ -1,7 +1,8 @@
 /**
  * What the CI roles of the bootstrap stack may do, as IAM policy statements (rendered by
  * `aws_iam_policy_document` data sources in bootstrap-stack.ts, the terraform-aws-modules way, so
- * they can be read and checked: stacks/ci-policies.test.ts evaluates them).
+ * they can be read and checked: stacks/ci-policies.test.ts evaluates them). The EC2 part is
+ * ci-policy-ec2.ts.
  *
  * The pull-request role may plan, apply and destroy pull-request environments and nothing else:
  * - creates carry the tag `Stack=pr-*` (`aws:RequestTag`); changes and deletes need it on the
@@ -12,147 +13,18 @@
  *   state holds TLS private keys), Route 53 records `pr-*.<domain>`;
  * - roles only with the permissions boundary attached (`iam:PermissionsBoundary`), never a change
  *   to the boundary policy or its removal from a role: a role a pull request creates can do at
- *   most what the boundary allows (read bundles and RDS secrets, Session Manager).
+ *   most what the boundary allows (read bundles and RDS secrets, Session Manager);
+ * - in a shared VPC (`sharedVpc`), only its own security groups and servers (ci-policy-shared-vpc.ts).
  * Reads (`Describe*`) are unscoped where AWS offers no resource-level permissions for them.
  *
  * Every action is one terraform's AWS provider calls for a resource type the PR stacks synthesize
  * (the table in ci-policies.test.ts), or one the lifecycle calls (the drill stops and starts an
  * instance). `tag:GetResources` is the sweeper's alone (its orphan report).
  */
-import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
+import { allow, notYetTagged, requestTagged, resourceTagged, retagsOnlyToPr, type CiPolicyContext, type PolicyPart, type Statement } from "./ci-policy-parts.js";
+import { ec2Policy } from "./ci-policy-ec2.js";
 
-/** The tag every seedstack resource carries with its stack's name (environment.ts). */
-export const STACK_TAG = "Stack";
-/** `Stack` values of pull-request environments. */
-export const PR_STACK_PATTERN = "pr-*";
-
-/** Where the policies apply: plain strings or Terraform references (tokens). */
-export interface CiPolicyContext {
-  /** `aws`, `aws-cn`, ... */
-  readonly partition: string;
-  /** The account ID. */
-  readonly account: string;
-  /** The region the stacks deploy to. */
-  readonly region: string;
-  /** SEEDSTACK_NAME_PREFIX: resource names start `<prefix>-pr-`, state keys `<prefix>/pr-`. */
-  readonly namePrefix: string;
-  /** ARN of the state bucket. */
-  readonly stateBucketArn: string;
-  /** ARN of the permissions boundary policy. */
-  readonly boundaryArn: string;
-  /** ARN of a DynamoDB lock table (SEEDSTACK_STATE_LOCK_TABLE); absent: the S3 lock file. */
-  readonly lockTableArn?: string;
-  /** Hosted zone and domain of acm-dns; absent: no Route 53 statements. */
-  readonly dns?: { readonly hostedZoneId: string; readonly domain: string };
-}
-
-/** One managed policy's worth of statements (IAM allows 6,144 characters per managed policy). */
-export interface PolicyPart {
-  /** Last part of the policy's name (`<prefix>-ci-<part>`). */
-  readonly name: string;
-  /** What it is for. */
-  readonly description: string;
-  readonly statements: DataAwsIamPolicyDocumentStatement[];
-}
-
-type Statement = DataAwsIamPolicyDocumentStatement;
-
-const requestTagged = { test: "StringLike", variable: `aws:RequestTag/${STACK_TAG}`, values: [PR_STACK_PATTERN] };
-const resourceTagged = { test: "StringLike", variable: `aws:ResourceTag/${STACK_TAG}`, values: [PR_STACK_PATTERN] };
-/**
- * The resource is being created (or was never tagged): `aws:RequestTag` is request-wide, so without
- * this a create that names an existing resource too (a subnet's VPC, a rule's security group, a
- * listener's load balancer) would pass for a long-lived stack's resource as long as the request
- * carried a PR tag. Existing resources go through the ResourceTag statements instead.
- */
-const notYetTagged = { test: "Null", variable: `aws:ResourceTag/${STACK_TAG}`, values: ["true"] };
-/** A change that (re)tags may only say `Stack=pr-*`: no moving a resource into a long-lived stack. */
-const retagsOnlyToPr = { test: "StringLikeIfExists", variable: `aws:RequestTag/${STACK_TAG}`, values: [PR_STACK_PATTERN] };
-
-function allow(sid: string, actions: string[], resources: string[], condition: Statement["condition"] = undefined): Statement {
-  return { sid, effect: "Allow", actions, resources, ...(condition ? { condition } : {}) };
-}
-
-// ---- EC2 / VPC -------------------------------------------------------------------------------
-
-/** Creates of EC2 resources that carry tags in the request (TagSpecifications). */
-const EC2_CREATES = [
-  "ec2:CreateVpc",
-  "ec2:CreateSubnet",
-  "ec2:CreateSecurityGroup",
-  "ec2:CreateInternetGateway",
-  "ec2:CreateRouteTable",
-  "ec2:CreateVpcEndpoint",
-  "ec2:CreateLaunchTemplate",
-  "ec2:RunInstances",
-  "ec2:AuthorizeSecurityGroupIngress",
-  "ec2:AuthorizeSecurityGroupEgress",
-];
-
-/** Changes and deletes of a PR's own EC2 resources (and the creates above, on their tagged parents: the VPC of a new subnet). */
-const EC2_CHANGES = [
-  ...EC2_CREATES,
-  "ec2:CreateTags",
-  "ec2:DeleteTags",
-  "ec2:ModifyVpcAttribute",
-  "ec2:DeleteVpc",
-  "ec2:ModifySubnetAttribute",
-  "ec2:DeleteSubnet",
-  "ec2:AttachInternetGateway",
-  "ec2:DetachInternetGateway",
-  "ec2:DeleteInternetGateway",
-  "ec2:CreateRoute",
-  "ec2:ReplaceRoute",
-  "ec2:DeleteRoute",
-  "ec2:AssociateRouteTable",
-  "ec2:DisassociateRouteTable",
-  "ec2:DeleteRouteTable",
-  "ec2:ModifyVpcEndpoint",
-  "ec2:DeleteVpcEndpoints",
-  "ec2:RevokeSecurityGroupIngress",
-  "ec2:RevokeSecurityGroupEgress",
-  "ec2:ModifySecurityGroupRules",
-  "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-  "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
-  "ec2:DeleteSecurityGroup",
-  "ec2:CreateLaunchTemplateVersion",
-  "ec2:ModifyLaunchTemplate",
-  "ec2:DeleteLaunchTemplate",
-  "ec2:ModifyInstanceAttribute",
-  "ec2:ModifyInstanceMetadataOptions",
-  "ec2:StopInstances",
-  "ec2:StartInstances",
-  "ec2:TerminateInstances",
-];
-
-function ec2(ctx: CiPolicyContext): PolicyPart {
-  const any = `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:*/*`;
-  return {
-    name: "ec2",
-    description: "seedstack pull-request environments: VPC, subnets, routes, security groups, endpoints, instances, launch templates",
-    statements: [
-      // EC2 has no resource-level permissions for Describe*.
-      allow("Ec2Describe", ["ec2:Describe*"], ["*"]),
-      allow("Ec2CreateTaggedForPr", EC2_CREATES, [any], [requestTagged, notYetTagged]),
-      allow("Ec2TagOnCreate", ["ec2:CreateTags"], [any], [requestTagged, { test: "StringEquals", variable: "ec2:CreateAction", values: EC2_CREATES.map((a) => a.slice(4)) }]),
-      allow("Ec2ChangePrResources", EC2_CHANGES, [any], [resourceTagged, retagsOnlyToPr]),
-      // RunInstances also authorizes the image (public Amazon Linux, owned by Amazon) and the parts
-      // it creates untagged inside a tagged instance: its network interface and root volume.
-      allow("Ec2RunAmazonImages", ["ec2:RunInstances"], [`arn:${ctx.partition}:ec2:${ctx.region}::image/*`], [{ test: "StringEquals", variable: "ec2:Owner", values: ["amazon"] }]),
-      allow("Ec2RunInstanceParts", ["ec2:RunInstances"], [`arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:network-interface/*`, `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:volume/*`]),
-      // aws_default_security_group adopts the new VPC's default group, which AWS creates untagged:
-      // it may be tagged into a PR (then the change statement applies), never out of another stack.
-      allow(
-        "Ec2AdoptUntaggedDefaultGroup",
-        ["ec2:CreateTags"],
-        [`arn:${ctx.partition}:ec2:${ctx.region}:${ctx.account}:security-group/*`],
-        [requestTagged, notYetTagged],
-      ),
-      // The AMI lookup: the public parameter only.
-      allow("SsmPublicAmiParameter", ["ssm:GetParameter", "ssm:GetParameters"], [`arn:${ctx.partition}:ssm:${ctx.region}::parameter/aws/service/ami-amazon-linux-latest/*`]),
-    ],
-  };
-}
+export { PR_STACK_PATTERN, STACK_TAG, type CiPolicyContext, type PolicyPart, type SharedVpcScope } from "./ci-policy-parts.js";
 
 // ---- Load balancing, Auto Scaling, CloudWatch alarms, RDS, ACM, Route 53 ---------------------
 
@@ -333,7 +205,7 @@ function iamAndState(ctx: CiPolicyContext): PolicyPart {
 
 /** The pull-request role's policies (the sweeper's too: it destroys what pull requests deployed). */
 export function pullRequestPolicies(ctx: CiPolicyContext): PolicyPart[] {
-  return [ec2(ctx), services(ctx), iamAndState(ctx)];
+  return [ec2Policy(ctx), services(ctx), iamAndState(ctx)];
 }
 
 /** What the sweeper needs on top of destroying: list PR state, and the orphan report's tag search. */

@@ -50,6 +50,12 @@ export const EXISTING_VPC_BY_IDS: Readonly<Record<string, string>> = {
   SEEDSTACK_VPC_NAT: "on",
 };
 
+/** The bootstrap stack of BOOTSTRAP_EXISTING, told that PR stacks go into the existing VPC of EXISTING_VPC_BY_IDS. */
+export const BOOTSTRAP_SHARED_VPC_BY_IDS: Readonly<Record<string, string>> = { ...BOOTSTRAP_EXISTING, ...EXISTING_VPC_BY_IDS };
+
+/** The bootstrap stack of BOOTSTRAP_EXISTING, told that PR stacks go into the existing VPC of EXISTING_VPC_BY_TAGS. */
+export const BOOTSTRAP_SHARED_VPC_BY_TAGS: Readonly<Record<string, string>> = { ...BOOTSTRAP_EXISTING, ...EXISTING_VPC_BY_TAGS };
+
 let fixtureBundle: string | undefined;
 
 /** A tiny stand-in for the seed-server bundle, written once per test process. */

@@ -4,7 +4,7 @@
  * policy tests check is also validated and planned by the real AWS provider. Stacks that come out
  * identical in two configurations (classic does not change with a PR number) are planned once.
  */
-import { BOOTSTRAP_EXISTING, BOOTSTRAP_NEW, EXISTING_VPC_BY_IDS, EXISTING_VPC_BY_TAGS, TEST_CERTIFICATE_ARN } from "../../stacks/test-support.js";
+import { BOOTSTRAP_EXISTING, BOOTSTRAP_NEW, BOOTSTRAP_SHARED_VPC_BY_IDS, EXISTING_VPC_BY_IDS, EXISTING_VPC_BY_TAGS, TEST_CERTIFICATE_ARN } from "../../stacks/test-support.js";
 
 /** One configuration: a label and the SEEDSTACK_* settings on top of the stack tests' base. */
 export interface PlanConfiguration {
@@ -45,4 +45,6 @@ export const PLAN_CONFIGURATIONS: readonly PlanConfiguration[] = [
   // stacks/bootstrap-stack.test.ts: the bootstrap stack, creating everything / using what exists
   { label: "bootstrap: new state bucket and OIDC provider", env: BOOTSTRAP_NEW },
   { label: "bootstrap: existing state bucket, lock table and OIDC provider, acm-dns, another branch", env: BOOTSTRAP_EXISTING },
+  // stacks/ci-policies-existing-vpc.test.ts: the role scoped to a shared VPC (the most statements: both denies, subnet ARNs)
+  { label: "bootstrap: PR stacks in an existing VPC by IDs", env: BOOTSTRAP_SHARED_VPC_BY_IDS },
 ];
