@@ -24,7 +24,7 @@ function dataNamed(json: SynthJson, type: string, idPart: string): [string, Attr
 test("creates nothing: no VPC, subnet, gateway, route, endpoint or default security group resource", () => {
   const { json } = build();
   assert.equal(Object.keys(json.resource), []);
-  assert.equal(Object.keys(json.data ?? {}).sort(), ["aws_prefix_list", "aws_region", "aws_subnet", "aws_subnets", "aws_vpc"]);
+  assert.equal(Object.keys(json.data ?? {}).sort(), ["aws_prefix_list", "aws_region", "aws_route_tables", "aws_subnet", "aws_subnets", "aws_vpc"]);
 });
 
 test("VPC by tags: an aws_vpc data source with exactly those tags; by ID: with the ID", () => {
@@ -108,6 +108,70 @@ test("S3: the region's AWS-managed prefix list; no NAT by default; with natGatew
   const nat = build({ ...TAGGED, natGateway: true }).result;
   assert.is(nat.hasNatGateway, true);
   assert.is(nat.systemsManagerReachable, true);
+});
+
+test("instanceType by tags: the private subnets come from the zones that offer it (the lookup Network makes); the public ones from any zone", () => {
+  const { json } = build({ ...TAGGED, instanceType: "t3.small" });
+  const [offeringsName, offerings] = dataNamed(json, "aws_ec2_instance_type_offerings", "offerings");
+  assert.equal([offerings.location_type, offerings.filter], ["availability-zone", [{ name: "instance-type", values: ["t3.small"] }]]);
+  const [candidatesName] = dataNamed(json, "aws_subnet", "private-candidates");
+  const byZone = `{ for key, val in data.aws_subnet.${candidatesName}: val.availability_zone => val.id... }`;
+  const locations = `data.aws_ec2_instance_type_offerings.${offeringsName}.locations`;
+  for (const i of [0, 1]) {
+    const [, subnet] = dataNamed(json, "aws_subnet", `private-${i}`);
+    // Each zone's first subnet, kept when its zone is among the offering ones, in zone-name order.
+    assert.is(subnet.id, `\${element(matchkeys([ for key, val in ${byZone}: sort(val)[0]], keys(${byZone}), ${locations}), ${i})}`);
+    const [precondition] = subnet.lifecycle.precondition;
+    assert.is(precondition.condition, `\${(length(matchkeys(keys(${byZone}), keys(${byZone}), ${locations})) >= 2)}`);
+    assert.match(precondition.error_message, "ExistingNetwork needs private subnets with the tags Tier=private in at least 2 availability zones of the VPC that offer t3.small; found them in ${length(keys(");
+    assert.match(precondition.error_message, "of them offering it: tag subnets in zones that do, or choose another instance type (SEEDSTACK_INSTANCE_TYPE)");
+    assert.is(subnet.lifecycle.postcondition, undefined, "by tags the zones are chosen, not checked afterwards");
+  }
+  const [, publicSubnet] = dataNamed(json, "aws_subnet", "public-0");
+  assert.not.match(publicSubnet.id, "instance_type_offerings", "the load balancer's subnets do not depend on the servers' type");
+  assert.is(build().json.data?.aws_ec2_instance_type_offerings, undefined, "without instanceType no lookup");
+});
+
+test("instanceType by IDs: each private subnet's zone must offer it, or the plan stops naming the subnet, its zone and the type", () => {
+  const { json } = build({ ...TAGGED, instanceType: "t3.micro", privateSubnets: { ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] } });
+  const [offeringsName] = dataNamed(json, "aws_ec2_instance_type_offerings", "offerings");
+  for (const i of [0, 1]) {
+    const [, subnet] = dataNamed(json, "aws_subnet", `private-${i}`);
+    const [postcondition] = subnet.lifecycle.postcondition;
+    assert.is(postcondition.condition, `\${contains(data.aws_ec2_instance_type_offerings.${offeringsName}.locations, self.availability_zone)}`);
+    assert.is(
+      postcondition.error_message,
+      "ExistingNetwork: private subnet ${self.id} is in ${self.availability_zone}, which does not offer t3.micro (not every zone offers every type): give subnets in zones that do, or choose another instance type (SEEDSTACK_INSTANCE_TYPE)",
+    );
+    assert.match(subnet.lifecycle.precondition[0].condition, ")) == 2)}", "still: as many zones as IDs");
+  }
+  assertRejects((instanceType: string) => build({ ...TAGGED, instanceType }), "large", "ExistingNetwork instanceType", '"large"');
+});
+
+test("without NAT: the VPC's route tables routing S3 are looked up, and each private subnet's table must be one of them (its own, else the main table)", () => {
+  const { json, result } = build();
+  const [vpcName] = dataNamed(json, "aws_vpc", "vpc");
+  const [prefixListName] = dataNamed(json, "aws_prefix_list", "s3-prefix-list");
+  const [routedName, routed] = dataNamed(json, "aws_route_tables", "s3-routed-tables");
+  assert.equal(routed, {
+    vpc_id: `\${data.aws_vpc.${vpcName}.id}`,
+    filter: [{ name: "route.destination-prefix-list-id", values: [`\${data.aws_prefix_list.${prefixListName}.id}`] }],
+  });
+  assert.is(result.s3RouteCheck?.subnetTables.length, 2);
+  for (const i of [0, 1]) {
+    const [subnetName] = dataNamed(json, "aws_subnet", `private-${i}`);
+    const [, table] = dataNamed(json, "aws_route_tables", `private-${i}-route-table`);
+    assert.equal(table.filter, [{ name: "association.subnet-id", values: [`\${data.aws_subnet.${subnetName}.id}`] }]);
+    const effective = `element(concat(self.ids, [data.aws_vpc.${vpcName}.main_route_table_id]), 0)`;
+    const [postcondition] = table.lifecycle.postcondition;
+    assert.is(postcondition.condition, `\${contains(data.aws_route_tables.${routedName}.ids, ${effective})}`);
+    assert.match(postcondition.error_message, `ExistingNetwork: private subnet \${data.aws_subnet.${subnetName}.id} uses route table \${${effective}}, which has no route to S3 through a gateway endpoint`);
+    assert.match(postcondition.error_message, "or, if the private subnets reach the internet through a NAT gateway, say so (natGateway; SEEDSTACK_VPC_NAT=on)");
+  }
+  dataNamed(build({ ...TAGGED, zoneCount: 3 }).json, "aws_route_tables", "private-2-route-table"); // one per private subnet
+  const nat = build({ ...TAGGED, natGateway: true });
+  assert.is(nat.json.data?.aws_route_tables, undefined, "with a NAT gateway S3 is reached through it: nothing to check");
+  assert.is(nat.result.s3RouteCheck, undefined);
 });
 
 test("addInterfaceEndpoint looks the VPC's endpoint up (never creates one: private DNS allows one per VPC), once per service", () => {

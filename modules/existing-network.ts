@@ -19,6 +19,7 @@ import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet/index.js"
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list/index.js";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
 import { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint/index.js";
+import type { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings/index.js";
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import {
@@ -29,6 +30,8 @@ import {
   validateSubnetSelection,
   validateVpcSelection,
 } from "./network-selection.js";
+import { zonesOfferingInstanceType } from "./instance-type-offerings.js";
+import { requireS3GatewayRoutes, type S3GatewayRouteCheck } from "./s3-route-check.js";
 
 export type { SubnetSelection, VpcSelection } from "./network-selection.js";
 
@@ -58,11 +61,21 @@ export interface ExistingNetworkProps {
    */
   readonly zoneCount?: number;
   /**
+   * The servers' EC2 instance type: the private subnets must be in zones that offer it (looked up
+   * with `aws_ec2_instance_type_offerings`, as `Network` does; in us-east-1, use1-az3 offers no
+   * t3, and a server placed there fails at apply). By tags, zones that do not offer it are passed
+   * over; by IDs, the plan fails naming a subnet in such a zone.
+   * @default any zone: the private subnets' zones are taken as they come
+   */
+  readonly instanceType?: string;
+  /**
    * Whether the private subnets reach the internet through a NAT gateway. Then the servers may send
    * HTTPS anywhere (AWS APIs, package repositories) and Session Manager can reach them.
    * Without it the VPC must give the private subnets an S3 gateway endpoint (the seed-server bundle
-   * and the Amazon Linux package repositories are in S3), and for a database a Secrets Manager
-   * interface endpoint with private DNS, which the plan looks up and fails without.
+   * and the Amazon Linux package repositories are in S3): the plan checks that each private
+   * subnet's route table routes S3 through one, and fails naming the subnet and table otherwise.
+   * With a database it also needs a Secrets Manager interface endpoint with private DNS, which the
+   * plan looks up and fails without.
    * @default no NAT gateway: AWS services only through the VPC's endpoints
    */
   readonly natGateway?: boolean;
@@ -112,6 +125,10 @@ export class ExistingNetwork extends Construct implements INetwork {
   public readonly internetAccess: readonly ITerraformDependable[] = [];
   /** The region's S3 prefix list (AWS-managed, exists in every region), for egress rules to S3. */
   public readonly s3PrefixList: DataAwsPrefixList;
+  /** The zones offering `instanceType` (absent without one). */
+  public readonly instanceTypeOfferings?: DataAwsEc2InstanceTypeOfferings;
+  /** Without a NAT gateway: the lookups that check the private subnets route S3 through a gateway endpoint. */
+  public readonly s3RouteCheck?: S3GatewayRouteCheck;
 
   private readonly region: DataAwsRegion;
   private readonly interfaceEndpoints = new Map<string, DataAwsVpcEndpoint>();
@@ -130,9 +147,14 @@ export class ExistingNetwork extends Construct implements INetwork {
     this.hasNatGateway = props.natGateway ?? false;
 
     this.vpc = new DataAwsVpc(this, "vpc", "id" in vpc ? { id: vpc.id } : { tags: { ...vpc.tags } });
+    if (props.instanceType !== undefined) {
+      this.instanceTypeOfferings = zonesOfferingInstanceType(this, "offerings", props.instanceType, "ExistingNetwork instanceType");
+    }
 
     const publicTier = this.lookUpTier("public", publicSelection, zoneCount);
-    const privateTier = this.lookUpTier("private", privateSelection, zoneCount);
+    // Only the servers' tier needs the instance type; the load balancer runs in any zone.
+    const offering = this.instanceTypeOfferings ? { instanceType: props.instanceType!, zones: this.instanceTypeOfferings.locations } : undefined;
+    const privateTier = this.lookUpTier("private", privateSelection, zoneCount, offering);
     this.publicSubnets = publicTier.subnets;
     this.privateSubnets = privateTier.subnets;
     this.publicAvailabilityZones = publicTier.zones;
@@ -140,6 +162,9 @@ export class ExistingNetwork extends Construct implements INetwork {
 
     this.region = new DataAwsRegion(this, "region");
     this.s3PrefixList = new DataAwsPrefixList(this, "s3-prefix-list", { name: `com.amazonaws.${this.region.name}.s3` });
+    if (!this.hasNatGateway) {
+      this.s3RouteCheck = requireS3GatewayRoutes(this, { vpc: this.vpc, s3PrefixList: this.s3PrefixList, subnets: this.privateSubnets });
+    }
   }
 
   /** Session Manager reaches the servers only through a NAT gateway here (interface endpoints of the VPC are not assumed). */
@@ -193,9 +218,10 @@ export class ExistingNetwork extends Construct implements INetwork {
    * Candidates (the IDs given, or every subnet of the VPC with the tags), read one by one for their
    * zone and VPC; grouped by zone; one subnet per zone in zone-name order (HCL iterates a map in key
    * order); then one `aws_subnet` data source per zone used, whose precondition says what is wrong
-   * when there are too few zones.
+   * when there are too few zones. With `offering`, tags pass over the zones that do not offer the
+   * instance type, and each subnet given by ID must be in one that does (a postcondition).
    */
-  private lookUpTier(tier: "public" | "private", selection: SubnetSelection, zoneCount: number): LookedUpTier {
+  private lookUpTier(tier: "public" | "private", selection: SubnetSelection, zoneCount: number, offering?: ZoneOffering): LookedUpTier {
     const byIds = "ids" in selection;
     let candidateIds: string[];
     if (byIds) {
@@ -221,24 +247,54 @@ export class ExistingNetwork extends Construct implements INetwork {
     });
     // zone -> the candidates' IDs in it (the `...` groups them), then the first ID of each zone.
     const byZone = TerraformIterator.fromDataSources(candidates).forExpressionForMap("val.availability_zone", "val.id...");
-    const onePerZone = Token.asList(TerraformIterator.fromMap(byZone).forExpressionForList("sort(val)[0]"));
-    const zoneNames = Token.asList(Fn.keys(byZone));
+    const allZones = Token.asList(Fn.keys(byZone));
+    let onePerZone = Token.asList(TerraformIterator.fromMap(byZone).forExpressionForList("sort(val)[0]"));
+    let zoneNames = allZones;
     const wanted = byIds ? candidateIds.length : zoneCount;
-    const what = byIds
+    let found = `found them in ${Token.asString(Fn.lengthOf(allZones))} zone(s)`;
+    let what = byIds
       ? `ExistingNetwork: the ${wanted} ${tier} subnets given must be in ${wanted} different availability zones`
       : `ExistingNetwork needs ${tier} subnets with the tags ${tagText(selection.tags)} in at least ${wanted} availability zones of the VPC`;
+    if (offering && !byIds) {
+      // keys() and the for expression both follow the map's key order, so matchkeys pairs each
+      // zone with its first subnet and keeps the pairs whose zone offers the type, in name order.
+      onePerZone = Fn.matchkeys(onePerZone, allZones, offering.zones);
+      zoneNames = Fn.matchkeys(allZones, allZones, offering.zones);
+      what += ` that offer ${offering.instanceType}`;
+      found += `, ${Token.asString(Fn.lengthOf(zoneNames))} of them offering it: tag subnets in zones that do, or choose another instance type (SEEDSTACK_INSTANCE_TYPE)`;
+    }
     const enough = byIds ? Op.eq(Fn.lengthOf(zoneNames), wanted) : Op.gte(Fn.lengthOf(zoneNames), wanted);
+    const offeredHere =
+      offering && byIds
+        ? [
+            {
+              condition: Fn.contains(offering.zones, ref("self.availability_zone")),
+              errorMessage:
+                `ExistingNetwork: ${tier} subnet \${self.id} is in \${self.availability_zone}, which does not offer ${offering.instanceType} ` +
+                `(not every zone offers every type): give subnets in zones that do, or choose another instance type (SEEDSTACK_INSTANCE_TYPE)`,
+            },
+          ]
+        : undefined;
     const subnets = Array.from(
       { length: wanted },
       (_, i) =>
         new DataAwsSubnet(this, `${tier}-${i}`, {
           // element() wraps around a short list; the precondition stops the plan before that matters.
           id: Token.asString(Fn.element(onePerZone, i)),
-          lifecycle: { precondition: [{ condition: enough, errorMessage: `${what}; found them in ${Token.asString(Fn.lengthOf(zoneNames))} zone(s)` }] },
+          lifecycle: {
+            precondition: [{ condition: enough, errorMessage: `${what}; ${found}` }],
+            ...(offeredHere ? { postcondition: offeredHere } : {}),
+          },
         }),
     );
     return { subnets, zones: subnets.map((s) => s.availabilityZone) };
   }
+}
+
+/** For the servers' tier: the instance type and the zones that offer it (a token list). */
+interface ZoneOffering {
+  readonly instanceType: string;
+  readonly zones: string[];
 }
 
 function tagText(tags: Readonly<Record<string, string>>): string {

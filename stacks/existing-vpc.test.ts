@@ -94,6 +94,20 @@ test("a database without NAT: the VPC's Secrets Manager endpoint is looked up an
   assert.not.ok(JSON.stringify(resourcesOf(pr, "aws_iam_role_policy_attachment")).includes("AmazonSSMManagedInstanceCore"));
 });
 
+test("the servers' instance type picks the private subnets' zones (SEEDSTACK_INSTANCE_TYPE); without NAT the plan checks each private subnet's route to S3", () => {
+  const pr = stackNamed(synthApp({ ...EXISTING_VPC_BY_TAGS, SEEDSTACK_PR_NUMBER: "16", SEEDSTACK_INSTANCE_TYPE: "t3.small" }).stacks, "pr-16");
+  const offerings = dataSourcesOf(pr, "aws_ec2_instance_type_offerings");
+  assert.equal(offerings.map((d) => d.attrs.filter), [[{ name: "instance-type", values: ["t3.small"] }]]);
+  for (const subnet of dataSourcesOf(pr, "aws_subnet").filter((d) => /^network_private-\d_/.test(d.name))) {
+    assert.ok(subnet.attrs.id.includes(`${offerings[0]!.address}.locations`), subnet.address);
+  }
+  const tables = dataSourcesOf(pr, "aws_route_tables").map((d) => d.name.replace(/_[0-9A-F]{8}$/, "")).sort();
+  assert.equal(tables, ["network_private-0-route-table", "network_private-1-route-table", "network_s3-routed-tables"]);
+  for (const name of ["classic", "autoscaled"]) {
+    assert.is(dataSourcesOf(stackNamed(prByTags().stacks, name), "aws_route_tables").length, 0, `${name} has its own VPC and S3 endpoint`);
+  }
+});
+
 test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group in the private ones, HTTPS anywhere, Session Manager, no endpoint lookup", () => {
   const { stacks } = synthApp({ ...EXISTING_VPC_BY_IDS, SEEDSTACK_PR_NUMBER: "17", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_DATABASE: "on" });
   const pr = stackNamed(stacks, "pr-17");
@@ -109,6 +123,11 @@ test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group 
   assert.ok(resourcesOf(pr, "aws_vpc_security_group_egress_rule").some((r) => r.attrs.cidr_ipv4 === "0.0.0.0/0" && r.attrs.from_port === 443));
   assert.ok(JSON.stringify(resourcesOf(pr, "aws_iam_role_policy_attachment")).includes("AmazonSSMManagedInstanceCore"));
   assert.is(dataSourcesOf(pr, "aws_vpc_endpoint").length, 0);
+  assert.is(dataSourcesOf(pr, "aws_route_tables").length, 0, "S3 through the NAT gateway: no route check");
+  const [offerings] = dataSourcesOf(pr, "aws_ec2_instance_type_offerings");
+  for (const subnet of dataSourcesOf(pr, "aws_subnet").filter((d) => /^network_private-\d_/.test(d.name))) {
+    assert.is(subnet.attrs.lifecycle.postcondition[0].condition, `\${contains(${offerings!.address}.locations, self.availability_zone)}`, subnet.address);
+  }
 });
 
 for (const [label, env] of [

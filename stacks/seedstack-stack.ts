@@ -174,6 +174,8 @@ function networkFor(stack: TerraformStack, config: SeedstackConfig, environment:
       publicSubnets: existing.publicSubnets,
       privateSubnets: existing.privateSubnets,
       natGateway: existing.natGateway,
+      // Servers go only into private subnets in zones that offer their type, as in a Network.
+      instanceType: config.instanceType,
     });
   }
   // Only zones that offer the servers' instance type: not every zone has every type.
