@@ -321,21 +321,21 @@ export const SETTINGS = {
     context: "privateSubnetIds",
     default: "none: the subnets tagged by SEEDSTACK_PRIVATE_SUBNET_TAGS",
     allowed: "2 or more comma-separated subnet IDs in different availability zones; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_TAGS",
-    description: "The existing VPC's subnets for the servers and the database.",
+    description: "The existing VPC's subnets for the servers and the database, in zones that offer the servers' instance type (the plan checks).",
   },
   privateSubnetTags: {
     env: "SEEDSTACK_PRIVATE_SUBNET_TAGS",
     context: "privateSubnetTags",
     default: "Tier=private (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS",
-    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE).",
   },
   vpcNat: {
     env: "SEEDSTACK_VPC_NAT",
     context: "vpcNat",
     default: "off",
     allowed: "on or off; only with an existing VPC",
-    description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: the VPC must have an S3 gateway endpoint for them, and with a database a Secrets Manager interface endpoint (the plan looks it up).",
+    description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: their route tables must route S3 through a gateway endpoint, and with a database the VPC needs a Secrets Manager interface endpoint (the plan checks both).",
   },
 } as const satisfies Record<string, SettingSpec>;
 
