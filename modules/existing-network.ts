@@ -25,6 +25,7 @@ import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import {
   DEFAULT_PRIVATE_SUBNET_TAGS,
   DEFAULT_PUBLIC_SUBNET_TAGS,
+  MAX_SELECTED_ZONES,
   type SubnetSelection,
   type VpcSelection,
   validateSubnetSelection,
@@ -34,8 +35,6 @@ import { zonesOfferingInstanceType } from "./instance-type-offerings.js";
 import { requireS3GatewayRoutes, type S3GatewayRouteCheck } from "./s3-route-check.js";
 
 export type { SubnetSelection, VpcSelection } from "./network-selection.js";
-
-const MAX_ZONE_COUNT = 6;
 
 /** Properties of an {@link ExistingNetwork}. */
 export interface ExistingNetworkProps {
@@ -141,8 +140,8 @@ export class ExistingNetwork extends Construct implements INetwork {
     const publicSelection = validateSubnetSelection(props.publicSubnets ?? { tags: DEFAULT_PUBLIC_SUBNET_TAGS }, "ExistingNetwork publicSubnets");
     const privateSelection = validateSubnetSelection(props.privateSubnets ?? { tags: DEFAULT_PRIVATE_SUBNET_TAGS }, "ExistingNetwork privateSubnets");
     const zoneCount = props.zoneCount ?? 2;
-    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > MAX_ZONE_COUNT) {
-      throw new Error(`ExistingNetwork zoneCount must be a whole number from 2 to ${MAX_ZONE_COUNT} (a load balancer and a database need two zones); got ${zoneCount}`);
+    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > MAX_SELECTED_ZONES) {
+      throw new Error(`ExistingNetwork zoneCount must be a whole number from 2 to ${MAX_SELECTED_ZONES} (a load balancer and a database need two zones); got ${zoneCount}`);
     }
     this.hasNatGateway = props.natGateway ?? false;
 

@@ -10,7 +10,15 @@
 import { readFileSync } from "node:fs";
 import { parseIpv4Cidr } from "../modules/cidr.js";
 import { reservedStartProblem } from "../modules/naming.js";
-import { DEFAULT_PRIVATE_SUBNET_TAGS, DEFAULT_PUBLIC_SUBNET_TAGS, SUBNET_ID, VPC_ID, type SubnetSelection, type VpcSelection } from "../modules/network-selection.js";
+import {
+  DEFAULT_PRIVATE_SUBNET_TAGS,
+  DEFAULT_PUBLIC_SUBNET_TAGS,
+  MAX_SELECTED_ZONES,
+  SUBNET_ID,
+  VPC_ID,
+  type SubnetSelection,
+  type VpcSelection,
+} from "../modules/network-selection.js";
 import { parseTagList } from "./tag-list.js";
 
 /** How the load balancer serves clients. */
@@ -56,6 +64,8 @@ export interface ExistingVpcConfig {
   readonly privateSubnets: SubnetSelection;
   /** Whether the private subnets reach the internet through a NAT gateway. */
   readonly natGateway: boolean;
+  /** How many zones tag-selected subnets spread over; absent: ExistingNetwork's default (two). */
+  readonly zoneCount?: number;
 }
 
 /** The validated configuration of the seedstack app. */
@@ -314,7 +324,7 @@ export const SETTINGS = {
     context: "publicSubnetTags",
     default: "Tier=public (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PUBLIC_SUBNET_IDS",
-    description: "The load balancer's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+    description: "The load balancer's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name.",
   },
   privateSubnetIds: {
     env: "SEEDSTACK_PRIVATE_SUBNET_IDS",
@@ -328,7 +338,7 @@ export const SETTINGS = {
     context: "privateSubnetTags",
     default: "Tier=private (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS",
-    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE).",
+    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE).",
   },
   vpcNat: {
     env: "SEEDSTACK_VPC_NAT",
@@ -336,6 +346,13 @@ export const SETTINGS = {
     default: "off",
     allowed: "on or off; only with an existing VPC",
     description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: their route tables must route S3 through a gateway endpoint, and with a database the VPC needs a Secrets Manager interface endpoint (the plan checks both).",
+  },
+  vpcZones: {
+    env: "SEEDSTACK_VPC_ZONES",
+    context: "vpcZones",
+    default: "2",
+    allowed: `a whole number from 2 to ${MAX_SELECTED_ZONES}; only with an existing VPC whose public or private subnets are chosen by tags`,
+    description: "How many availability zones the existing VPC's tag-chosen subnets spread over (one subnet per zone; the plan fails when the tags match fewer). Subnets given by IDs are all used.",
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -595,9 +612,18 @@ function existingVpcSettings(
   const privateTags = tags("privateSubnetTags");
   const natRaw = raw("vpcNat");
   if (natRaw !== undefined && natRaw !== "on" && natRaw !== "off") bad("vpcNat", natRaw);
+  const zonesRaw = raw("vpcZones");
+  let zoneCount: number | undefined;
+  if (zonesRaw !== undefined) {
+    const zones = /^\d+$/.test(zonesRaw) ? Number(zonesRaw) : NaN;
+    if (!(zones >= 2 && zones <= MAX_SELECTED_ZONES)) bad("vpcZones", zonesRaw);
+    else if (raw("publicSubnetIds") !== undefined && raw("privateSubnetIds") !== undefined) {
+      problems.push(`${SETTINGS.vpcZones.env} is set but both ${SETTINGS.publicSubnetIds.env} and ${SETTINGS.privateSubnetIds.env} are; it only applies to subnets chosen by tags (given IDs are all used).`);
+    } else zoneCount = zones;
+  }
 
   if (raw("vpcId") === undefined && raw("vpcTags") === undefined) {
-    for (const name of ["publicSubnetIds", "publicSubnetTags", "privateSubnetIds", "privateSubnetTags", "vpcNat"] as const) {
+    for (const name of ["publicSubnetIds", "publicSubnetTags", "privateSubnetIds", "privateSubnetTags", "vpcNat", "vpcZones"] as const) {
       if (raw(name) !== undefined) problems.push(`${SETTINGS[name].env} is set but neither ${SETTINGS.vpcId.env} nor ${SETTINGS.vpcTags.env} is; it only applies to an existing VPC.`);
     }
     return undefined;
@@ -609,6 +635,7 @@ function existingVpcSettings(
     publicSubnets: publicIds ? { ids: publicIds } : { tags: publicTags ?? DEFAULT_PUBLIC_SUBNET_TAGS },
     privateSubnets: privateIds ? { ids: privateIds } : { tags: privateTags ?? DEFAULT_PRIVATE_SUBNET_TAGS },
     natGateway: natRaw === "on",
+    ...(zoneCount !== undefined ? { zoneCount } : {}),
   };
 }
 

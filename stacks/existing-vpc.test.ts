@@ -108,6 +108,18 @@ test("the servers' instance type picks the private subnets' zones (SEEDSTACK_INS
   }
 });
 
+test("SEEDSTACK_VPC_ZONES=3: three tag-chosen subnets per tier, the autoscaled group and the database over the three private ones, a route check for each", () => {
+  const pr = stackNamed(synthApp({ ...EXISTING_VPC_BY_TAGS, SEEDSTACK_VPC_ZONES: "3", SEEDSTACK_PR_NUMBER: "18", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_DATABASE: "on" }).stacks, "pr-18");
+  const [alb] = resourcesOf(pr, "aws_lb");
+  assert.equal(alb!.attrs.subnets, subnetRefs(pr, "public", 3));
+  const [asg] = resourcesOf(pr, "aws_autoscaling_group");
+  assert.equal(asg!.attrs.vpc_zone_identifier, subnetRefs(pr, "private", 3));
+  assert.equal(resourcesOf(pr, "aws_db_subnet_group")[0]!.attrs.subnet_ids, subnetRefs(pr, "private", 3));
+  assert.match(dataSourcesOf(pr, "aws_subnet").find((d) => d.name.startsWith("network_private-2_"))!.attrs.lifecycle.precondition[0].condition, ">= 3)}");
+  assert.is(dataSourcesOf(pr, "aws_route_tables").length, 1 + 3);
+  assert.is(dataSourcesOf(stackNamed(prByTags().stacks, "pr-16"), "aws_subnet").filter((d) => /^network_(public|private)-\d_/.test(d.name)).length, 4, "two zones by default");
+});
+
 test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group in the private ones, HTTPS anywhere, Session Manager, no endpoint lookup", () => {
   const { stacks } = synthApp({ ...EXISTING_VPC_BY_IDS, SEEDSTACK_PR_NUMBER: "17", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_DATABASE: "on" });
   const pr = stackNamed(stacks, "pr-17");
