@@ -324,21 +324,21 @@ export const SETTINGS = {
     context: "publicSubnetTags",
     default: "Tier=public (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PUBLIC_SUBNET_IDS",
-    description: "The load balancer's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name.",
+    description: "The load balancer's subnets by tag, in the existing VPC: one in each of the servers' zones (the first subnet ID in each).",
   },
   privateSubnetIds: {
     env: "SEEDSTACK_PRIVATE_SUBNET_IDS",
     context: "privateSubnetIds",
     default: "none: the subnets tagged by SEEDSTACK_PRIVATE_SUBNET_TAGS",
     allowed: "2 or more comma-separated subnet IDs in different availability zones; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_TAGS",
-    description: "The existing VPC's subnets for the servers and the database, in zones that offer the servers' instance type (the plan checks).",
+    description: "The existing VPC's subnets for the servers and the database, in zones that offer the servers' instance type and hold a load-balancer subnet (the plan checks).",
   },
   privateSubnetTags: {
     env: "SEEDSTACK_PRIVATE_SUBNET_TAGS",
     context: "privateSubnetTags",
     default: "Tier=private (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS",
-    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE).",
+    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE) and hold a load-balancer subnet.",
   },
   vpcNat: {
     env: "SEEDSTACK_VPC_NAT",
@@ -351,8 +351,8 @@ export const SETTINGS = {
     env: "SEEDSTACK_VPC_ZONES",
     context: "vpcZones",
     default: "2",
-    allowed: `a whole number from 2 to ${MAX_SELECTED_ZONES}; only with an existing VPC whose public or private subnets are chosen by tags`,
-    description: "How many availability zones the existing VPC's tag-chosen subnets spread over (one subnet per zone; the plan fails when the tags match fewer). Subnets given by IDs are all used.",
+    allowed: `a whole number from 2 to ${MAX_SELECTED_ZONES}; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS`,
+    description: "How many availability zones the servers' tag-chosen subnets in the existing VPC spread over (one per zone; the plan fails when fewer zones are usable). The load balancer's subnets follow them; given IDs are all used.",
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -617,8 +617,8 @@ function existingVpcSettings(
   if (zonesRaw !== undefined) {
     const zones = /^\d+$/.test(zonesRaw) ? Number(zonesRaw) : NaN;
     if (!(zones >= 2 && zones <= MAX_SELECTED_ZONES)) bad("vpcZones", zonesRaw);
-    else if (raw("publicSubnetIds") !== undefined && raw("privateSubnetIds") !== undefined) {
-      problems.push(`${SETTINGS.vpcZones.env} is set but both ${SETTINGS.publicSubnetIds.env} and ${SETTINGS.privateSubnetIds.env} are; it only applies to subnets chosen by tags (given IDs are all used).`);
+    else if (raw("privateSubnetIds") !== undefined) {
+      problems.push(`${SETTINGS.vpcZones.env} and ${SETTINGS.privateSubnetIds.env} are both set; the zones are those of the given subnets (all of them are used).`);
     } else zoneCount = zones;
   }
 

@@ -127,7 +127,7 @@ test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group 
   assert.is(dataSourcesOf(pr, "aws_subnets").length, 0, "IDs given: no tag lookup");
   const candidates = dataSourcesOf(pr, "aws_subnet").filter((d) => d.name.includes("candidates"));
   assert.equal(candidates.map((d) => d.attrs.for_each).sort(), [
-    '${toset(["subnet-0a000000000000001", "subnet-0a000000000000002"])}',
+    '${toset(["subnet-0a000000000000002", "subnet-0a000000000000008"])}',
     '${toset(["subnet-0b000000000000003", "subnet-0b000000000000004"])}',
   ]);
   const [asg] = resourcesOf(pr, "aws_autoscaling_group");

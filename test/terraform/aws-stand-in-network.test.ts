@@ -107,14 +107,14 @@ test("DescribeSubnets: vpc-id and tag filters combine (AND), SubnetId.N, zones o
   assert.is(publicOnes.status, 200);
   assert.match(publicOnes.xml, '<DescribeSubnetsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">');
   // The other VPC's subnet is tagged Tier=public too: the vpc-id filter keeps it out.
-  assert.equal(all(publicOnes.xml, "subnetId"), ["subnet-0a000000000000001", "subnet-0a000000000000002"]);
-  assert.equal(all(publicOnes.xml, "availabilityZone"), ["us-east-1a", "us-east-1b"]);
+  assert.equal(all(publicOnes.xml, "subnetId"), ["subnet-0a000000000000001", "subnet-0a000000000000002", "subnet-0a000000000000008"]);
+  assert.equal(all(publicOnes.xml, "availabilityZone"), ["us-east-1a", "us-east-1b", "us-east-1c"]);
   assert.match(publicOnes.xml, "<subnetArn>arn:aws:ec2:us-east-1:123456789012:subnet/subnet-0a000000000000001</subnetArn>");
   assert.match(publicOnes.xml, "<availabilityZoneId>use1-az1</availabilityZoneId>");
   assert.match(publicOnes.xml, "<mapPublicIpOnLaunch>false</mapPublicIpOnLaunch>");
 
   const anyPublic = await ec2("Action=DescribeSubnets&Filter.1.Name=tag:Tier&Filter.1.Value.1=public");
-  assert.equal(all(anyPublic.xml, "subnetId").length, 3);
+  assert.equal(all(anyPublic.xml, "subnetId").length, 4);
 
   const byId = await ec2("Action=DescribeSubnets&SubnetId.1=subnet-0b000000000000004", "eu-west-2");
   assert.equal(all(byId.xml, "subnetId"), ["subnet-0b000000000000004"]);

@@ -63,7 +63,7 @@ export interface StandInNetworks {
 export const SHARED_VPC_ID = "vpc-0a1b2c3d4e5f60718";
 
 /**
- * One shared VPC tagged `Name=seedstack-shared`: public subnets in zones a and b, private ones in
+ * One shared VPC tagged `Name=seedstack-shared`: public subnets in zones a, b and c, private ones in
  * b and c plus a second private subnet in b (so a tag lookup must pick one per zone) and one in a
  * (whose zone offers no t3, see aws-stand-in-services.ts: a lookup for t3 servers passes it over), a Secrets
  * Manager interface endpoint, and an S3 gateway endpoint on the main route table (which the
@@ -79,6 +79,7 @@ export const DEFAULT_STAND_IN_NETWORKS: StandInNetworks = {
   subnets: [
     { id: "subnet-0a000000000000001", vpcId: SHARED_VPC_ID, cidr: "10.20.0.0/24", zoneLetter: "a", tags: { Name: "shared-public-a", Tier: "public" } },
     { id: "subnet-0a000000000000002", vpcId: SHARED_VPC_ID, cidr: "10.20.1.0/24", zoneLetter: "b", tags: { Name: "shared-public-b", Tier: "public" } },
+    { id: "subnet-0a000000000000008", vpcId: SHARED_VPC_ID, cidr: "10.20.2.0/24", zoneLetter: "c", tags: { Name: "shared-public-c", Tier: "public" } },
     { id: "subnet-0b000000000000003", vpcId: SHARED_VPC_ID, cidr: "10.20.128.0/24", zoneLetter: "b", tags: { Name: "shared-private-b", Tier: "private" } },
     { id: "subnet-0b000000000000004", vpcId: SHARED_VPC_ID, cidr: "10.20.129.0/24", zoneLetter: "c", tags: { Name: "shared-private-c", Tier: "private" } },
     { id: "subnet-0b000000000000005", vpcId: SHARED_VPC_ID, cidr: "10.20.130.0/24", zoneLetter: "b", tags: { Name: "shared-private-b2", Tier: "private" } },
@@ -87,7 +88,7 @@ export const DEFAULT_STAND_IN_NETWORKS: StandInNetworks = {
   ],
   routeTables: [
     { id: "rtb-0d000000000000001", vpcId: SHARED_VPC_ID, main: true, subnetIds: [] },
-    { id: "rtb-0d000000000000002", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0a000000000000001", "subnet-0a000000000000002"], internetGatewayId: "igw-0e000000000000001" },
+    { id: "rtb-0d000000000000002", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0a000000000000001", "subnet-0a000000000000002", "subnet-0a000000000000008"], internetGatewayId: "igw-0e000000000000001" },
     { id: "rtb-0d000000000000003", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0b000000000000003"] },
     { id: "rtb-0d000000000000005", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0b000000000000005"] },
     { id: "rtb-0f000000000000001", vpcId: "vpc-0ffffffffffffff01", main: true, subnetIds: [] },
