@@ -12,57 +12,74 @@
  * {@link ExistingNetworkProps.natGateway}.
  */
 import { Construct } from "constructs";
-import { Fn, Op, TerraformIterator, Token, ref, type ITerraformDependable } from "cdktf";
+import { Fn, Op, TerraformIterator, Token, ref, type ITerraformDependable, type Postcondition, type Precondition } from "cdktf";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc/index.js";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets/index.js";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet/index.js";
 import { DataAwsPrefixList } from "@cdktf/provider-aws/lib/data-aws-prefix-list/index.js";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
 import { DataAwsVpcEndpoint } from "@cdktf/provider-aws/lib/data-aws-vpc-endpoint/index.js";
+import type { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings/index.js";
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import {
   DEFAULT_PRIVATE_SUBNET_TAGS,
   DEFAULT_PUBLIC_SUBNET_TAGS,
+  MAX_SELECTED_ZONES,
   type SubnetSelection,
   type VpcSelection,
   validateSubnetSelection,
   validateVpcSelection,
 } from "./network-selection.js";
+import { zonesOfferingInstanceType } from "./instance-type-offerings.js";
+import { requireS3GatewayRoutes, type S3GatewayRouteCheck } from "./s3-route-check.js";
 
 export type { SubnetSelection, VpcSelection } from "./network-selection.js";
-
-const MAX_ZONE_COUNT = 6;
 
 /** Properties of an {@link ExistingNetwork}. */
 export interface ExistingNetworkProps {
   /** The VPC: `{ id: "vpc-..." }` or `{ tags: { Name: "shared" } }` (the tags must match exactly one VPC). */
   readonly vpc: VpcSelection;
   /**
-   * The load balancer's subnets: `{ ids: [...] }` (2 or more, in distinct availability zones) or
-   * `{ tags: {...} }` (in this VPC; one subnet per zone is used, see `zoneCount`).
+   * The load balancer's subnets: `{ ids: [...] }` (2 or more, in distinct availability zones, all
+   * used) or `{ tags: {...} }` (in this VPC; one in each of the servers' zones, the first subnet
+   * ID in each).
    * @default the subnets tagged `Tier=public`, as `Network` tags its own
    */
   readonly publicSubnets?: SubnetSelection;
   /**
-   * The servers' and the database's subnets, chosen like `publicSubnets`.
+   * The servers' and the database's subnets: `{ ids: [...] }` (2 or more, in distinct zones, all
+   * used; the plan fails naming one in a zone that is not usable) or `{ tags: {...} }` (one per
+   * zone, the first `zoneCount` usable zones by name, the first subnet ID in each). A zone is
+   * usable where the load balancer has a subnet (an Application Load Balancer sends no traffic to
+   * targets in a zone it is not in) and, with `instanceType`, that offers the type.
    * @default the subnets tagged `Tier=private`, as `Network` tags its own
    */
   readonly privateSubnets?: SubnetSelection;
   /**
-   * With a tag selection: how many availability zones to use, taking one matching subnet per zone
-   * (the first zones by name, the first subnet ID in each), as CDK's `onePerAz`. The plan fails,
-   * saying so, when the tags match subnets in fewer zones. Ignored for ID selections (all given IDs
-   * are used).
+   * With a tag selection of the servers' subnets: how many availability zones to use, as CDK's
+   * `onePerAz` (see `privateSubnets`). The plan fails, counting what it found, when fewer zones are
+   * usable. Ignored when the servers' subnets are given by IDs (all given IDs are used, and the
+   * load balancer's follow them).
    * @default two availability zones
    */
   readonly zoneCount?: number;
   /**
+   * The servers' EC2 instance type: the private subnets must be in zones that offer it (looked up
+   * with `aws_ec2_instance_type_offerings`, as `Network` does; in us-east-1, use1-az3 offers no
+   * t3, and a server placed there fails at apply). By tags, zones that do not offer it are passed
+   * over; by IDs, the plan fails naming a subnet in such a zone.
+   * @default any zone where the load balancer has a subnet
+   */
+  readonly instanceType?: string;
+  /**
    * Whether the private subnets reach the internet through a NAT gateway. Then the servers may send
    * HTTPS anywhere (AWS APIs, package repositories) and Session Manager can reach them.
    * Without it the VPC must give the private subnets an S3 gateway endpoint (the seed-server bundle
-   * and the Amazon Linux package repositories are in S3), and for a database a Secrets Manager
-   * interface endpoint with private DNS, which the plan looks up and fails without.
+   * and the Amazon Linux package repositories are in S3): the plan checks that each private
+   * subnet's route table routes S3 through one, and fails naming the subnet and table otherwise.
+   * With a database it also needs a Secrets Manager interface endpoint with private DNS, which the
+   * plan looks up and fails without.
    * @default no NAT gateway: AWS services only through the VPC's endpoints
    */
   readonly natGateway?: boolean;
@@ -112,6 +129,10 @@ export class ExistingNetwork extends Construct implements INetwork {
   public readonly internetAccess: readonly ITerraformDependable[] = [];
   /** The region's S3 prefix list (AWS-managed, exists in every region), for egress rules to S3. */
   public readonly s3PrefixList: DataAwsPrefixList;
+  /** The zones offering `instanceType` (absent without one). */
+  public readonly instanceTypeOfferings?: DataAwsEc2InstanceTypeOfferings;
+  /** Without a NAT gateway: the lookups that check the private subnets route S3 through a gateway endpoint. */
+  public readonly s3RouteCheck?: S3GatewayRouteCheck;
 
   private readonly region: DataAwsRegion;
   private readonly interfaceEndpoints = new Map<string, DataAwsVpcEndpoint>();
@@ -124,15 +145,22 @@ export class ExistingNetwork extends Construct implements INetwork {
     const publicSelection = validateSubnetSelection(props.publicSubnets ?? { tags: DEFAULT_PUBLIC_SUBNET_TAGS }, "ExistingNetwork publicSubnets");
     const privateSelection = validateSubnetSelection(props.privateSubnets ?? { tags: DEFAULT_PRIVATE_SUBNET_TAGS }, "ExistingNetwork privateSubnets");
     const zoneCount = props.zoneCount ?? 2;
-    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > MAX_ZONE_COUNT) {
-      throw new Error(`ExistingNetwork zoneCount must be a whole number from 2 to ${MAX_ZONE_COUNT} (a load balancer and a database need two zones); got ${zoneCount}`);
+    if (!Number.isInteger(zoneCount) || zoneCount < 2 || zoneCount > MAX_SELECTED_ZONES) {
+      throw new Error(`ExistingNetwork zoneCount must be a whole number from 2 to ${MAX_SELECTED_ZONES} (a load balancer and a database need two zones); got ${zoneCount}`);
     }
     this.hasNatGateway = props.natGateway ?? false;
 
     this.vpc = new DataAwsVpc(this, "vpc", "id" in vpc ? { id: vpc.id } : { tags: { ...vpc.tags } });
+    if (props.instanceType !== undefined) {
+      this.instanceTypeOfferings = zonesOfferingInstanceType(this, "offerings", props.instanceType, "ExistingNetwork instanceType");
+    }
 
-    const publicTier = this.lookUpTier("public", publicSelection, zoneCount);
-    const privateTier = this.lookUpTier("private", privateSelection, zoneCount);
+    const publicCandidates = this.readCandidates("public", publicSelection);
+    const privateCandidates = this.readCandidates("private", privateSelection);
+    // Only the servers' tier needs the instance type; the load balancer follows the servers' zones.
+    const offering = this.instanceTypeOfferings ? { instanceType: props.instanceType!, zones: this.instanceTypeOfferings.locations } : undefined;
+    const privateTier = this.choosePrivate(privateCandidates, zoneCount, publicCandidates, offering);
+    const publicTier = this.choosePublic(publicCandidates, privateTier.zones);
     this.publicSubnets = publicTier.subnets;
     this.privateSubnets = privateTier.subnets;
     this.publicAvailabilityZones = publicTier.zones;
@@ -140,6 +168,9 @@ export class ExistingNetwork extends Construct implements INetwork {
 
     this.region = new DataAwsRegion(this, "region");
     this.s3PrefixList = new DataAwsPrefixList(this, "s3-prefix-list", { name: `com.amazonaws.${this.region.name}.s3` });
+    if (!this.hasNatGateway) {
+      this.s3RouteCheck = requireS3GatewayRoutes(this, { vpc: this.vpc, s3PrefixList: this.s3PrefixList, subnets: this.privateSubnets });
+    }
   }
 
   /** Session Manager reaches the servers only through a NAT gateway here (interface endpoints of the VPC are not assumed). */
@@ -191,23 +222,20 @@ export class ExistingNetwork extends Construct implements INetwork {
 
   /**
    * Candidates (the IDs given, or every subnet of the VPC with the tags), read one by one for their
-   * zone and VPC; grouped by zone; one subnet per zone in zone-name order (HCL iterates a map in key
-   * order); then one `aws_subnet` data source per zone used, whose precondition says what is wrong
-   * when there are too few zones.
+   * zone and VPC (a postcondition names a subnet of another VPC), grouped by zone.
    */
-  private lookUpTier(tier: "public" | "private", selection: SubnetSelection, zoneCount: number): LookedUpTier {
-    const byIds = "ids" in selection;
-    let candidateIds: string[];
-    if (byIds) {
-      candidateIds = [...selection.ids];
+  private readCandidates(tier: "public" | "private", selection: SubnetSelection): Candidates {
+    let ids: string[];
+    if ("ids" in selection) {
+      ids = [...selection.ids];
     } else {
       const found = new DataAwsSubnets(this, `${tier}-lookup`, {
         filter: [{ name: "vpc-id", values: [this.vpc.id] }, ...Object.entries(selection.tags).map(([key, value]) => ({ name: `tag:${key}`, values: [value] }))],
       });
-      candidateIds = found.ids;
+      ids = found.ids;
     }
-    const each = TerraformIterator.fromList(candidateIds);
-    const candidates = new DataAwsSubnet(this, `${tier}-candidates`, {
+    const each = TerraformIterator.fromList(ids);
+    const read = new DataAwsSubnet(this, `${tier}-candidates`, {
       forEach: each,
       id: each.value as string,
       lifecycle: {
@@ -219,26 +247,122 @@ export class ExistingNetwork extends Construct implements INetwork {
         ],
       },
     });
-    // zone -> the candidates' IDs in it (the `...` groups them), then the first ID of each zone.
-    const byZone = TerraformIterator.fromDataSources(candidates).forExpressionForMap("val.availability_zone", "val.id...");
-    const onePerZone = Token.asList(TerraformIterator.fromMap(byZone).forExpressionForList("sort(val)[0]"));
-    const zoneNames = Token.asList(Fn.keys(byZone));
-    const wanted = byIds ? candidateIds.length : zoneCount;
-    const what = byIds
-      ? `ExistingNetwork: the ${wanted} ${tier} subnets given must be in ${wanted} different availability zones`
-      : `ExistingNetwork needs ${tier} subnets with the tags ${tagText(selection.tags)} in at least ${wanted} availability zones of the VPC`;
-    const enough = byIds ? Op.eq(Fn.lengthOf(zoneNames), wanted) : Op.gte(Fn.lengthOf(zoneNames), wanted);
+    // zone -> the candidates' IDs in it (the `...` groups them).
+    const byZone = TerraformIterator.fromDataSources(read).forExpressionForMap("val.availability_zone", "val.id...");
+    return {
+      tier,
+      selection,
+      givenIds: "ids" in selection ? ids : undefined,
+      byZone,
+      zones: Token.asList(Fn.keys(byZone)),
+      // HCL iterates a map in key order, as keys() lists it: firsts[i] is zones[i]'s first subnet.
+      firsts: Token.asList(TerraformIterator.fromMap(byZone).forExpressionForList("sort(val)[0]")),
+    };
+  }
+
+  /**
+   * The servers' subnets. By IDs: all of them, in as many zones (a precondition), each in a zone
+   * that offers the instance type and holds one of the load balancer's subnets (postconditions).
+   * By tags: one per zone, the first `zoneCount` zones by name among those that offer the type and
+   * hold a load-balancer subnet (an Application Load Balancer sends no traffic to targets in a
+   * zone it has no subnet in: they stay `unused`, Target.NotInUse), the first subnet ID in each.
+   */
+  private choosePrivate(candidates: Candidates, zoneCount: number, loadBalancer: Candidates, offering?: ZoneOffering): LookedUpTier {
+    const lbWhere = loadBalancer.givenIds ? "among the public subnets given" : `with the tags ${tagText((loadBalancer.selection as { tags: Record<string, string> }).tags)}`;
+    if (candidates.givenIds) {
+      const wanted = candidates.givenIds.length;
+      const postcondition = [
+        ...(offering
+          ? [
+              {
+                condition: Fn.contains(offering.zones, ref("self.availability_zone")),
+                errorMessage:
+                  `ExistingNetwork: private subnet \${self.id} is in \${self.availability_zone}, which does not offer ${offering.instanceType} ` +
+                  `(not every zone offers every type): give subnets in zones that do, or choose another instance type (SEEDSTACK_INSTANCE_TYPE)`,
+              },
+            ]
+          : []),
+        {
+          condition: Fn.contains(loadBalancer.zones, ref("self.availability_zone")),
+          errorMessage:
+            `ExistingNetwork: private subnet \${self.id} is in \${self.availability_zone}, where the load balancer has no subnet ${lbWhere}: ` +
+            `it would send the servers there no traffic; give public subnets in the servers' zones`,
+        },
+      ];
+      return this.perZone("private", wanted, (i) => Fn.element(candidates.firsts, i), {
+        condition: Op.eq(Fn.lengthOf(candidates.zones), wanted),
+        errorMessage: `ExistingNetwork: the ${wanted} private subnets given must be in ${wanted} different availability zones; found them in ${Token.asString(Fn.lengthOf(candidates.zones))} zone(s)`,
+      }, postcondition);
+    }
+    const tags = (candidates.selection as { tags: Record<string, string> }).tags;
+    // Zones that offer the type (when one is given) and hold a load-balancer subnet.
+    const usable = offering ? Fn.setintersection(offering.zones, [loadBalancer.zones]) : loadBalancer.zones;
+    const chosen = Fn.matchkeys(candidates.firsts, candidates.zones, usable);
+    const chosenZones = Token.asList(Fn.matchkeys(candidates.zones, candidates.zones, usable));
+    const offered = offering ? `, ${Token.asString(Fn.lengthOf(Fn.matchkeys(candidates.zones, candidates.zones, offering.zones)))} offering ${offering.instanceType}` : "";
+    const errorMessage =
+      `ExistingNetwork needs private subnets with the tags ${tagText(tags)} in at least ${zoneCount} availability zones of the VPC` +
+      `${offering ? ` that offer ${offering.instanceType} and` : " that"} hold a load-balancer subnet ${lbWhere} ` +
+      `(a load balancer sends no traffic to servers in a zone it has no subnet in); ` +
+      `found them in ${Token.asString(Fn.lengthOf(candidates.zones))} zone(s)${offered}, ${Token.asString(Fn.lengthOf(chosenZones))} of ${offering ? "those" : "them"} with a load-balancer subnet` +
+      `${offering ? `; or choose another instance type (SEEDSTACK_INSTANCE_TYPE)` : ""}`;
+    return this.perZone("private", zoneCount, (i) => Fn.element(chosen, i), { condition: Op.gte(Fn.lengthOf(chosenZones), zoneCount), errorMessage });
+  }
+
+  /**
+   * The load balancer's subnets. By IDs: all of them, in as many zones (a precondition). By tags:
+   * one in each of the servers' zones (the first subnet ID in each), which the servers' choice
+   * already made sure hold one.
+   */
+  private choosePublic(candidates: Candidates, serverZones: readonly string[]): LookedUpTier {
+    if (candidates.givenIds) {
+      const wanted = candidates.givenIds.length;
+      return this.perZone("public", wanted, (i) => Fn.element(candidates.firsts, i), {
+        condition: Op.eq(Fn.lengthOf(candidates.zones), wanted),
+        errorMessage: `ExistingNetwork: the ${wanted} public subnets given must be in ${wanted} different availability zones; found them in ${Token.asString(Fn.lengthOf(candidates.zones))} zone(s)`,
+      });
+    }
+    return this.perZone("public", serverZones.length, (i) => Fn.element(Fn.sort(Fn.lookup(candidates.byZone, serverZones[i]!)), 0));
+  }
+
+  /**
+   * One `aws_subnet` data source per zone used (`<tier>-<i>`, its ID `idAt(i)`), with the tier's
+   * conditions. (element() wraps around a short list; the precondition stops the plan before that
+   * matters.)
+   */
+  private perZone(tier: "public" | "private", count: number, idAt: (i: number) => unknown, precondition?: Precondition, postcondition?: Postcondition[]): LookedUpTier {
     const subnets = Array.from(
-      { length: wanted },
+      { length: count },
       (_, i) =>
         new DataAwsSubnet(this, `${tier}-${i}`, {
-          // element() wraps around a short list; the precondition stops the plan before that matters.
-          id: Token.asString(Fn.element(onePerZone, i)),
-          lifecycle: { precondition: [{ condition: enough, errorMessage: `${what}; found them in ${Token.asString(Fn.lengthOf(zoneNames))} zone(s)` }] },
+          id: Token.asString(idAt(i)),
+          ...(precondition || postcondition
+            ? { lifecycle: { ...(precondition ? { precondition: [precondition] } : {}), ...(postcondition ? { postcondition } : {}) } }
+            : {}),
         }),
     );
     return { subnets, zones: subnets.map((s) => s.availabilityZone) };
   }
+}
+
+/** One tier's candidate subnets, read and grouped by zone (tokens, known when Terraform plans). */
+interface Candidates {
+  readonly tier: "public" | "private";
+  readonly selection: SubnetSelection;
+  /** The IDs given, all of which are used; absent for a tag selection. */
+  readonly givenIds?: readonly string[];
+  /** zone -> the candidates' IDs in it. */
+  readonly byZone: unknown;
+  /** The zones holding candidates, in name order. */
+  readonly zones: string[];
+  /** Each zone's first candidate ID, in the order of `zones`. */
+  readonly firsts: string[];
+}
+
+/** For the servers' tier: the instance type and the zones that offer it (a token list). */
+interface ZoneOffering {
+  readonly instanceType: string;
+  readonly zones: string[];
 }
 
 function tagText(tags: Readonly<Record<string, string>>): string {

@@ -15,6 +15,9 @@ export const DEFAULT_PUBLIC_SUBNET_TAGS: Readonly<Record<string, string>> = { Ti
 /** Tags our own `Network` puts on its private subnets (see {@link DEFAULT_PUBLIC_SUBNET_TAGS}). */
 export const DEFAULT_PRIVATE_SUBNET_TAGS: Readonly<Record<string, string>> = { Tier: "private" };
 
+/** Most availability zones a tag selection spreads over (AWS regions have at most six). */
+export const MAX_SELECTED_ZONES = 6;
+
 /** `vpc-` and 8 or 17 hex digits, as EC2 issues them. */
 export const VPC_ID = /^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** `subnet-` and 8 or 17 hex digits. */

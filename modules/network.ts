@@ -28,11 +28,11 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule/index.js";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones/index.js";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region/index.js";
-import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings/index.js";
 import type { INetwork } from "./contracts.js";
 import { DEFAULT_NAME_PREFIX, validateNamePrefix } from "./naming.js";
 import { formatIpv4Cidr, parseIpv4Cidr, subBlock } from "./cidr.js";
 import { securityGroupNamePrefix } from "./security-group-name.js";
+import { zonesOfferingInstanceType } from "./instance-type-offerings.js";
 
 /**
  * How private subnets reach the internet.
@@ -383,13 +383,7 @@ export class Network extends Construct implements INetwork {
     });
     let names: string[] = zones.names;
     if (props.instanceType !== undefined) {
-      if (!Token.isUnresolved(props.instanceType) && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) {
-        throw new Error(`Network instanceType: expected an EC2 instance type such as "t3.micro"; got ${JSON.stringify(props.instanceType)}`);
-      }
-      const offerings = new DataAwsEc2InstanceTypeOfferings(this, "offerings", {
-        locationType: "availability-zone",
-        filter: [{ name: "instance-type", values: [props.instanceType] }],
-      });
+      const offerings = zonesOfferingInstanceType(this, "offerings", props.instanceType, "Network instanceType");
       // Available regular zones that offer the type, in name order (a set has none of its own).
       names = Fn.sort(Fn.setintersection(zones.names, [offerings.locations]));
       this.zonePrecondition = {

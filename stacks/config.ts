@@ -10,7 +10,15 @@
 import { readFileSync } from "node:fs";
 import { parseIpv4Cidr } from "../modules/cidr.js";
 import { reservedStartProblem } from "../modules/naming.js";
-import { DEFAULT_PRIVATE_SUBNET_TAGS, DEFAULT_PUBLIC_SUBNET_TAGS, SUBNET_ID, VPC_ID, type SubnetSelection, type VpcSelection } from "../modules/network-selection.js";
+import {
+  DEFAULT_PRIVATE_SUBNET_TAGS,
+  DEFAULT_PUBLIC_SUBNET_TAGS,
+  MAX_SELECTED_ZONES,
+  SUBNET_ID,
+  VPC_ID,
+  type SubnetSelection,
+  type VpcSelection,
+} from "../modules/network-selection.js";
 import { parseTagList } from "./tag-list.js";
 
 /** How the load balancer serves clients. */
@@ -56,6 +64,8 @@ export interface ExistingVpcConfig {
   readonly privateSubnets: SubnetSelection;
   /** Whether the private subnets reach the internet through a NAT gateway. */
   readonly natGateway: boolean;
+  /** How many zones tag-selected subnets spread over; absent: ExistingNetwork's default (two). */
+  readonly zoneCount?: number;
 }
 
 /** The validated configuration of the seedstack app. */
@@ -314,28 +324,35 @@ export const SETTINGS = {
     context: "publicSubnetTags",
     default: "Tier=public (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PUBLIC_SUBNET_IDS",
-    description: "The load balancer's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+    description: "The load balancer's subnets by tag, in the existing VPC: one in each of the servers' zones (the first subnet ID in each).",
   },
   privateSubnetIds: {
     env: "SEEDSTACK_PRIVATE_SUBNET_IDS",
     context: "privateSubnetIds",
     default: "none: the subnets tagged by SEEDSTACK_PRIVATE_SUBNET_TAGS",
     allowed: "2 or more comma-separated subnet IDs in different availability zones; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_TAGS",
-    description: "The existing VPC's subnets for the servers and the database.",
+    description: "The existing VPC's subnets for the servers and the database, in zones that offer the servers' instance type and hold a load-balancer subnet (the plan checks).",
   },
   privateSubnetTags: {
     env: "SEEDSTACK_PRIVATE_SUBNET_TAGS",
     context: "privateSubnetTags",
     default: "Tier=private (as seedstack's own VPCs tag them)",
     allowed: "tags as Key=Value,Key2=Value2; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS",
-    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first two zones by name.",
+    description: "The servers' and database's subnets by tag, in the existing VPC: one per availability zone, the first SEEDSTACK_VPC_ZONES (default 2) zones by name that offer the servers' instance type (SEEDSTACK_INSTANCE_TYPE) and hold a load-balancer subnet.",
   },
   vpcNat: {
     env: "SEEDSTACK_VPC_NAT",
     context: "vpcNat",
     default: "off",
     allowed: "on or off; only with an existing VPC",
-    description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: the VPC must have an S3 gateway endpoint for them, and with a database a Secrets Manager interface endpoint (the plan looks it up).",
+    description: "on: the existing VPC's private subnets reach the internet through a NAT gateway (servers may send HTTPS anywhere; Session Manager works). off: their route tables must route S3 through a gateway endpoint, and with a database the VPC needs a Secrets Manager interface endpoint (the plan checks both).",
+  },
+  vpcZones: {
+    env: "SEEDSTACK_VPC_ZONES",
+    context: "vpcZones",
+    default: "2",
+    allowed: `a whole number from 2 to ${MAX_SELECTED_ZONES}; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS`,
+    description: "How many availability zones the servers' tag-chosen subnets in the existing VPC spread over (one per zone; the plan fails when fewer zones are usable). The load balancer's subnets follow them; given IDs are all used.",
   },
 } as const satisfies Record<string, SettingSpec>;
 
@@ -595,9 +612,18 @@ function existingVpcSettings(
   const privateTags = tags("privateSubnetTags");
   const natRaw = raw("vpcNat");
   if (natRaw !== undefined && natRaw !== "on" && natRaw !== "off") bad("vpcNat", natRaw);
+  const zonesRaw = raw("vpcZones");
+  let zoneCount: number | undefined;
+  if (zonesRaw !== undefined) {
+    const zones = /^\d+$/.test(zonesRaw) ? Number(zonesRaw) : NaN;
+    if (!(zones >= 2 && zones <= MAX_SELECTED_ZONES)) bad("vpcZones", zonesRaw);
+    else if (raw("privateSubnetIds") !== undefined) {
+      problems.push(`${SETTINGS.vpcZones.env} and ${SETTINGS.privateSubnetIds.env} are both set; the zones are those of the given subnets (all of them are used).`);
+    } else zoneCount = zones;
+  }
 
   if (raw("vpcId") === undefined && raw("vpcTags") === undefined) {
-    for (const name of ["publicSubnetIds", "publicSubnetTags", "privateSubnetIds", "privateSubnetTags", "vpcNat"] as const) {
+    for (const name of ["publicSubnetIds", "publicSubnetTags", "privateSubnetIds", "privateSubnetTags", "vpcNat", "vpcZones"] as const) {
       if (raw(name) !== undefined) problems.push(`${SETTINGS[name].env} is set but neither ${SETTINGS.vpcId.env} nor ${SETTINGS.vpcTags.env} is; it only applies to an existing VPC.`);
     }
     return undefined;
@@ -609,6 +635,7 @@ function existingVpcSettings(
     publicSubnets: publicIds ? { ids: publicIds } : { tags: publicTags ?? DEFAULT_PUBLIC_SUBNET_TAGS },
     privateSubnets: privateIds ? { ids: privateIds } : { tags: privateTags ?? DEFAULT_PRIVATE_SUBNET_TAGS },
     natGateway: natRaw === "on",
+    ...(zoneCount !== undefined ? { zoneCount } : {}),
   };
 }
 

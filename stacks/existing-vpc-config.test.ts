@@ -1,6 +1,6 @@
 /**
  * The existing-VPC settings (SEEDSTACK_VPC_ID, _VPC_TAGS, _PUBLIC/_PRIVATE_SUBNET_IDS/_TAGS,
- * _VPC_NAT): parsed into a selection, and every bad value reported with the variable, the value
+ * _VPC_NAT, _VPC_ZONES): parsed into a selection, and every bad value reported with the variable, the value
  * and what is allowed, all at once.
  */
 import { test } from "uvu";
@@ -57,6 +57,23 @@ test("a VPC by tags, subnets by IDs and by tags, NAT on; from the environment or
     vpcNat: true,
   };
   assert.equal(load({}, context).existingVpc, expected);
+});
+
+test("SEEDSTACK_VPC_ZONES: how many zones the servers' tag-chosen subnets spread over (2 to 6); absent unless set, so the construct's default holds", () => {
+  assert.is(load({ SEEDSTACK_VPC_ID: "vpc-01234567", SEEDSTACK_VPC_ZONES: "3" }).existingVpc?.zoneCount, 3);
+  assert.is(load({ SEEDSTACK_VPC_ID: "vpc-01234567" }, { vpcZones: 6 }).existingVpc?.zoneCount, 6);
+  assert.is(load({ SEEDSTACK_VPC_ID: "vpc-01234567", SEEDSTACK_PUBLIC_SUBNET_IDS: "subnet-01234567,subnet-89abcdef,subnet-01234568", SEEDSTACK_VPC_ZONES: "3" }).existingVpc?.zoneCount, 3, "the servers' tier is still by tags");
+  assert.not.ok("zoneCount" in load({ SEEDSTACK_VPC_ID: "vpc-01234567" }).existingVpc!);
+  for (const value of ["1", "7", "2.5", "two", "-3"]) {
+    assert.equal(problemsOf({ SEEDSTACK_VPC_ID: "vpc-01234567", SEEDSTACK_VPC_ZONES: value }), [
+      `SEEDSTACK_VPC_ZONES (context "vpcZones") is ${JSON.stringify(value)}; allowed: a whole number from 2 to 6; only with an existing VPC; not with SEEDSTACK_PRIVATE_SUBNET_IDS.`,
+    ]);
+  }
+  assert.equal(
+    problemsOf({ SEEDSTACK_VPC_ID: "vpc-01234567", SEEDSTACK_PRIVATE_SUBNET_IDS: "subnet-01234568,subnet-89abcdee", SEEDSTACK_VPC_ZONES: "3" }),
+    ["SEEDSTACK_VPC_ZONES and SEEDSTACK_PRIVATE_SUBNET_IDS are both set; the zones are those of the given subnets (all of them are used)."],
+  );
+  assert.equal(problemsOf({ SEEDSTACK_VPC_ZONES: "3" }), ["SEEDSTACK_VPC_ZONES is set but neither SEEDSTACK_VPC_ID nor SEEDSTACK_VPC_TAGS is; it only applies to an existing VPC."]);
 });
 
 test("tag lists: Key=Value pairs; what is wrong with one is named", () => {

@@ -94,6 +94,32 @@ test("a database without NAT: the VPC's Secrets Manager endpoint is looked up an
   assert.not.ok(JSON.stringify(resourcesOf(pr, "aws_iam_role_policy_attachment")).includes("AmazonSSMManagedInstanceCore"));
 });
 
+test("the servers' instance type picks the private subnets' zones (SEEDSTACK_INSTANCE_TYPE); without NAT the plan checks each private subnet's route to S3", () => {
+  const pr = stackNamed(synthApp({ ...EXISTING_VPC_BY_TAGS, SEEDSTACK_PR_NUMBER: "16", SEEDSTACK_INSTANCE_TYPE: "t3.small" }).stacks, "pr-16");
+  const offerings = dataSourcesOf(pr, "aws_ec2_instance_type_offerings");
+  assert.equal(offerings.map((d) => d.attrs.filter), [[{ name: "instance-type", values: ["t3.small"] }]]);
+  for (const subnet of dataSourcesOf(pr, "aws_subnet").filter((d) => /^network_private-\d_/.test(d.name))) {
+    assert.ok(subnet.attrs.id.includes(`${offerings[0]!.address}.locations`), subnet.address);
+  }
+  const tables = dataSourcesOf(pr, "aws_route_tables").map((d) => d.name.replace(/_[0-9A-F]{8}$/, "")).sort();
+  assert.equal(tables, ["network_private-0-route-table", "network_private-1-route-table", "network_s3-routed-tables"]);
+  for (const name of ["classic", "autoscaled"]) {
+    assert.is(dataSourcesOf(stackNamed(prByTags().stacks, name), "aws_route_tables").length, 0, `${name} has its own VPC and S3 endpoint`);
+  }
+});
+
+test("SEEDSTACK_VPC_ZONES=3: three tag-chosen subnets per tier, the autoscaled group and the database over the three private ones, a route check for each", () => {
+  const pr = stackNamed(synthApp({ ...EXISTING_VPC_BY_TAGS, SEEDSTACK_VPC_ZONES: "3", SEEDSTACK_PR_NUMBER: "18", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_DATABASE: "on" }).stacks, "pr-18");
+  const [alb] = resourcesOf(pr, "aws_lb");
+  assert.equal(alb!.attrs.subnets, subnetRefs(pr, "public", 3));
+  const [asg] = resourcesOf(pr, "aws_autoscaling_group");
+  assert.equal(asg!.attrs.vpc_zone_identifier, subnetRefs(pr, "private", 3));
+  assert.equal(resourcesOf(pr, "aws_db_subnet_group")[0]!.attrs.subnet_ids, subnetRefs(pr, "private", 3));
+  assert.match(dataSourcesOf(pr, "aws_subnet").find((d) => d.name.startsWith("network_private-2_"))!.attrs.lifecycle.precondition[0].condition, ">= 3)}");
+  assert.is(dataSourcesOf(pr, "aws_route_tables").length, 1 + 3);
+  assert.is(dataSourcesOf(stackNamed(prByTags().stacks, "pr-16"), "aws_subnet").filter((d) => /^network_(public|private)-\d_/.test(d.name)).length, 4, "two zones by default");
+});
+
 test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group in the private ones, HTTPS anywhere, Session Manager, no endpoint lookup", () => {
   const { stacks } = synthApp({ ...EXISTING_VPC_BY_IDS, SEEDSTACK_PR_NUMBER: "17", SEEDSTACK_PR_TOPOLOGY: "autoscaled", SEEDSTACK_DATABASE: "on" });
   const pr = stackNamed(stacks, "pr-17");
@@ -101,7 +127,7 @@ test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group 
   assert.is(dataSourcesOf(pr, "aws_subnets").length, 0, "IDs given: no tag lookup");
   const candidates = dataSourcesOf(pr, "aws_subnet").filter((d) => d.name.includes("candidates"));
   assert.equal(candidates.map((d) => d.attrs.for_each).sort(), [
-    '${toset(["subnet-0a000000000000001", "subnet-0a000000000000002"])}',
+    '${toset(["subnet-0a000000000000002", "subnet-0a000000000000008"])}',
     '${toset(["subnet-0b000000000000003", "subnet-0b000000000000004"])}',
   ]);
   const [asg] = resourcesOf(pr, "aws_autoscaling_group");
@@ -109,6 +135,11 @@ test("by IDs with a NAT gateway, PR copy of autoscaled: the IDs read, the group 
   assert.ok(resourcesOf(pr, "aws_vpc_security_group_egress_rule").some((r) => r.attrs.cidr_ipv4 === "0.0.0.0/0" && r.attrs.from_port === 443));
   assert.ok(JSON.stringify(resourcesOf(pr, "aws_iam_role_policy_attachment")).includes("AmazonSSMManagedInstanceCore"));
   assert.is(dataSourcesOf(pr, "aws_vpc_endpoint").length, 0);
+  assert.is(dataSourcesOf(pr, "aws_route_tables").length, 0, "S3 through the NAT gateway: no route check");
+  const [offerings] = dataSourcesOf(pr, "aws_ec2_instance_type_offerings");
+  for (const subnet of dataSourcesOf(pr, "aws_subnet").filter((d) => /^network_private-\d_/.test(d.name))) {
+    assert.is(subnet.attrs.lifecycle.postcondition[0].condition, `\${contains(${offerings!.address}.locations, self.availability_zone)}`, subnet.address);
+  }
 });
 
 for (const [label, env] of [

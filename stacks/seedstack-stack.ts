@@ -174,6 +174,9 @@ function networkFor(stack: TerraformStack, config: SeedstackConfig, environment:
       publicSubnets: existing.publicSubnets,
       privateSubnets: existing.privateSubnets,
       natGateway: existing.natGateway,
+      ...(existing.zoneCount !== undefined ? { zoneCount: existing.zoneCount } : {}),
+      // Servers go only into private subnets in zones that offer their type, as in a Network.
+      instanceType: config.instanceType,
     });
   }
   // Only zones that offer the servers' instance type: not every zone has every type.

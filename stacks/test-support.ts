@@ -45,7 +45,7 @@ export const EXISTING_VPC_BY_TAGS: Readonly<Record<string, string>> = { SEEDSTAC
 /** A pull-request stack in an existing VPC by ID, with subnet IDs and a NAT gateway (the stand-in's, too). */
 export const EXISTING_VPC_BY_IDS: Readonly<Record<string, string>> = {
   SEEDSTACK_VPC_ID: "vpc-0a1b2c3d4e5f60718",
-  SEEDSTACK_PUBLIC_SUBNET_IDS: "subnet-0a000000000000001,subnet-0a000000000000002",
+  SEEDSTACK_PUBLIC_SUBNET_IDS: "subnet-0a000000000000002,subnet-0a000000000000008",
   SEEDSTACK_PRIVATE_SUBNET_IDS: "subnet-0b000000000000003,subnet-0b000000000000004",
   SEEDSTACK_VPC_NAT: "on",
 };

@@ -212,6 +212,8 @@ export const TERRAFORM_CALLS: Readonly<Record<string, readonly Call[]>> = {
   // and its subnets are SHARED_VPC_CALLS in stacks/ci-policies-existing-vpc.test.ts.
   aws_subnets: [["ec2:DescribeSubnets", "*"]],
   aws_prefix_list: [["ec2:DescribePrefixLists", "*"]],
+  // Without NAT, the check that the private subnets' route tables route S3 (modules/s3-route-check.ts).
+  aws_route_tables: [["ec2:DescribeRouteTables", "*"]],
   aws_partition: [],
   aws_region: [],
   // The state (S3 backend with its lock file).

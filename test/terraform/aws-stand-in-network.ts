@@ -1,7 +1,8 @@
 /**
  * The AWS stand-in's pretend VPCs (see aws-stand-in.ts): EC2 DescribeVpcs, DescribeVpcAttribute,
- * DescribeRouteTables (each VPC's main table), DescribeSubnets, DescribePrefixLists and DescribeVpcEndpoints in EC2's 2016-11-15 XML, with
- * their filters, for the stacks that place environments in an existing VPC (modules/existing-network.ts).
+ * DescribeRouteTables (with the routes gateway endpoints add), DescribeSubnets, DescribePrefixLists
+ * and DescribeVpcEndpoints in EC2's 2016-11-15 XML, with their filters, for the stacks that place
+ * environments in an existing VPC (modules/existing-network.ts).
  * It is NOT AWS: a few fixed, obviously made-up VPCs and subnets, the same in every region.
  */
 import { createHash } from "node:crypto";
@@ -23,18 +24,38 @@ export interface StandInSubnet {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** A pretend interface endpoint: `com.amazonaws.<region>.<service>` in a VPC. */
-export interface StandInEndpoint {
+/**
+ * A pretend endpoint for `com.amazonaws.<region>.<service>` in a VPC: an interface endpoint in
+ * subnets, or a gateway endpoint (S3, DynamoDB) that adds a route to the service's prefix list to
+ * each of its route tables, as AWS does.
+ */
+export type StandInEndpoint =
+  | { readonly type: "Interface"; readonly id: string; readonly vpcId: string; readonly service: string; readonly subnetIds: readonly string[] }
+  | { readonly type: "Gateway"; readonly id: string; readonly vpcId: string; readonly service: "s3" | "dynamodb"; readonly routeTableIds: readonly string[] };
+
+/**
+ * A pretend route table: the VPC's main one (used by every subnet not explicitly associated with
+ * another), or one explicitly associated with `subnetIds`. Its routes: the VPC's local route, the
+ * internet gateway's default route when it has one, and its gateway endpoints' routes.
+ */
+export interface StandInRouteTable {
+  /** `rtb-...`. */
   readonly id: string;
+  /** The VPC it belongs to. */
   readonly vpcId: string;
-  readonly service: string;
+  /** Whether it is the VPC's main table. */
+  readonly main: boolean;
+  /** The subnets explicitly associated with it. */
   readonly subnetIds: readonly string[];
+  /** An internet gateway its default route (0.0.0.0/0) goes to; absent: no default route. */
+  readonly internetGatewayId?: string;
 }
 
 /** The stand-in account's networks. */
 export interface StandInNetworks {
   readonly vpcs: readonly StandInVpc[];
   readonly subnets: readonly StandInSubnet[];
+  readonly routeTables: readonly StandInRouteTable[];
   readonly endpoints: readonly StandInEndpoint[];
 }
 
@@ -42,10 +63,13 @@ export interface StandInNetworks {
 export const SHARED_VPC_ID = "vpc-0a1b2c3d4e5f60718";
 
 /**
- * One shared VPC tagged `Name=seedstack-shared`: public subnets in zones a and b, private ones in
- * b and c plus a second private subnet in b (so a tag lookup must pick one per zone), a Secrets
- * Manager interface endpoint; and an unrelated VPC with a subnet tagged `Tier=public`, which a
- * lookup scoped to the shared VPC must not find.
+ * One shared VPC tagged `Name=seedstack-shared`: public subnets in zones a, b and c, private ones in
+ * b and c plus a second private subnet in b (so a tag lookup must pick one per zone) and one in a
+ * (whose zone offers no t3, see aws-stand-in-services.ts: a lookup for t3 servers passes it over), a Secrets
+ * Manager interface endpoint, and an S3 gateway endpoint on the main route table (which the
+ * private subnet in c uses, having no table of its own) and on the first private b subnet's table,
+ * but not on the second's (`...005`, a subnet whose servers could not reach S3); and an unrelated
+ * VPC with a subnet tagged `Tier=public`, which a lookup scoped to the shared VPC must not find.
  */
 export const DEFAULT_STAND_IN_NETWORKS: StandInNetworks = {
   vpcs: [
@@ -55,12 +79,24 @@ export const DEFAULT_STAND_IN_NETWORKS: StandInNetworks = {
   subnets: [
     { id: "subnet-0a000000000000001", vpcId: SHARED_VPC_ID, cidr: "10.20.0.0/24", zoneLetter: "a", tags: { Name: "shared-public-a", Tier: "public" } },
     { id: "subnet-0a000000000000002", vpcId: SHARED_VPC_ID, cidr: "10.20.1.0/24", zoneLetter: "b", tags: { Name: "shared-public-b", Tier: "public" } },
+    { id: "subnet-0a000000000000008", vpcId: SHARED_VPC_ID, cidr: "10.20.2.0/24", zoneLetter: "c", tags: { Name: "shared-public-c", Tier: "public" } },
     { id: "subnet-0b000000000000003", vpcId: SHARED_VPC_ID, cidr: "10.20.128.0/24", zoneLetter: "b", tags: { Name: "shared-private-b", Tier: "private" } },
     { id: "subnet-0b000000000000004", vpcId: SHARED_VPC_ID, cidr: "10.20.129.0/24", zoneLetter: "c", tags: { Name: "shared-private-c", Tier: "private" } },
     { id: "subnet-0b000000000000005", vpcId: SHARED_VPC_ID, cidr: "10.20.130.0/24", zoneLetter: "b", tags: { Name: "shared-private-b2", Tier: "private" } },
+    { id: "subnet-0b000000000000007", vpcId: SHARED_VPC_ID, cidr: "10.20.131.0/24", zoneLetter: "a", tags: { Name: "shared-private-a", Tier: "private" } },
     { id: "subnet-0f000000000000006", vpcId: "vpc-0ffffffffffffff01", cidr: "172.31.0.0/20", zoneLetter: "a", tags: { Tier: "public" } },
   ],
-  endpoints: [{ id: "vpce-0c000000000000001", vpcId: SHARED_VPC_ID, service: "secretsmanager", subnetIds: ["subnet-0b000000000000003", "subnet-0b000000000000004"] }],
+  routeTables: [
+    { id: "rtb-0d000000000000001", vpcId: SHARED_VPC_ID, main: true, subnetIds: [] },
+    { id: "rtb-0d000000000000002", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0a000000000000001", "subnet-0a000000000000002", "subnet-0a000000000000008"], internetGatewayId: "igw-0e000000000000001" },
+    { id: "rtb-0d000000000000003", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0b000000000000003"] },
+    { id: "rtb-0d000000000000005", vpcId: SHARED_VPC_ID, main: false, subnetIds: ["subnet-0b000000000000005"] },
+    { id: "rtb-0f000000000000001", vpcId: "vpc-0ffffffffffffff01", main: true, subnetIds: [] },
+  ],
+  endpoints: [
+    { type: "Interface", id: "vpce-0c000000000000001", vpcId: SHARED_VPC_ID, service: "secretsmanager", subnetIds: ["subnet-0b000000000000003", "subnet-0b000000000000004"] },
+    { type: "Gateway", id: "vpce-0c000000000000002", vpcId: SHARED_VPC_ID, service: "s3", routeTableIds: ["rtb-0d000000000000001", "rtb-0d000000000000003"] },
+  ],
 };
 
 /** `Prefix.1`, `Prefix.2`, ... values of a query request, in order. */
@@ -78,10 +114,17 @@ function filtersOf(params: URLSearchParams): Array<{ name: string; values: strin
 }
 
 /**
- * Apply EC2 filters: `tag:<key>` against the tags, `tag-key`, and the named fields. An unknown
- * filter name is EC2's own InvalidParameterValue, so a data source asking for more than we model fails.
+ * Apply EC2 filters: `tag:<key>` against the tags, `tag-key`, and the named fields (a field with
+ * several values, such as a route table's associated subnets, matches when any of them does). An
+ * unknown filter name is EC2's own InvalidParameterValue, so a data source asking for more than we
+ * model fails.
  */
-function applyFilters<T>(items: T[], params: URLSearchParams, fields: Record<string, (item: T) => string>, tags: (item: T) => Readonly<Record<string, string>>): T[] | WireResponse {
+function applyFilters<T>(
+  items: T[],
+  params: URLSearchParams,
+  fields: Record<string, (item: T) => string | readonly string[]>,
+  tags: (item: T) => Readonly<Record<string, string>>,
+): T[] | WireResponse {
   let result = items;
   for (const { name, values } of filtersOf(params)) {
     if (name.startsWith("tag:")) {
@@ -91,7 +134,7 @@ function applyFilters<T>(items: T[], params: URLSearchParams, fields: Record<str
       result = result.filter((item) => values.some((key) => tags(item)[key] !== undefined));
     } else if (fields[name]) {
       const field = fields[name]!;
-      result = result.filter((item) => values.includes(field(item)));
+      result = result.filter((item) => [field(item)].flat().some((value) => values.includes(value)));
     } else {
       return ec2Error("InvalidParameterValue", `The filter '${name}' is invalid`);
     }
@@ -221,7 +264,7 @@ export function describePrefixLists(params: URLSearchParams, region: string): Wi
   return ec2Response("DescribePrefixLists", `<prefixListSet>\n${items.join("\n")}\n</prefixListSet>`);
 }
 
-/** DescribeVpcEndpoints with `VpcEndpointId.N` and the filters vpc-id, service-name, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, tag:*. */
+/** DescribeVpcEndpoints with `VpcEndpointId.N` and the filters vpc-id, service-name, vpc-endpoint-id, vpc-endpoint-state, vpc-endpoint-type, tag:*; interface and gateway endpoints. */
 export function describeVpcEndpoints(params: URLSearchParams, networks: StandInNetworks, region: string, accountId: string): WireResponse {
   const ids = numbered(params, "VpcEndpointId");
   const serviceName = (endpoint: StandInEndpoint) => `com.amazonaws.${region}.${endpoint.service}`;
@@ -233,12 +276,22 @@ export function describeVpcEndpoints(params: URLSearchParams, networks: StandInN
       "service-name": serviceName,
       "vpc-endpoint-id": (endpoint) => endpoint.id,
       "vpc-endpoint-state": () => "available",
-      "vpc-endpoint-type": () => "Interface",
+      "vpc-endpoint-type": (endpoint) => endpoint.type,
     },
     () => ({}),
   );
   if (!Array.isArray(endpoints)) return endpoints;
   const items = endpoints.map((endpoint) => {
+    if (endpoint.type === "Gateway") {
+      return (
+        `<item><vpcEndpointId>${endpoint.id}</vpcEndpointId><vpcEndpointType>Gateway</vpcEndpointType><vpcId>${endpoint.vpcId}</vpcId>` +
+        `<serviceName>${serviceName(endpoint)}</serviceName><state>available</state>` +
+        `<policyDocument>${xmlText('{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}')}</policyDocument>` +
+        `<routeTableIdSet>${endpoint.routeTableIds.map((id) => `<item>${id}</item>`).join("")}</routeTableIdSet><subnetIdSet/><groupSet/>` +
+        `<privateDnsEnabled>false</privateDnsEnabled><requesterManaged>false</requesterManaged><networkInterfaceIdSet/><dnsEntrySet/>` +
+        `<creationTimestamp>2025-01-31T12:00:00.000Z</creationTimestamp><tagSet/><ownerId>${accountId}</ownerId></item>`
+      );
+    }
     const dnsName = `${endpoint.id}-${hexOf(endpoint.id, 8)}.${endpoint.service}.${region}.vpce.amazonaws.com`;
     return (
       `<item><vpcEndpointId>${endpoint.id}</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>${endpoint.vpcId}</vpcId>` +
@@ -256,23 +309,54 @@ export function describeVpcEndpoints(params: URLSearchParams, networks: StandInN
   return ec2Response("DescribeVpcEndpoints", `<vpcEndpointSet>\n${items.join("\n")}\n</vpcEndpointSet>`);
 }
 
-/** DescribeRouteTables with the filters vpc-id, route-table-id, association.main: each VPC's main table, holding its local route only. */
-export function describeRouteTables(params: URLSearchParams, networks: StandInNetworks, accountId: string): WireResponse {
-  const tableId = (vpc: StandInVpc) => `rtb-${hexOf(`rtb${vpc.id}`, 17)}`;
+/** The routes a gateway endpoint adds to each of its route tables: the service's prefix list to the endpoint. */
+function gatewayRoutesOf(table: StandInRouteTable, networks: StandInNetworks, region: string): Array<{ prefixListId: string; endpointId: string }> {
+  return networks.endpoints.flatMap((endpoint) => {
+    if (endpoint.type !== "Gateway" || !endpoint.routeTableIds.includes(table.id)) return [];
+    const list = prefixListsOf(region).find((l) => l.name === `com.amazonaws.${region}.${endpoint.service}`)!;
+    return [{ prefixListId: list.id, endpointId: endpoint.id }];
+  });
+}
+
+/**
+ * DescribeRouteTables with `RouteTableId.N` and the filters vpc-id, route-table-id, association.main,
+ * association.subnet-id (explicit associations only, as EC2: a subnet on the main table has none)
+ * and route.destination-prefix-list-id (the routes gateway endpoints add).
+ */
+export function describeRouteTables(params: URLSearchParams, networks: StandInNetworks, region: string, accountId: string): WireResponse {
   const ids = numbered(params, "RouteTableId");
+  const unknown = ids.find((id) => !networks.routeTables.some((table) => table.id === id));
+  if (unknown !== undefined) return ec2Error("InvalidRouteTableID.NotFound", `The routeTable ID '${unknown}' does not exist`);
   const tables = applyFilters(
-    networks.vpcs.filter((vpc) => ids.length === 0 || ids.includes(tableId(vpc))),
+    networks.routeTables.filter((table) => ids.length === 0 || ids.includes(table.id)),
     params,
-    { "vpc-id": (vpc) => vpc.id, "route-table-id": tableId, "association.main": () => "true" },
+    {
+      "vpc-id": (table) => table.vpcId,
+      "route-table-id": (table) => table.id,
+      "association.main": (table) => String(table.main),
+      "association.subnet-id": (table) => table.subnetIds,
+      "route.destination-prefix-list-id": (table) => gatewayRoutesOf(table, networks, region).map((route) => route.prefixListId),
+    },
     () => ({}),
   );
   if (!Array.isArray(tables)) return tables;
-  const items = tables.map(
-    (vpc) =>
-      `<item><routeTableId>${tableId(vpc)}</routeTableId><vpcId>${vpc.id}</vpcId><ownerId>${accountId}</ownerId>` +
-      `<routeSet><item><destinationCidrBlock>${vpc.cidr}</destinationCidrBlock><gatewayId>local</gatewayId><state>active</state><origin>CreateRouteTable</origin></item></routeSet>` +
-      `<associationSet><item><routeTableAssociationId>rtbassoc-${hexOf(`assoc${vpc.id}`, 17)}</routeTableAssociationId><routeTableId>${tableId(vpc)}</routeTableId>` +
-      `<main>true</main><associationState><state>associated</state></associationState></item></associationSet><propagatingVgwSet/><tagSet/></item>`,
-  );
+  const items = tables.map((table) => {
+    const vpc = networks.vpcs.find((v) => v.id === table.vpcId)!;
+    const routes = [
+      `<item><destinationCidrBlock>${vpc.cidr}</destinationCidrBlock><gatewayId>local</gatewayId><state>active</state><origin>CreateRouteTable</origin></item>`,
+      ...(table.internetGatewayId ? [`<item><destinationCidrBlock>0.0.0.0/0</destinationCidrBlock><gatewayId>${table.internetGatewayId}</gatewayId><state>active</state><origin>CreateRoute</origin></item>`] : []),
+      ...gatewayRoutesOf(table, networks, region).map(
+        (route) => `<item><destinationPrefixListId>${route.prefixListId}</destinationPrefixListId><gatewayId>${route.endpointId}</gatewayId><state>active</state><origin>CreateRoute</origin></item>`,
+      ),
+    ];
+    const association = (subnetId: string | undefined) =>
+      `<item><routeTableAssociationId>rtbassoc-${hexOf(`assoc${table.id}${subnetId ?? ""}`, 17)}</routeTableAssociationId><routeTableId>${table.id}</routeTableId>` +
+      `${subnetId ? `<subnetId>${subnetId}</subnetId>` : ""}<main>${subnetId ? "false" : "true"}</main><associationState><state>associated</state></associationState></item>`;
+    const associations = [...(table.main ? [association(undefined)] : []), ...table.subnetIds.map(association)];
+    return (
+      `<item><routeTableId>${table.id}</routeTableId><vpcId>${table.vpcId}</vpcId><ownerId>${accountId}</ownerId>` +
+      `<routeSet>${routes.join("")}</routeSet><associationSet>${associations.join("")}</associationSet><propagatingVgwSet/><tagSet/></item>`
+    );
+  });
   return ec2Response("DescribeRouteTables", `<routeTableSet>\n${items.join("\n")}\n</routeTableSet>`);
 }

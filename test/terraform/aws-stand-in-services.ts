@@ -149,7 +149,7 @@ export function answerEc2(params: URLSearchParams, region: string, account: Stan
   if (action === "DescribeInstanceTypeOfferings") return describeInstanceTypeOfferings(params, region, account);
   if (action === "DescribeVpcs") return describeVpcs(params, account.networks, account.accountId);
   if (action === "DescribeVpcAttribute") return describeVpcAttribute(params, account.networks);
-  if (action === "DescribeRouteTables") return describeRouteTables(params, account.networks, account.accountId);
+  if (action === "DescribeRouteTables") return describeRouteTables(params, account.networks, region, account.accountId);
   if (action === "DescribeSubnets") return describeSubnets(params, account.networks, region, account.accountId);
   if (action === "DescribePrefixLists") return describePrefixLists(params, region);
   if (action === "DescribeVpcEndpoints") return describeVpcEndpoints(params, account.networks, region, account.accountId);

@@ -48,20 +48,23 @@ function planKey(json: Record<string, any>): string {
 const EXPECTED_AWS_CALLS = ["ec2:DescribeAvailabilityZones", "ec2:DescribeInstanceTypeOfferings", "ssm:GetParameter", "sts:GetCallerIdentity"];
 /**
  * A PR stack in an existing VPC (modules/existing-network.ts) reads the VPC instead (DescribeVpcs,
- * its three attributes one call each, its main route table), the region's S3 prefix list, and
- * DescribeSubnets once per aws_subnets lookup, per candidate subnet and per subnet used. By tags
- * (the stand-in has 2 public and 3 private candidates): 2 + 5 + 4 = 11 and the Secrets Manager
- * endpoint (whose data source reads prefix lists too); by IDs: 4 + 4 = 8.
+ * its three attributes one call each, its main route table), the zones offering the servers'
+ * instance type, the region's S3 prefix list, and DescribeSubnets once per aws_subnets lookup, per
+ * candidate subnet and per subnet used. By tags (the stand-in has 3 public and 4 private
+ * candidates): 2 + 7 + 4 = 13, the Secrets Manager endpoint (whose data source reads prefix lists
+ * too), and without NAT the S3 route check's route tables (the ones routing S3, each private
+ * subnet's): 1 + 2; by IDs, with NAT: 4 + 4 = 8 subnet reads and no route check.
  */
 const EXISTING_VPC_AWS_CALLS: Readonly<Record<string, readonly string[]>> = {
   "pr-16": [
-    ...["ec2:DescribePrefixLists", "ec2:DescribePrefixLists", "ec2:DescribeRouteTables"],
-    ...Array<string>(11).fill("ec2:DescribeSubnets"),
+    ...["ec2:DescribeInstanceTypeOfferings", "ec2:DescribePrefixLists", "ec2:DescribePrefixLists"],
+    ...Array<string>(1 + 3).fill("ec2:DescribeRouteTables"),
+    ...Array<string>(13).fill("ec2:DescribeSubnets"),
     ...Array<string>(3).fill("ec2:DescribeVpcAttribute"),
     ...["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ssm:GetParameter", "sts:GetCallerIdentity"],
   ],
   "pr-17": [
-    ...["ec2:DescribePrefixLists", "ec2:DescribeRouteTables"],
+    ...["ec2:DescribeInstanceTypeOfferings", "ec2:DescribePrefixLists", "ec2:DescribeRouteTables"],
     ...Array<string>(8).fill("ec2:DescribeSubnets"),
     ...Array<string>(3).fill("ec2:DescribeVpcAttribute"),
     ...["ec2:DescribeVpcs", "ssm:GetParameter", "sts:GetCallerIdentity"],
@@ -236,17 +239,19 @@ if (!availability.ok) {
 
   const existingByTags = [...distinct.values()].find((d) => d.stack.name === "pr-16" && d.stack.json.data?.aws_vpc !== undefined);
 
-  test("existing VPC by tags: the plan puts the ALB in the tagged public subnets, a server in each zone's first private subnet, the database across them, every group in the VPC and its CIDR in the HTTPS rule", async () => {
+  test("existing VPC by tags: the plan puts a server in the first private subnet of each zone offering t3 and holding a public subnet, the ALB in those zones' public subnets, the database across the private ones, every group in the VPC and its CIDR in the HTTPS rule", async () => {
     assert.ok(existingByTags, "the existing-VPC configuration synthesizes pr-16");
     const planned = await plans.get(existingByTags)!;
     const show = await runTerraform(["show", "-json", "-no-color", PLAN_FILE], { cwd: planned.dir, env: rig!.env, timeoutMs: 240_000, terraform });
     assert.is(show.code, 0, show.stderr);
     const plan = JSON.parse(show.stdout) as { resource_changes: Array<{ type: string; name: string; mode: string; change: { after: Record<string, any> } }> };
     const after = (type: string): Array<Record<string, any>> => plan.resource_changes.filter((rc) => rc.mode === "managed" && rc.type === type).map((rc) => ({ name: rc.name, ...rc.change.after }));
-    // The stand-in's shared VPC (aws-stand-in-network.ts): public subnets in zones a and b; private
-    // ones in b (two: ...003 and ...005, the first by ID wins) and c (...004); another VPC's subnet is
-    // tagged Tier=public too and must not be picked.
-    assert.equal([...after("aws_lb")[0]!.subnets].sort(), ["subnet-0a000000000000001", "subnet-0a000000000000002"]);
+    // The stand-in's shared VPC (aws-stand-in-network.ts): public subnets in zones a, b and c; private
+    // ones in a (...007, passed over: the stand-in's zone a offers no t3, though it comes first by
+    // name), b (two: ...003 and ...005, the first by ID wins) and c (...004); the ALB follows the
+    // servers to b and c (not a, where it would have no server); another VPC's subnet is tagged
+    // Tier=public too and must not be picked.
+    assert.equal([...after("aws_lb")[0]!.subnets].sort(), ["subnet-0a000000000000002", "subnet-0a000000000000008"]);
     assert.equal(after("aws_instance").map((i) => i.subnet_id).sort(), ["subnet-0b000000000000003", "subnet-0b000000000000004"]);
     assert.equal([...after("aws_db_subnet_group")[0]!.subnet_ids].sort(), ["subnet-0b000000000000003", "subnet-0b000000000000004"]);
     for (const group of after("aws_security_group")) assert.is(group.vpc_id, "vpc-0a1b2c3d4e5f60718", group.name);
@@ -255,20 +260,38 @@ if (!availability.ok) {
     assert.is(after("aws_vpc").length + after("aws_subnet").length, 0, "no network of its own");
   });
 
-  test("existing VPC: tags matching subnets in one zone, or a subnet of another VPC, stop the plan with the construct's own messages", async () => {
-    assert.ok(existingByTags);
-    const broken = await rig!.plan(existingByTags.stack.dir, existingByTags.stack.json, "existing VPC by tags / pr-16, public tags matching one zone, a private subnet elsewhere", (json) => {
-      const lookups = json.data.aws_subnets as Record<string, any>;
-      const publicLookup = Object.entries(lookups).find(([name]) => name.includes("public-lookup"))![1];
-      publicLookup.filter[1] = { name: "tag:Name", values: ["shared-public-a"] };
-      const subnets = json.data.aws_subnet as Record<string, any>;
-      const privateCandidates = Object.entries(subnets).find(([name]) => name.includes("private-candidates"))![1];
-      privateCandidates.for_each = '${toset(["subnet-0b000000000000003", "subnet-0f000000000000006"])}';
-    });
-    assert.is(broken.plan.code, 1);
-    const errors = broken.plan.stream.diagnostics.filter((x) => x.severity === "error").map((x) => `${x.summary}: ${x.detail}`).join("\n");
-    assert.match(errors, "ExistingNetwork needs public subnets with the tags Tier=public in at least 2 availability zones of the VPC; found them in 1 zone(s)");
-    assert.match(errors, "ExistingNetwork: private subnet subnet-0f000000000000006 is in vpc-0ffffffffffffff01, not in the network's VPC");
+  const existingByIds = [...distinct.values()].find((d) => d.stack.name === "pr-17" && d.stack.json.data?.aws_vpc !== undefined);
+
+  test("existing VPC: public tags in one zone (no server zone with a load-balancer subnet), a private ID in a zone without t3 or a load-balancer subnet, a table without the S3 route, a subnet of another VPC: each stops the plan with the construct's own message", async () => {
+    assert.ok(existingByTags && existingByIds, "the existing-VPC configurations synthesize pr-16 and pr-17");
+    const dataNamed = (json: Record<string, any>, type: string, part: string) => Object.entries(json.data[type] as Record<string, any>).find(([name]) => name.includes(part))![1];
+    const errorsOf = (planned: PlannedStack) => planned.plan.stream.diagnostics.filter((x) => x.severity === "error").map((x) => `${x.summary}: ${x.detail}`).join("\n");
+    const privateCandidates = (ids: string[]) => (json: Record<string, any>) => {
+      dataNamed(json, "aws_subnet", "private-candidates").for_each = `\${toset(${JSON.stringify(ids).replace(/,/g, ", ")})}`;
+    };
+    const [publicOneZone, byIdsInZoneA, noS3Route, otherVpc] = await Promise.all([
+      rig!.plan(existingByTags.stack.dir, existingByTags.stack.json, "existing VPC by tags / pr-16, public tags matching zone a only", (json) => {
+        dataNamed(json, "aws_subnets", "public-lookup").filter[1] = { name: "tag:Name", values: ["shared-public-a"] };
+      }),
+      rig!.plan(existingByIds.stack.dir, existingByIds.stack.json, "existing VPC by IDs / pr-17, a private subnet in zone a", privateCandidates(["subnet-0b000000000000007", "subnet-0b000000000000004"])),
+      rig!.plan(existingByTags.stack.dir, existingByTags.stack.json, "existing VPC by tags / pr-16, private subnets ...005 and ...004", privateCandidates(["subnet-0b000000000000005", "subnet-0b000000000000004"])),
+      rig!.plan(existingByTags.stack.dir, existingByTags.stack.json, "existing VPC by tags / pr-16, a private subnet elsewhere", privateCandidates(["subnet-0b000000000000003", "subnet-0f000000000000006"])),
+    ]);
+    for (const planned of [publicOneZone, byIdsInZoneA, noS3Route, otherVpc]) assert.is(planned.plan.code, 1, `${planned.label}: ${errorsOf(planned)}`);
+    // Private subnets in a, b, c; t3 in b and c; a public subnet only in a.
+    assert.match(
+      errorsOf(publicOneZone),
+      "ExistingNetwork needs private subnets with the tags Tier=private in at least 2 availability zones of the VPC that offer t3.micro and hold a load-balancer subnet with the tags Tier=public (a load balancer sends no traffic to servers in a zone it has no subnet in); found them in 3 zone(s), 2 offering t3.micro, 0 of those with a load-balancer subnet",
+    );
+    // pr-17's public IDs are in b and c.
+    const zoneA = errorsOf(byIdsInZoneA);
+    assert.match(zoneA, "ExistingNetwork: private subnet subnet-0b000000000000007 is in us-east-1a, which does not offer t3.micro");
+    assert.match(zoneA, "ExistingNetwork: private subnet subnet-0b000000000000007 is in us-east-1a, where the load balancer has no subnet among the public subnets given");
+    // ...005 has a table of its own without the endpoint's route; ...004 uses the main table, which has it.
+    const s3 = errorsOf(noS3Route);
+    assert.match(s3, /ExistingNetwork: private subnet subnet-0b000000000000005 uses route table rtb-0d000000000000005, which has no route to S3 through a gateway endpoint \(com\.amazonaws\.us-east-1\.s3\)/);
+    assert.not.match(s3, "subnet-0b000000000000004");
+    assert.match(errorsOf(otherVpc), "ExistingNetwork: private subnet subnet-0f000000000000006 is in vpc-0ffffffffffffff01, not in the network's VPC");
   });
 
   test("a plan whose commands start their own provider (as npm run plan does) matches the plan attached to a shared provider", async () => {
