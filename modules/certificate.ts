@@ -214,7 +214,11 @@ export class LoadBalancerCertificate extends Construct {
       privateKey: key.privateKeyPem,
       certificateBody: cert.certPem,
       tags: { Name: `${props.namePrefix}-self-signed` },
-      lifecycle: { createBeforeDestroy: true },
+      // A new certificate or key replaces the ACM certificate rather than re-importing into it: the
+      // pull-request role may import only new certificates (stacks/ci-policy-database-tls.ts), as a
+      // re-import is how a certificate someone else tagged for a pull request would get a new key.
+      // Plain addresses: terraform refuses `${...}` there, which cdktf renders for resource objects.
+      lifecycle: { createBeforeDestroy: true, replaceTriggeredBy: [cert, key].map((r) => `${r.terraformResourceType}.${r.friendlyUniqueId}`) },
     });
     return { certificateArn: imported.arn, certificatePem: cert.certPem };
   }

@@ -140,6 +140,8 @@ test("default certificate: self-signed, ECDSA key, names the ALB's DNS name, imp
   const acm = onlyResource(json, "aws_acm_certificate");
   assert.is(acm.attrs.certificate_body, ref("tls_self_signed_cert", cert.name, "cert_pem"));
   assert.is(acm.attrs.private_key, ref("tls_private_key", key.name, "private_key_pem"));
+  // Renewed or re-keyed: a new ACM certificate (the listener moves to it), never a re-import.
+  assert.equal(acm.attrs.lifecycle, { create_before_destroy: true, replace_triggered_by: [`tls_self_signed_cert.${cert.name}`, `tls_private_key.${key.name}`] });
   assert.is(named(json, "aws_lb_listener", "https").attrs.certificate_arn, ref("aws_acm_certificate", acm.name, "arn"));
   assert.is(outputs(json).pem!.value, ref("tls_self_signed_cert", cert.name, "cert_pem"));
   const tls = (json as unknown as { provider: Record<string, unknown[]> }).provider.tls;

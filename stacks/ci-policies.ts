@@ -1,13 +1,16 @@
 /**
  * What the CI roles of the bootstrap stack may do, as IAM policy statements (rendered by
  * `aws_iam_policy_document` data sources in bootstrap-stack.ts, the terraform-aws-modules way, so
- * they can be read and checked: stacks/ci-policies.test.ts evaluates them). The EC2 part is
- * ci-policy-ec2.ts.
+ * they can be read and checked: stacks/ci-policies.test.ts evaluates them), one managed policy
+ * per part: EC2 (ci-policy-ec2.ts), load balancing and Auto Scaling (ci-policy-load-balancing.ts),
+ * RDS, ACM and Route 53 (ci-policy-database-tls.ts), and IAM, S3 and state (here).
  *
  * The pull-request role may plan, apply and destroy pull-request environments and nothing else:
- * - creates carry the tag `Stack=pr-*` (`aws:RequestTag`); changes and deletes need it on the
- *   resource (`aws:ResourceTag`), so the long-lived `classic`/`autoscaled` stacks (`Stack=classic`)
- *   are out of reach, their tags included;
+ * - creates carry the tag `Stack=pr-*` (`aws:RequestTag`) and are allowed only on the resource
+ *   type they create; whatever else a create names (a subnet's VPC, a listener's load balancer, a
+ *   database's subnet group) and every change and delete need the tag on the resource
+ *   (`aws:ResourceTag`), so the long-lived `classic`/`autoscaled` stacks (`Stack=classic`) and
+ *   untagged resources of others are out of reach, their tags included;
  * - names where a service has no tag conditions: S3 artifact buckets `<prefix>-pr-*`, IAM roles
  *   and instance profiles `<prefix>-pr-*`, state keys `<prefix>/pr-*` (the long-lived stacks'
  *   state holds TLS private keys), Route 53 records `pr-*.<domain>`;
@@ -21,104 +24,12 @@
  * (the table in ci-policies.test.ts), or one the lifecycle calls (the drill stops and starts an
  * instance). `tag:GetResources` is the sweeper's alone (its orphan report).
  */
-import { allow, notYetTagged, requestTagged, resourceTagged, retagsOnlyToPr, type CiPolicyContext, type PolicyPart, type Statement } from "./ci-policy-parts.js";
+import { allow, type CiPolicyContext, type PolicyPart, type Statement } from "./ci-policy-parts.js";
 import { ec2Policy } from "./ci-policy-ec2.js";
+import { loadBalancingPolicy } from "./ci-policy-load-balancing.js";
+import { databaseTlsPolicy } from "./ci-policy-database-tls.js";
 
 export { PR_STACK_PATTERN, STACK_TAG, type CiPolicyContext, type PolicyPart, type SharedVpcScope } from "./ci-policy-parts.js";
-
-// ---- Load balancing, Auto Scaling, CloudWatch alarms, RDS, ACM, Route 53 ---------------------
-
-const ELB_CREATES = ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener"];
-const ASG_CREATES = ["autoscaling:CreateAutoScalingGroup"];
-const RDS_CREATES = ["rds:CreateDBInstance", "rds:CreateDBSubnetGroup", "rds:CreateDBParameterGroup"];
-const ACM_CREATES = ["acm:ImportCertificate", "acm:RequestCertificate"];
-
-function services(ctx: CiPolicyContext): PolicyPart {
-  const { partition: p, region: r, account: a } = ctx;
-  const elb = [`arn:${p}:elasticloadbalancing:${r}:${a}:loadbalancer/*`, `arn:${p}:elasticloadbalancing:${r}:${a}:targetgroup/*`, `arn:${p}:elasticloadbalancing:${r}:${a}:listener/*`];
-  const asg = [`arn:${p}:autoscaling:${r}:${a}:autoScalingGroup:*`];
-  const rds = [`arn:${p}:rds:${r}:${a}:db:*`, `arn:${p}:rds:${r}:${a}:subgrp:*`, `arn:${p}:rds:${r}:${a}:pg:*`];
-  const acm = [`arn:${p}:acm:${r}:${a}:certificate/*`];
-  const statements: Statement[] = [
-    allow("Describe", ["elasticloadbalancing:Describe*", "autoscaling:Describe*", "rds:Describe*", "rds:ListTagsForResource", "cloudwatch:DescribeAlarms"], ["*"]),
-    allow("CreateTaggedForPr", [...ELB_CREATES, "elasticloadbalancing:AddTags", ...ASG_CREATES, "autoscaling:CreateOrUpdateTags", ...RDS_CREATES, "rds:AddTagsToResource", ...ACM_CREATES, "acm:AddTagsToCertificate"], [...elb, ...asg, ...rds, ...acm], [requestTagged, notYetTagged]),
-    allow(
-      "ChangePrResources",
-      [
-        ...ELB_CREATES,
-        "elasticloadbalancing:AddTags",
-        "elasticloadbalancing:RemoveTags",
-        "elasticloadbalancing:ModifyLoadBalancerAttributes",
-        "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:DeleteLoadBalancer",
-        "elasticloadbalancing:ModifyListener",
-        "elasticloadbalancing:ModifyListenerAttributes",
-        "elasticloadbalancing:DeleteListener",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:RegisterTargets",
-        "elasticloadbalancing:DeregisterTargets",
-        "autoscaling:CreateOrUpdateTags",
-        "autoscaling:DeleteTags",
-        "autoscaling:UpdateAutoScalingGroup",
-        "autoscaling:DeleteAutoScalingGroup",
-        "autoscaling:PutScalingPolicy",
-        "autoscaling:DeletePolicy",
-        "autoscaling:AttachLoadBalancerTargetGroups",
-        "autoscaling:DetachLoadBalancerTargetGroups",
-        "autoscaling:AttachTrafficSources",
-        "autoscaling:DetachTrafficSources",
-        "autoscaling:SetDesiredCapacity",
-        "autoscaling:SuspendProcesses",
-        "autoscaling:ResumeProcesses",
-        ...RDS_CREATES,
-        "rds:AddTagsToResource",
-        "rds:RemoveTagsFromResource",
-        "rds:ModifyDBInstance",
-        "rds:RebootDBInstance",
-        "rds:DeleteDBInstance",
-        "rds:ModifyDBSubnetGroup",
-        "rds:DeleteDBSubnetGroup",
-        "rds:ModifyDBParameterGroup",
-        "rds:ResetDBParameterGroup",
-        "rds:DeleteDBParameterGroup",
-        "acm:AddTagsToCertificate",
-        "acm:RemoveTagsFromCertificate",
-        "acm:ImportCertificate",
-        "acm:DeleteCertificate",
-      ],
-      [...elb, ...asg, ...rds, ...acm],
-      [resourceTagged, retagsOnlyToPr],
-    ),
-    // Untagged parts a tagged create refers to: a new listener's certificate, the default option group.
-    allow("CreateDbWithDefaultOptionGroup", ["rds:CreateDBInstance"], [`arn:${p}:rds:${r}:${a}:og:default:*`]),
-    // Read the PR's certificates (an imported one's body too), tagged or about to be.
-    allow("AcmRead", ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"], acm),
-    // Target tracking's two alarms, named by AWS after the group (`TargetTracking-<group>-AlarmHigh-...`).
-    allow("TargetTrackingAlarms", ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"], [`arn:${p}:cloudwatch:${r}:${a}:alarm:TargetTracking-${ctx.namePrefix}-pr-*`]),
-    // RDS-managed master password: RDS creates and deletes the secret with the caller's rights.
-    allow("RdsManagedSecret", ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret"], [`arn:${p}:secretsmanager:${r}:${a}:secret:rds!*`]),
-    allow("RdsManagedSecretKey", ["kms:DescribeKey"], [`arn:${p}:kms:${r}:${a}:key/*`]),
-    // The first load balancer, group or database of an account creates its service-linked role.
-    allow("ServiceLinkedRoles", ["iam:CreateServiceLinkedRole"], [`arn:${p}:iam::${a}:role/aws-service-role/*`], [
-      { test: "StringEquals", variable: "iam:AWSServiceName", values: ["elasticloadbalancing.amazonaws.com", "autoscaling.amazonaws.com", "rds.amazonaws.com"] },
-    ]),
-  ];
-  if (ctx.dns) {
-    const zone = `arn:${p}:route53:::hostedzone/${ctx.dns.hostedZoneId}`;
-    statements.push(
-      allow("Route53Read", ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], [zone]),
-      allow("Route53Changes", ["route53:GetChange"], [`arn:${p}:route53:::change/*`]),
-      // Only the PR's own names: `pr-<n>.<domain>` and its certificate's `_<token>.pr-<n>.<domain>`.
-      allow("Route53PrRecords", ["route53:ChangeResourceRecordSets"], [zone], [
-        { test: "ForAllValues:StringLike", variable: "route53:ChangeResourceRecordSetsNormalizedRecordNames", values: [`pr-*.${ctx.dns.domain}`, `_*.pr-*.${ctx.dns.domain}`] },
-      ]),
-    );
-  }
-  return { name: "services", description: "seedstack pull-request environments: load balancers, Auto Scaling, RDS, ACM, Route 53", statements };
-}
 
 // ---- IAM roles of the servers, S3 artifact buckets, state, and the boundary's protection ------
 
@@ -205,7 +116,7 @@ function iamAndState(ctx: CiPolicyContext): PolicyPart {
 
 /** The pull-request role's policies (the sweeper's too: it destroys what pull requests deployed). */
 export function pullRequestPolicies(ctx: CiPolicyContext): PolicyPart[] {
-  return [ec2Policy(ctx), services(ctx), iamAndState(ctx)];
+  return [ec2Policy(ctx), loadBalancingPolicy(ctx), databaseTlsPolicy(ctx), iamAndState(ctx)];
 }
 
 /** What the sweeper needs on top of destroying: list PR state, and the orphan report's tag search. */

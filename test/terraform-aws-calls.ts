@@ -39,11 +39,15 @@ export const ec2 = (kind: string) => `arn:aws:ec2:${R}:${A}:${kind}`;
 export const elb = (kind: string) => `arn:aws:elasticloadbalancing:${R}:${A}:${kind}`;
 export const rds = (kind: string) => `arn:aws:rds:${R}:${A}:${kind}`;
 /** Sample ARNs of a PR's group, role, profile, bucket, certificate; the acm-dns zone. */
-export const ASG = `arn:aws:autoscaling:${R}:${A}:autoScalingGroup:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/seedstack-pr-12-web-20250131`;
+export const ASG = `arn:aws:autoscaling:${R}:${A}:autoScalingGroup:0f1e2d3c-aaaa-bbbb-cccc-0123456789ab:autoScalingGroupName/seedstack-pr-12-asg`;
 export const ROLE = `arn:aws:iam::${A}:role/seedstack-pr-12-web-20250131120000000000000001`;
 export const PROFILE = `arn:aws:iam::${A}:instance-profile/seedstack-pr-12-web-20250131120000000000000002`;
 export const BUCKET = "arn:aws:s3:::seedstack-pr-12-artifacts-20250131120000000000000003";
 export const CERT = `arn:aws:acm:${R}:${A}:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d`;
+/** A PR's load balancer, its listener and target group (names from `name_prefix`). */
+export const LB = elb("loadbalancer/app/seeds-20250131120000000000000004/50dc6c495c0c9188");
+export const LISTENER = elb("listener/app/seeds-20250131120000000000000004/50dc6c495c0c9188/f2f7dc8efc522ab2");
+export const TARGET_GROUP = elb("targetgroup/seeds-20250131120000000000000005/73e2d6bc24d8a067");
 export const ZONE = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ";
 /** A role write that attaches the boundary. */
 export const withBoundary = { "iam:PermissionsBoundary": BOUNDARY };
@@ -125,15 +129,26 @@ export const TERRAFORM_CALLS: Readonly<Record<string, readonly Call[]>> = {
     ["ec2:CreateTags", ec2("instance/i-0a1"), { ...created, "ec2:CreateAction": "RunInstances" }],
     ["iam:PassRole", ROLE, { "iam:PassedToService": "ec2.amazonaws.com" }],
   ],
-  aws_lb: lifecycle(elb("loadbalancer/app/seedstack-pr-12-alb/50dc6c495c0c9188"), ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags"], ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:DeleteLoadBalancer"]),
-  aws_lb_target_group: lifecycle(elb("targetgroup/seedsabc/73e2d6bc24d8a067"), ["elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:AddTags"], ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup"]),
+  // ELB authorizes tags on create as AddTags with elasticloadbalancing:CreateAction, and
+  // CreateListener on the load balancer (the Service Authorization Reference lists no listener resource for it).
+  aws_lb: [
+    ["elasticloadbalancing:CreateLoadBalancer", LB, created],
+    ["elasticloadbalancing:AddTags", LB, { ...created, "elasticloadbalancing:CreateAction": "CreateLoadBalancer" }],
+    ...lifecycle(LB, [], ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:DeleteLoadBalancer"]),
+  ],
+  aws_lb_target_group: [
+    ["elasticloadbalancing:CreateTargetGroup", TARGET_GROUP, created],
+    ["elasticloadbalancing:AddTags", TARGET_GROUP, { ...created, "elasticloadbalancing:CreateAction": "CreateTargetGroup" }],
+    ...lifecycle(TARGET_GROUP, [], ["elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup"]),
+  ],
   aws_lb_listener: [
-    ...lifecycle(elb("listener/app/seedstack-pr-12-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"), ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"], ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener"]),
-    ["elasticloadbalancing:CreateListener", elb("loadbalancer/app/seedstack-pr-12-alb/50dc6c495c0c9188"), ownPrRetagged],
+    ["elasticloadbalancing:CreateListener", LB, ownPrRetagged],
+    ["elasticloadbalancing:AddTags", LISTENER, { ...created, "elasticloadbalancing:CreateAction": "CreateListener" }],
+    ...lifecycle(LISTENER, [], ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener"]),
   ],
   aws_lb_target_group_attachment: [
-    ["elasticloadbalancing:RegisterTargets", elb("targetgroup/seedsabc/73e2d6bc24d8a067"), ownPr],
-    ["elasticloadbalancing:DeregisterTargets", elb("targetgroup/seedsabc/73e2d6bc24d8a067"), ownPr],
+    ["elasticloadbalancing:RegisterTargets", TARGET_GROUP, ownPr],
+    ["elasticloadbalancing:DeregisterTargets", TARGET_GROUP, ownPr],
     ["elasticloadbalancing:DescribeTargetHealth", "*"],
   ],
   aws_autoscaling_group: [
@@ -145,8 +160,8 @@ export const TERRAFORM_CALLS: Readonly<Record<string, readonly Call[]>> = {
     ["autoscaling:PutScalingPolicy", ASG, ownPr],
     ["autoscaling:DescribePolicies", "*"],
     ["autoscaling:DeletePolicy", ASG, ownPr],
-    ["cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:${R}:${A}:alarm:TargetTracking-seedstack-pr-12-web-20250131-AlarmHigh-1a2b`],
-    ["cloudwatch:DeleteAlarms", `arn:aws:cloudwatch:${R}:${A}:alarm:TargetTracking-seedstack-pr-12-web-20250131-AlarmLow-3c4d`],
+    ["cloudwatch:PutMetricAlarm", `arn:aws:cloudwatch:${R}:${A}:alarm:TargetTracking-seedstack-pr-12-asg-AlarmHigh-1a2b`],
+    ["cloudwatch:DeleteAlarms", `arn:aws:cloudwatch:${R}:${A}:alarm:TargetTracking-seedstack-pr-12-asg-AlarmLow-3c4d`],
     ["cloudwatch:DescribeAlarms", "*"],
   ],
   aws_autoscaling_attachment: [
@@ -193,8 +208,15 @@ export const TERRAFORM_CALLS: Readonly<Record<string, readonly Call[]>> = {
   aws_s3_bucket_server_side_encryption_configuration: [["s3:PutEncryptionConfiguration", BUCKET], ["s3:GetEncryptionConfiguration", BUCKET]],
   aws_s3_bucket_versioning: [["s3:PutBucketVersioning", BUCKET], ["s3:GetBucketVersioning", BUCKET]],
   aws_s3_object: ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject"].map((a): Call => [a, `${BUCKET}/bundle/seed-server-0a1b.mjs`]),
-  // self-signed: imported; acm-dns: requested.
-  aws_acm_certificate: lifecycle(CERT, ["acm:ImportCertificate", "acm:RequestCertificate", "acm:AddTagsToCertificate"], ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:DeleteCertificate"]),
+  // self-signed: imported; acm-dns: requested (RequestCertificate has no resource type: `*`). ACM
+  // authorizes the tags on create as AddTagsToCertificate on the new certificate. A changed
+  // self-signed certificate replaces the ACM one (modules/certificate.ts): no re-import.
+  aws_acm_certificate: [
+    ["acm:ImportCertificate", CERT, created],
+    ["acm:RequestCertificate", "*", { ...created, "acm:DomainNames": ["pr-12.seed.example.com"] }],
+    ["acm:AddTagsToCertificate", CERT, created],
+    ...lifecycle(CERT, [], ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate", "acm:AddTagsToCertificate", "acm:RemoveTagsFromCertificate", "acm:DeleteCertificate"]),
+  ],
   aws_acm_certificate_validation: [["acm:DescribeCertificate", CERT, ownPr]],
   aws_route53_record: [
     ["route53:ChangeResourceRecordSets", ZONE, { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["pr-12.seed.example.com"] }],

@@ -4,7 +4,9 @@
  * hashicorp/tls and so such a stack cannot be initialised here. Every reference to a removed
  * resource's attribute becomes a reference to a variable whose default is a fixed placeholder
  * PEM, so everything that uses the certificate (the ACM import, the outputs) is still planned by
- * the real AWS provider. Stacks without tls resources come back unchanged.
+ * the real AWS provider. A `replace_triggered_by` entry naming a removed resource is dropped (a
+ * variable cannot trigger a replacement, and plan never replaces for it). Stacks without tls
+ * resources come back unchanged.
  */
 
 /** A stack after the swap. */
@@ -35,6 +37,7 @@ export function swapTlsForVariables(stack: Record<string, any>): TlsSwap {
     delete json.resource[type];
   }
   if (removed.length === 0) return { json: stack, removed, variables: [] };
+  dropReplaceTriggers(json, removed);
 
   const variables = new Map<string, string>();
   const rewrite = (value: unknown): unknown => {
@@ -71,4 +74,18 @@ export function swapTlsForVariables(stack: Record<string, any>): TlsSwap {
   const leftover = JSON.stringify(json).match(/\btls_(private_key|self_signed_cert|cert_request|locally_signed_cert)\.[A-Za-z0-9_-]+/);
   if (leftover) throw new Error(`swapTlsForVariables: ${leftover[0]} is still referenced after the swap`);
   return { json, removed, variables: [...variables.keys()] };
+}
+
+/** Remove `replace_triggered_by` entries (`tls_self_signed_cert.x`) that name a removed resource. */
+function dropReplaceTriggers(json: Record<string, any>, removed: readonly string[]): void {
+  const names = (entry: unknown) => removed.includes(String(entry));
+  for (const resources of Object.values(json.resource ?? {}) as Array<Record<string, any>>) {
+    for (const resource of Object.values(resources)) {
+      const triggers = resource.lifecycle?.replace_triggered_by;
+      if (!Array.isArray(triggers)) continue;
+      const kept = triggers.filter((entry) => !names(entry));
+      if (kept.length > 0) resource.lifecycle.replace_triggered_by = kept;
+      else delete resource.lifecycle.replace_triggered_by;
+    }
+  }
 }
