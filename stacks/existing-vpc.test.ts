@@ -60,6 +60,15 @@ test("classic and autoscaled keep their own VPCs, exactly as without the setting
   assert.is(resourcesOf(stackNamed(plain, "pr-16"), "aws_vpc").length, 1, "without the setting the PR stack has its own VPC");
 });
 
+test("a long-lived stack synthesized with the setting says at synth that it keeps its own VPC; a PR stack in the VPC says nothing", () => {
+  const { stacks } = synthApp({ ...EXISTING_VPC_BY_IDS, SEEDSTACK_PR_NUMBER: "16" });
+  const warnings = (name: string) => stacks.get(name)!.stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  assert.equal(warnings("classic"), ["SEEDSTACK_VPC_* place pull-request stacks only: classic keeps a VPC of its own (moving a long-lived stack would replace its load balancer, servers and database)"]);
+  assert.is(warnings("autoscaled").length, 1);
+  assert.equal(warnings("pr-16"), []);
+  assert.equal(synthApp({ SEEDSTACK_PR_NUMBER: "16" }).stacks.get("classic")!.stack.node.metadata.filter((m) => m.type === "@cdktf/warn"), [], "without the setting: nothing to say");
+});
+
 test("looked-up subnets: the ALB in the public ones, one server in each private one, the database subnet group over the private ones", () => {
   const pr = stackNamed(prByTags().stacks, "pr-16");
   const [alb] = resourcesOf(pr, "aws_lb");

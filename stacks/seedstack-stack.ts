@@ -6,7 +6,7 @@
  * The classic and autoscaled stacks differ only in their servers (classic.ts, autoscaled.ts); a
  * PR stack is either of them built from an ephemeral StackEnvironment (environment.ts).
  */
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { Network } from "../modules/network.js";
@@ -178,6 +178,10 @@ function networkFor(stack: TerraformStack, config: SeedstackConfig, environment:
       // Servers go only into private subnets in zones that offer their type, as in a Network.
       instanceType: config.instanceType,
     });
+  }
+  if (config.existingVpc !== undefined) {
+    // Said at synth (cdktf prints a stack's warnings), so a user who set it for this stack is not surprised by a VPC of its own.
+    Annotations.of(stack).addWarning(`SEEDSTACK_VPC_* place pull-request stacks only: ${environment.stackName} keeps a VPC of its own (moving a long-lived stack would replace its load balancer, servers and database)`);
   }
   // Only zones that offer the servers' instance type: not every zone has every type.
   return new Network(stack, "network", { namePrefix, instanceType: config.instanceType });
