@@ -41,6 +41,7 @@ export interface InstanceSpec {
 
 /** One `aws_instance` of the stack, whether a target group has it or not: what the cost counts. */
 export interface Ec2InstanceSpec {
+  /** Its resource address, `aws_instance.<name>`. */
   readonly address: Address;
   /** Its Name tag, or its address. */
   readonly name: string;
@@ -52,12 +53,15 @@ export interface Ec2InstanceSpec {
 
 /** One `aws_autoscaling_group` of the stack, whether it serves a target group or not: what the cost counts. */
 export interface AutoScalingGroupSpec {
+  /** Its resource address, `aws_autoscaling_group.<name>`. */
   readonly address: Address;
   /** Its name (`name`, Name tag, `name_prefix`), or its address. */
   readonly name: string;
   /** Its launch template's instance type. @default "t3.micro" (the modules' default; none written) */
   readonly instanceType: string;
+  /** `min_size`. */
   readonly min: number;
+  /** `max_size`. */
   readonly max: number;
   /** `desired_capacity`. @default `min` */
   readonly desired: number;
@@ -174,7 +178,7 @@ export interface LoadBalancerSpec {
    * How many subnets (availability zones) it is in, one public IPv4 address each for an
    * internet-facing one: the length of a literal `subnets` list (references or IDs) or of its
    * `subnet_mapping` blocks; `"unknown"` when `subnets` is an expression (a data source's list),
-   * known only when planned.
+   * known only when planned. @default 0 (neither written)
    */
   readonly subnetCount: number | "unknown";
   readonly listeners: readonly ListenerSpec[];
