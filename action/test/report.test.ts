@@ -5,7 +5,7 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStackFile, type Stack } from "../../lifecycle/index.js";
@@ -19,6 +19,18 @@ import { FIXTURES } from "./run-action.js";
 
 const classic = readStackFile(join(FIXTURES, "classic-with-database.cdk.tf.json"), "classic");
 const autoscaled = readStackFile(join(FIXTURES, "autoscaled.cdk.tf.json"), "autoscaled");
+/** The classic fixture with `edit` applied to its JSON, read as the Action reads a stack. */
+function classicVariant(edit: (json: Record<string, any>) => void): Stack {
+  const json = JSON.parse(readFileSync(join(FIXTURES, "classic-with-database.cdk.tf.json"), "utf8")) as Record<string, any>;
+  edit(json);
+  const dir = mkdtempSync(join(tmpdir(), "report-"));
+  try {
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+    return readStackFile(join(dir, "cdk.tf.json"), "classic");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const groupName = (stack: Stack, address: string) => stack.securityGroups.get(address)?.name;
 
 const facts = suite("what the report sees of a stack");
@@ -97,7 +109,11 @@ cost("classic with a database: every line priced from the us-east-1 table", () =
   assert.equal(estimate.unpriced, []);
 });
 cost("an instance type missing from the table is named, not guessed", () => {
-  const odd: Stack = { ...classic, serverGroups: classic.serverGroups.map((g) => (g.kind === "instances" ? { ...g, instances: g.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) } : g)) };
+  const odd: Stack = {
+    ...classic,
+    serverGroups: classic.serverGroups.map((g) => (g.kind === "instances" ? { ...g, instances: g.instances.map((i) => ({ ...i, instanceType: "c7i.large" })) } : g)),
+    instances: classic.instances.map((i) => ({ ...i, instanceType: "c7i.large" })),
+  };
   assert.equal(estimateCost(odd).unpriced, ["EC2 c7i.large"]);
 });
 cost("every load balancer is drawn and counted; a network load balancer is named, not priced as an ALB", () => {
@@ -117,6 +133,40 @@ cost("the cost table names its region: us-east-1's list prices, and a stack else
   const elsewhere = renderEnvironment({ stack: { ...classic, region: "eu-west-2" } });
   assert.match(elsewhere, /us-east-1 on-demand list prices: this stack runs in eu-west-2, whose prices differ/);
   assert.not.match(elsewhere, /where this stack runs;/);
+});
+cost("an instance no target group has is priced too, each instance once", () => {
+  const stack = classicVariant((json) => {
+    const [first] = Object.values(json.resource.aws_instance as Record<string, Record<string, unknown>>);
+    json.resource.aws_instance.worker = { ...first, instance_type: "t3.small", tags: { Name: "worker" } };
+  });
+  assert.equal(serversOf(stack).instances.length, 2, "not serving: not among the target group's servers");
+  const lines = Object.fromEntries(estimateCost(stack).lines.map((l) => [l.item, l.quantity]));
+  assert.is(lines["EC2 t3.micro"], 2);
+  assert.is(lines["EC2 t3.small"], 1);
+  assert.is(lines["EBS gp3 root volumes (8 GB)"], 3);
+  assert.equal(estimateCost(stack).unpriced, []);
+});
+cost("public IPv4: one per load-balancer subnet, three subnet IDs are three addresses", () => {
+  const stack = classicVariant((json) => {
+    for (const lb of Object.values(json.resource.aws_lb as Record<string, Record<string, unknown>>)) lb.subnets = ["subnet-0a1b2c3d", "subnet-1a1b2c3d", "subnet-2a1b2c3d"];
+  });
+  const line = estimateCost(stack).lines.find((l) => l.item === "ALB public IPv4 addresses");
+  assert.equal([line?.quantity, Number(line?.hourly.toFixed(4)), line?.atLeast], [3, 0.015, undefined]);
+  assert.is(estimateCost(stack).atLeast, undefined);
+  assert.match(renderEnvironment({ stack }), /\| ALB public IPv4 addresses \| 3 \| \$0\.0150 \|/);
+});
+cost("public IPv4: subnets given as a data source's list are counted as the stacks' 2, and the line and total say at least", () => {
+  const stack = classicVariant((json) => {
+    for (const lb of Object.values(json.resource.aws_lb as Record<string, Record<string, unknown>>)) lb.subnets = "${data.aws_subnets.public.ids}";
+  });
+  const estimate = estimateCost(stack);
+  const line = estimate.lines.find((l) => l.item.startsWith("ALB public IPv4 addresses"));
+  assert.equal([line?.quantity, line?.atLeast, estimate.atLeast], [2, true, true]);
+  assert.match(line!.item, /seedstack-classic-alb: subnets known only when planned, counted as 2/);
+  const text = renderEnvironment({ stack });
+  assert.match(text, /\| ALB public IPv4 addresses \(.+\) \| at least 2 \| at least \$0\.0100 \|/);
+  assert.match(text, /\| \*\*Total\*\* \| \| \*\*at least \$0\.\d{4}\*\* \(at least \$\d/);
+  assert.not.match(renderEnvironment({ stack: classic }), /at least/, "literal subnets: exact");
 });
 cost.run();
 

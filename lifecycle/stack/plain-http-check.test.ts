@@ -5,7 +5,7 @@ import type { ListenerSpec } from "./stack.js";
 
 const forward = (port: number, protocol: "HTTP" | "HTTPS"): ListenerSpec => ({ address: `aws_lb_listener.l${port}`, port, protocol, action: { type: "forward" } });
 const redirect = (port: number, to: string): ListenerSpec => ({ address: `aws_lb_listener.l${port}`, port, protocol: "HTTP", action: { type: "redirect", protocol: "HTTPS", port: to, statusCode: 301 } });
-const of = (...listeners: ListenerSpec[]) => plainHttpCheckOf({ loadBalancer: { address: "aws_lb.lb", name: "lb", securityGroups: [], idleTimeoutSeconds: 60, subnetCidrs: [], listeners } });
+const of = (...listeners: ListenerSpec[]) => plainHttpCheckOf({ loadBalancer: { address: "aws_lb.lb", name: "lb", securityGroups: [], idleTimeoutSeconds: 60, subnetCidrs: [], subnetCount: 2, listeners } });
 
 test("HTTPS with port 80 redirecting: port 80 is checked", () => {
   assert.equal(of(redirect(80, "443"), forward(443, "HTTPS")), { listener: redirect(80, "443") });

@@ -17,6 +17,7 @@ test("servers, load balancer, database and their security-group paths are read; 
   assert.is(stack.resourceCounts.aws_vpc, undefined, "the VPC is looked up, not created");
   assert.is(stack.vpcCidr, undefined);
   assert.equal(stack.loadBalancer.subnetCidrs, []);
+  assert.is(stack.loadBalancer.subnetCount, 2, "one looked-up subnet per zone, each a reference: a literal list");
   assert.is(stack.servers.kind, "instances");
   if (stack.servers.kind !== "instances") return;
   assert.equal(stack.servers.instances.map((i) => i.name), ["seedstack-pr-16-web-0", "seedstack-pr-16-web-1"]);

@@ -6,7 +6,7 @@
 import { displayName } from "./display-name.js";
 import { blockAt, booleanAt, integerAt, objectAt, stringAt, stringListAt, type Problems } from "./problems.js";
 import { readListenerCertificate } from "./read-certificate.js";
-import { parseReference } from "./references.js";
+import { isExpression, parseReference } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
 import type { Address, HealthCheckSpec, ListenerSpec, LoadBalancerSpec, TargetGroupSpec, TrafficProtocol } from "./stack.js";
 
@@ -31,9 +31,26 @@ export function readLoadBalancer(resources: ResourceSection, [address, body]: [A
     ...(type !== "application" ? { type } : {}),
     securityGroups: resolve.groupRefs(stringListAt(body, "security_groups", address, problems), `${address}.security_groups`),
     idleTimeoutSeconds: integerAt(body, "idle_timeout", address, problems, { min: 1, max: 4000 }, 60),
-    subnetCidrs: resolve.cidrsOf(stringListAt(body, "subnets", address, problems)),
+    ...subnetsOf(body, address, resolve, problems),
     listeners,
   };
+}
+
+/**
+ * The load balancer's subnets: a literal list (references or IDs) or `subnet_mapping` blocks are
+ * counted; a whole expression (`${data.aws_subnets.public.ids}`, a list known only when planned)
+ * is "unknown" rather than a problem: terraform accepts it.
+ */
+function subnetsOf(body: Record<string, unknown>, address: Address, resolve: Resolvers, problems: Problems): Pick<LoadBalancerSpec, "subnetCidrs" | "subnetCount"> {
+  if (typeof body.subnets === "string" && isExpression(body.subnets)) return { subnetCidrs: [], subnetCount: "unknown" };
+  const subnets = stringListAt(body, "subnets", address, problems);
+  const mappings = body.subnet_mapping === undefined ? [] : Array.isArray(body.subnet_mapping) ? body.subnet_mapping : [body.subnet_mapping];
+  const mapped = mappings.flatMap((m, i) => {
+    const block = objectAt(m, `${address}.subnet_mapping[${i}]`, problems);
+    return block ? [stringAt(block, "subnet_id", `${address}.subnet_mapping[${i}]`, problems)] : [];
+  });
+  const ids = [...subnets, ...mapped];
+  return { subnetCidrs: resolve.cidrsOf(ids), subnetCount: ids.length };
 }
 
 /** A target group, with AWS's defaults for what is not written. */

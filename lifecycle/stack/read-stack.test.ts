@@ -177,4 +177,50 @@ test("a listener forwarding to a target group the stack does not have is named",
   assert.throws(() => parseStack(json, "classic", "x.json"), (e: LifecycleError) => e.code === "ERR_STACK_INVALID" && /which is not a target group of this stack/.test(e.message));
 });
 
+test("every EC2 instance and Auto Scaling group is listed once, attached to a target group or not", async () => {
+  const json = await stackJson("classic");
+  const [first] = Object.values(json.resource.aws_instance as Record<string, Record<string, any>>);
+  json.resource.aws_instance.bastion = { ...structuredClone(first!), instance_type: "t3.nano", tags: { Name: "bastion" } };
+  json.resource.aws_launch_template = { workers: { instance_type: "t3.small" } };
+  json.resource.aws_autoscaling_group = { workers: { name: "workers", min_size: 1, max_size: 3, launch_template: { id: "${aws_launch_template.workers.id}" } } };
+  json.resource.aws_instance.from_template = { launch_template: { id: "${aws_launch_template.workers.id}" } };
+  const stack = parseStack(json, "classic", "x.json");
+  const tg = stack.targetGroup.address;
+  assert.equal(stack.instances.map((i) => [i.name, i.instanceType, i.targetGroups]), [
+    ["seedstack-classic-web-0", "t3.micro", [tg]],
+    ["seedstack-classic-web-1", "t3.micro", [tg]],
+    ["bastion", "t3.nano", []],
+    ["aws_instance.from_template", "t3.small", []],
+  ]);
+  assert.equal(stack.autoScalingGroups.map((a) => [a.name, a.instanceType, a.min, a.max, a.desired, a.targetGroups]), [["workers", "t3.small", 1, 3, 1, []]], "desired_capacity defaults to min_size");
+  assert.equal(stack.serverGroups.flatMap((g) => (g.kind === "instances" ? g.instances.map((i) => i.name) : [g.name])), ["seedstack-classic-web-0", "seedstack-classic-web-1"], "serving: only the attached ones");
+});
+
+test("an instance attached twice to one target group and an Auto Scaling group serving one: each listed once, with its target group", async () => {
+  const scaled = parseStack(await stackJson("autoscaled"), "autoscaled", "x.json");
+  assert.equal(scaled.autoScalingGroups.map((a) => [a.name, a.instanceType, a.desired, a.targetGroups]), [["seedstack-scaled-asg", "t3.micro", 1, [scaled.targetGroup.address]]]);
+  assert.equal(scaled.instances, []);
+  const json = await stackJson("classic");
+  const attachments = json.resource.aws_lb_target_group_attachment as Record<string, Record<string, any>>;
+  const [name, attachment] = Object.entries(attachments)[0]!;
+  attachments[`${name}_again`] = { ...attachment, port: 8081 };
+  const stack = parseStack(json, "classic", "x.json");
+  assert.equal(stack.instances.map((i) => i.targetGroups), [[stack.targetGroup.address], [stack.targetGroup.address]]);
+});
+
+test("a load balancer's subnets: a literal list is counted, an expression is unknown (not a problem), a malformed one is named", async () => {
+  const json = await stackJson("classic");
+  const lb = Object.values(json.resource.aws_lb as Record<string, Record<string, any>>)[0]!;
+  assert.is(parseStack(json, "classic", "x.json").loadBalancer.subnetCount, 2, "the stacks' two public subnets");
+  lb.subnets = ["subnet-0a1b2c3d", "subnet-1a1b2c3d", "subnet-2a1b2c3d"];
+  assert.equal([parseStack(json, "classic", "x.json").loadBalancer.subnetCount, parseStack(json, "classic", "x.json").loadBalancer.subnetCidrs], [3, []]);
+  lb.subnets = "${data.aws_subnets.public.ids}";
+  assert.is(parseStack(json, "classic", "x.json").loadBalancer.subnetCount, "unknown");
+  delete lb.subnets;
+  lb.subnet_mapping = [{ subnet_id: "subnet-0a1b2c3d" }, { subnet_id: "subnet-1a1b2c3d" }, { subnet_id: "subnet-2a1b2c3d" }, { subnet_id: "subnet-3a1b2c3d" }];
+  assert.is(parseStack(json, "classic", "x.json").loadBalancer.subnetCount, 4);
+  lb.subnets = "subnet-0a1b2c3d";
+  assert.throws(() => parseStack(json, "classic", "x.json"), (e: LifecycleError) => e.code === "ERR_STACK_INVALID" && /lb_alb_[0-9A-F]+\.subnets: expected a list of strings, got "subnet-0a1b2c3d"/.test(e.message));
+});
+
 test.run();

@@ -14,6 +14,7 @@ import { basename, dirname, join } from "node:path";
 import { LifecycleError } from "../errors.js";
 import { Problems, objectAt, stringListAt } from "./problems.js";
 import { readLoadBalancer, readTargetGroup, type Resolvers } from "./read-load-balancers.js";
+import { readCompute } from "./read-compute.js";
 import { readDatabases, readServers } from "./read-servers.js";
 import { STACK_FILE_NAME, stackSettingsOf } from "./read-stack-settings.js";
 import { readSecurityGroups } from "./read-security-groups.js";
@@ -87,6 +88,7 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
   const targetGroups = tgs.map(([address, body]) => readTargetGroup(address, body, problems));
   const loadBalancers = lbs.map((lb) => readLoadBalancer(resources, lb, new Set(targetGroups.map((t) => t.address)), resolve, problems));
   const serverGroups = targetGroups.flatMap((tg) => readServers(resources, tg, resolve, problems));
+  const { instances, autoScalingGroups } = readCompute(resources, serverGroups, problems);
   const databases = readDatabases(resources, resolve, problems);
   // The one the local engine runs and a one-LB stack's only one: the first load balancer, its first forward's target group.
   const loadBalancer = loadBalancers[0]!;
@@ -113,6 +115,8 @@ export function parseStack(json: unknown, name: string, file: string): Stack {
     loadBalancer,
     targetGroup,
     servers,
+    instances,
+    autoScalingGroups,
     databases,
     ...(databases[0] ? { database: databases[0] } : {}),
     vpcEndpoints,

@@ -39,6 +39,36 @@ export interface InstanceSpec {
   readonly instanceType?: string;
 }
 
+/** One `aws_instance` of the stack, whether a target group has it or not: what the cost counts. */
+export interface Ec2InstanceSpec {
+  /** Its resource address, `aws_instance.<name>`. */
+  readonly address: Address;
+  /** Its Name tag, or its address. */
+  readonly name: string;
+  /** EC2 instance type: its `instance_type`, else its launch template's. @default "unknown" (neither written) */
+  readonly instanceType: string;
+  /** The target groups it is attached to, in file order; empty when none. */
+  readonly targetGroups: readonly Address[];
+}
+
+/** One `aws_autoscaling_group` of the stack, whether it serves a target group or not: what the cost counts. */
+export interface AutoScalingGroupSpec {
+  /** Its resource address, `aws_autoscaling_group.<name>`. */
+  readonly address: Address;
+  /** Its name (`name`, Name tag, `name_prefix`), or its address. */
+  readonly name: string;
+  /** Its launch template's instance type. @default "t3.micro" (the modules' default; none written) */
+  readonly instanceType: string;
+  /** `min_size`. */
+  readonly min: number;
+  /** `max_size`. */
+  readonly max: number;
+  /** `desired_capacity`. @default `min` */
+  readonly desired: number;
+  /** The target groups it serves, in file order; empty when none. */
+  readonly targetGroups: readonly Address[];
+}
+
 /** The servers of one target group: fixed instances attached to it, or an Auto Scaling group. */
 export type ServerGroup = (
   | {
@@ -144,6 +174,13 @@ export interface LoadBalancerSpec {
   readonly securityGroups: readonly Address[];
   readonly idleTimeoutSeconds: number;
   readonly subnetCidrs: readonly string[];
+  /**
+   * How many subnets (availability zones) it is in, one public IPv4 address each for an
+   * internet-facing one: the length of a literal `subnets` list (references or IDs) or of its
+   * `subnet_mapping` blocks; `"unknown"` when `subnets` is an expression (a data source's list),
+   * known only when planned. @default 0 (neither written)
+   */
+  readonly subnetCount: number | "unknown";
   readonly listeners: readonly ListenerSpec[];
 }
 
@@ -261,6 +298,10 @@ export interface Stack {
   readonly targetGroup: TargetGroupSpec;
   /** The servers of `targetGroup` (its first server group). */
   readonly servers: ServerGroup;
+  /** Every EC2 instance of the stack, each once, attached to a target group or not (`serverGroups` lists only attached ones). */
+  readonly instances: readonly Ec2InstanceSpec[];
+  /** Every Auto Scaling group of the stack, each once, serving a target group or not. */
+  readonly autoScalingGroups: readonly AutoScalingGroupSpec[];
   /** Every database, in file order. */
   readonly databases: readonly DatabaseSpec[];
   /** The first database. */

@@ -36,7 +36,7 @@ export const HOURS_PER_MONTH = 730;
 
 /** Application Load Balancer, per hour (before capacity units). */
 export const ALB_HOURLY = 0.0225;
-/** A public IPv4 address, per hour (an internet-facing ALB holds one per availability zone). */
+/** A public IPv4 address, per hour (an internet-facing ALB holds one per subnet, i.e. availability zone). */
 export const PUBLIC_IPV4_HOURLY = 0.005;
 /** An interface VPC endpoint, per availability zone and hour. */
 export const INTERFACE_ENDPOINT_HOURLY = 0.01;

@@ -125,7 +125,8 @@ export function renderEnvironment(source: StackOrProblem | undefined): string {
   if (source === undefined) return "";
   if ("problem" in source) return `### Environment\nNo diagram: ${source.problem}`;
   const cost = estimateCost(source.stack);
-  const costRows = cost.lines.map((l) => `| ${cell(l.item)} | ${l.quantity} | ${usd(l.hourly)} |`);
+  const atLeast = (yes: boolean | undefined, text: string) => (yes ? `at least ${text}` : text);
+  const costRows = cost.lines.map((l) => `| ${cell(l.item)} | ${atLeast(l.atLeast, String(l.quantity))} | ${atLeast(l.atLeast, usd(l.hourly))} |`);
   const unpriced = cost.unpriced.length > 0 ? `\n\nNot in the price table, so not in the total: ${cost.unpriced.join(", ")}.` : "";
   return [
     "### Environment",
@@ -137,7 +138,7 @@ export function renderEnvironment(source: StackOrProblem | undefined): string {
     "| Resource | Count | USD per hour |",
     "| --- | --- | --- |",
     ...costRows,
-    `| **Total** | | **${usd(cost.totalHourly)}** (${usd(cost.totalHourly * 24)} per day) |`,
+    `| **Total** | | **${atLeast(cost.atLeast, usd(cost.totalHourly))}** (${atLeast(cost.atLeast, usd(cost.totalHourly * 24))} per day) |`,
     "",
     `${pricesLine(source.stack.region)}; load-balancer capacity units, data transfer and requests are not counted.${unpriced}`,
   ].join("\n");
