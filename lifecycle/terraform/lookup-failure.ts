@@ -24,7 +24,7 @@ function errorDiagnostics(stderr: string): string[] {
   return blocks.filter((block) => block.startsWith("Error: "));
 }
 
-const NAMES_A_DATA_SOURCE = /^\s*(?:with data\.[\w-]+\.[\w-]+|on .*, in data[." ]|[│|]\s*data\.[\w-]+\.[\w-]+)/m;
+const NAMES_A_DATA_SOURCE = /^\s*(?:with data\.[\w-]+\.[\w-]+|on .*, in data[." ]|[│|]\s*data\.[\w-]+\.[\w-]+).*/m;
 
 /**
  * The first error in `stderr` that is about a data source, as terraform's one-line summary with the
