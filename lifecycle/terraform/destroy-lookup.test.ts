@@ -10,7 +10,7 @@ import * as assert from "uvu/assert";
 import { test } from "uvu";
 import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
-import { lookupStack, networkState } from "./test-support/fixture-stacks.js";
+import { destroyErrorStack, lookupStack, networkState } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, type Workspace } from "./test-support/workspace.js";
 
 function options(ws: Workspace, events: TerraformEngineEvent[]): TerraformEnvironmentOptions {
@@ -78,6 +78,42 @@ tfTest("a destroy whose lookups still work refreshes as before: one run, no -ref
     assert.ok(destroy.ok, JSON.stringify(destroy));
     assert.equal(destroyArgsSeen(events).map((args) => args.includes("-refresh=false")), [false]);
     assert.not.ok(events.some((e) => e.type === "destroy-without-refresh"));
+  } finally {
+    ws.dispose();
+  }
+});
+
+tfTest("a failed postcondition on the lookup (another VPC, subnets still found) stops a deploy, not a destroy: one refreshing run", async () => {
+  const ws = makeWorkspace();
+  const events: TerraformEngineEvent[] = [];
+  try {
+    await deployedThenBroken(ws, (file) => writeFileSync(file, networkState("vpc-0other", ["subnet-x"])));
+    // The postcondition does fail: a deploy now stops at it.
+    const redeploy = await deployEnvironment(options(ws, []));
+    assert.ok(!redeploy.ok && /the network is not vpc-0fixture/.test(redeploy.failure.stderrTail ?? ""), JSON.stringify(redeploy));
+    const destroy = await destroyEnvironment(options(ws, events));
+    assert.ok(destroy.ok, JSON.stringify(destroy));
+    assert.equal(stateResourceCount(ws), 0);
+    assert.equal(destroyArgsSeen(events).map((args) => args.includes("-refresh=false")), [false]);
+  } finally {
+    ws.dispose();
+  }
+});
+
+tfTest("a destroy failing for another reason (a destroy-time error) is not re-run without refresh; the record says needs-destroy", async () => {
+  const ws = makeWorkspace();
+  const events: TerraformEngineEvent[] = [];
+  try {
+    ws.writeStack(destroyErrorStack());
+    const deploy = await deployEnvironment(options(ws, []));
+    assert.ok(deploy.ok, JSON.stringify(deploy));
+    const destroy = await destroyEnvironment(options(ws, events));
+    assert.not.ok(destroy.ok);
+    if (!destroy.ok) assert.is(destroy.failure.reason, "destroy-failed");
+    assert.equal(destroyArgsSeen(events).length, 1);
+    assert.not.ok(events.some((e) => e.type === "destroy-without-refresh"));
+    const record = JSON.parse(readFileSync(join(ws.root, "records", "pr-8.json"), "utf8")) as { status: string };
+    assert.is(record.status, "needs-destroy");
   } finally {
     ws.dispose();
   }

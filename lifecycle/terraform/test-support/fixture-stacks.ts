@@ -108,7 +108,7 @@ export function changingStacks(): { before: object; after: object } {
  * data sources, without a provider: terraform's built-in `terraform_remote_state` (backend
  * "local") reads the outputs `vpc_id` and `subnets` of the state file at `networkStatePath`.
  * `web`'s input takes the first subnet with `element()`, as the subnet lookups do, and the lookup
- * carries a postcondition, as theirs do. Deleting that state file, or emptying its `subnets`,
+ * carries postconditions (some subnets, the VPC `vpc-0fixture`), as theirs do. Deleting that state file, or emptying its `subnets`,
  * makes the lookup fail the way a deleted or re-tagged shared VPC does.
  */
 export function lookupStack(networkStatePath: string): object {
@@ -120,7 +120,12 @@ export function lookupStack(networkStatePath: string): object {
         network: {
           backend: "local",
           config: { path: networkStatePath },
-          lifecycle: { postcondition: [{ condition: `\${length(self.outputs.subnets) > 0}`, error_message: "the network has no subnets" }] },
+          lifecycle: {
+            postcondition: [
+              { condition: `\${length(self.outputs.subnets) > 0}`, error_message: "the network has no subnets" },
+              { condition: `\${self.outputs.vpc_id == "vpc-0fixture"}`, error_message: "the network is not vpc-0fixture" },
+            ],
+          },
         },
       },
     },
