@@ -10,6 +10,7 @@ import * as assert from "uvu/assert";
 import { test } from "uvu";
 import { deployEnvironment, destroyEnvironment, type TerraformEnvironmentOptions } from "./deploy.js";
 import type { TerraformEngineEvent } from "./deploy-events.js";
+import { describeTerraformEvent } from "./terraform-engine.js";
 import { destroyErrorStack, lookupStack, networkState } from "./test-support/fixture-stacks.js";
 import { makeWorkspace, tfTest, type Workspace } from "./test-support/workspace.js";
 
@@ -62,6 +63,9 @@ for (const [what, breakIt] of [
       assert.ok(runs[1]!.includes("-refresh=false"));
       const notice = events.find((e) => e.type === "destroy-without-refresh");
       assert.ok(notice && notice.type === "destroy-without-refresh" && /data\.terraform_remote_state\.network/.test(notice.lookupError), JSON.stringify(notice));
+      // What a person reads in the lifecycle's progress: why, and that the state alone is used.
+      const line = describeTerraformEvent(notice);
+      assert.ok(line?.includes(notice.lookupError) && line.includes("-refresh=false"), line);
       assert.not.ok(existsSync(join(ws.root, "records", "pr-8.json")), "the record is removed once nothing is left");
     } finally {
       ws.dispose();
