@@ -84,6 +84,8 @@ test("apply takes exactly the saved plan file and never plans afresh", () => {
 test("output and destroy", () => {
   assert.equal(outputArgs(), ["output", "-json", "-no-color"]);
   assert.equal(destroyArgs({ lockTimeoutSeconds: 60 }), ["destroy", "-input=false", "-no-color", "-lock-timeout=60s", "-auto-approve"]);
+  assert.equal(destroyArgs({ lockTimeoutSeconds: 60, refresh: true }), ["destroy", "-input=false", "-no-color", "-lock-timeout=60s", "-auto-approve"]);
+  assert.equal(destroyArgs({ lockTimeoutSeconds: 60, refresh: false }), ["destroy", "-input=false", "-no-color", "-lock-timeout=60s", "-auto-approve", "-refresh=false"]);
 });
 
 test("force-unlock takes one lock ID as terraform printed it", () => {

@@ -146,9 +146,21 @@ export function outputArgs(): string[] {
   return ["output", "-json", "-no-color"];
 }
 
-/** `terraform destroy -input=false -no-color -lock-timeout=<t>s -auto-approve`. */
-export function destroyArgs(options: LockOptions): string[] {
-  return ["destroy", "-input=false", "-no-color", lockTimeoutFlag(options.lockTimeoutSeconds), "-auto-approve"];
+/** Options of `terraform destroy`. */
+export interface DestroyOptions extends LockOptions {
+  /**
+   * Refresh (read the data sources and the resources) before destroying. `false` adds
+   * `-refresh=false`: the destroy is planned from the state alone (see lookup-failure.ts for when).
+   * @default true
+   */
+  readonly refresh?: boolean;
+}
+
+/** `terraform destroy -input=false -no-color -lock-timeout=<t>s -auto-approve [-refresh=false]`. */
+export function destroyArgs(options: DestroyOptions): string[] {
+  const args = ["destroy", "-input=false", "-no-color", lockTimeoutFlag(options.lockTimeoutSeconds), "-auto-approve"];
+  if (options.refresh === false) args.push("-refresh=false");
+  return args;
 }
 
 /**

@@ -25,6 +25,11 @@ export type TerraformEngineEvent =
   | { readonly type: "record"; readonly path: string; readonly status: EnvironmentStatus | "destroyed" }
   /** Destroy finished; `alreadyGone` when the state held nothing. */
   | { readonly type: "destroyed"; readonly alreadyGone: boolean }
+  /**
+   * The refreshing destroy failed on a data-source lookup (`lookupError`, see lookup-failure.ts):
+   * destroy runs once more with `-refresh=false`, from the state alone.
+   */
+  | { readonly type: "destroy-without-refresh"; readonly lookupError: string }
   /** A lock this process left behind (it had to kill terraform) was removed. */
   | { readonly type: "own-lock-removed"; readonly lockId: string }
   /** A step failed. */

@@ -5,7 +5,8 @@
  * deploy:  init -> plan -detailed-exitcode -out=<file> -> show -json <file> (summary)
  *          -> apply <file> (exactly what was shown) -> output -json
  * destroy: init -> show -json (state) -> destroy -auto-approve, skipped when the state is empty;
- *          a missing or empty state counts as destroyed, so destroying twice succeeds.
+ *          a missing or empty state counts as destroyed, so destroying twice succeeds; a destroy
+ *          stopped by a failing data-source lookup runs once more with -refresh=false.
  *
  * Clean-up never depends on luck: an environment record is written (through the record registry,
  * record-registry.ts) before the first apply and removed only after a successful destroy; a cancel
@@ -23,6 +24,7 @@ import { decodeOutputs, decodePlan, decodeStateResourceAddresses, redactedOutput
 import { checkRetryPolicy, DEFAULT_RETRY_POLICY, transientFailure, withRetries, type RetryPolicy, type TerraformCommand, type WithRetriesOptions } from "./retry.js";
 import { DEFAULT_INTERRUPT_GRACE_MS, runTerraform, type TerraformRun, type TerraformSuccess } from "./run-terraform.js";
 import { localStateProblem } from "./local-state-guard.js";
+import { lookupFailureIn } from "./lookup-failure.js";
 import { isOwnStaleLock, lockHolderName } from "./state-lock.js";
 import { holderNoteFor } from "./lock-holder.js";
 import { lockHolderTargetOf, type LockHolderTarget } from "./lock-holder-target.js";
@@ -262,8 +264,9 @@ class TerraformSession {
     return this.once("apply", applyArgs({ planFile, lockTimeoutSeconds: this.lockTimeoutSeconds }), attempt);
   }
 
-  destroy(): Promise<TerraformRun> {
-    return this.retried("destroy", destroyArgs({ lockTimeoutSeconds: this.lockTimeoutSeconds }));
+  /** A destroy, retried on transient errors; `refresh: false` plans it from the state alone. */
+  destroy(refresh = true): Promise<TerraformRun> {
+    return this.retried("destroy", destroyArgs({ lockTimeoutSeconds: this.lockTimeoutSeconds, refresh }));
   }
 
   /** Write the record with `status`, keeping what an earlier record knew. */
@@ -456,6 +459,21 @@ export async function destroyEnvironment(options: TerraformEnvironmentOptions, s
       session.emit({ type: "own-lock-removed", lockId: failure.lock.id });
       destroy = await session.destroy();
     }
+  }
+  // The refresh before a destroy reads every data source. When the shared VPC this stack was
+  // placed in changed under it (its owner deleted an endpoint or re-tagged the subnets, or the
+  // sweeper runs with other SEEDSTACK_VPC_* values), a lookup that finds nothing, or element() of
+  // an empty list, stops the destroy before it removes anything (lookup-failure.ts). The state
+  // holds every ID a delete needs, so a destroy from the state alone removes the environment.
+  // Refresh stays the first try, not dropped always: it also takes resources deleted out of band
+  // off the state before any delete is called. The AWS provider's deletes mostly treat NotFound
+  // as already gone, but not every one is known to, so -refresh=false is used only when the
+  // refresh itself is what fails.
+  const lookupError = destroy.reason === "exit" ? lookupFailureIn(destroy.stderr) : undefined;
+  if (lookupError !== undefined && !signal.aborted) {
+    session.emit({ type: "destroy-without-refresh", lookupError });
+    startedAt = session.now();
+    destroy = await session.destroy(false);
   }
   if (destroy.reason !== "ok") return failed("destroy", destroy, startedAt);
   await session.removeRecord();

@@ -125,6 +125,8 @@ export function describeTerraformEvent(event: TerraformEngineEvent): string | un
       return event.status === "destroyed" ? `environment record removed (${event.path})` : `environment recorded as ${event.status} (${event.path})`;
     case "destroyed":
       return event.alreadyGone ? "nothing to destroy: the state is empty" : "destroyed";
+    case "destroy-without-refresh":
+      return `destroy stopped at a lookup that no longer finds what it found at apply (${event.lookupError}); destroying again from the state alone (-refresh=false)`;
     case "own-lock-removed":
       return `removed the state lock ${event.lockId} this process left behind`;
     case "failed":

@@ -102,3 +102,44 @@ export function changingStacks(): { before: object; after: object } {
     ),
   };
 }
+
+/**
+ * FIXTURE: a stack whose resource lives "in" a network found by a lookup, like ExistingNetwork's
+ * data sources, without a provider: terraform's built-in `terraform_remote_state` (backend
+ * "local") reads the outputs `vpc_id` and `subnets` of the state file at `networkStatePath`.
+ * `web`'s input takes the first subnet with `element()`, as the subnet lookups do, and the lookup
+ * carries postconditions (some subnets, the VPC `vpc-0fixture`), as theirs do. Deleting that state file, or emptying its `subnets`,
+ * makes the lookup fail the way a deleted or re-tagged shared VPC does.
+ */
+export function lookupStack(networkStatePath: string): object {
+  const net = "data.terraform_remote_state.network.outputs";
+  return {
+    ...stack({ web: data(`\${${net}.vpc_id}-\${element(${net}.subnets, 0)}`) }, { subnet: { value: `\${element(${net}.subnets, 0)}` } }),
+    data: {
+      terraform_remote_state: {
+        network: {
+          backend: "local",
+          config: { path: networkStatePath },
+          lifecycle: {
+            postcondition: [
+              { condition: `\${length(self.outputs.subnets) > 0}`, error_message: "the network has no subnets" },
+              { condition: `\${self.outputs.vpc_id == "vpc-0fixture"}`, error_message: "the network is not vpc-0fixture" },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The state file `lookupStack` reads: terraform's state format with only the two outputs. */
+export function networkState(vpcId: string, subnets: readonly string[]): string {
+  return JSON.stringify({
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "seedstack-fixture-network",
+    outputs: { vpc_id: { value: vpcId, type: "string" }, subnets: { value: subnets, type: ["list", "string"] } },
+    resources: [],
+  });
+}
