@@ -80,6 +80,8 @@ export async function runLoad(env: LoadSource, options: LoadSettings, print: (li
   const load = await env.start(options, line);
   const onAbort = () => void load.stop();
   signal.addEventListener("abort", onAbort, { once: true });
+  // An abort while the load was being started has fired already: stop it now.
+  if (signal.aborted) onAbort();
   const result: LoadResult & Pick<LoadReport, "warnings"> = { ...(await load.done), ...(warnings.length ? { warnings } : {}) };
   signal.removeEventListener("abort", onAbort);
   const stopped = Date.now();
