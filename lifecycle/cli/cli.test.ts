@@ -5,13 +5,17 @@
  */
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { only } from "../test-support/environments.js";
 import { seedstack } from "../test-support/seedstack-process.js";
 import { removeSynthFixtures, stackJson } from "../test-support/synth-fixture.js";
 import { assertNothingLeft } from "../test-support/nothing-left.js";
+import { findPackageRoot } from "../../shared/package-root.js";
+import { readRunningRecord, recordFile } from "../local/running-record.js";
+import type { ConsoleSnapshot } from "../console/snapshot.js";
+import type { LoadReport } from "../load/load-run.js";
 
 const test = suite("seedstack cli");
 const dirs: string[] = [];
@@ -53,7 +57,7 @@ test("a stack whose health path does not exist: exit 1 with the diagnosis in pla
   await assertNothingLeft(cli.output());
 });
 
-test("up keeps the environment and prints its console's URL (token required); smoke finds it; down takes it down and the up process exits 0", async () => {
+test("up keeps the environment and prints its console's URL (token required); load attaches to it (Ctrl-C stops the load, not the up); smoke finds it; down takes it down and the up process exits 0", async () => {
   const up = seedstack(["up", "--stack", "autoscaled", "--speedup", "10"]);
   try {
     await up.waitForOutput(/press Ctrl-C to take it down/, "the 'up at' line");
@@ -66,11 +70,38 @@ test("up keeps the environment and prints its console's URL (token required); sm
     const refused = await fetch(consoleUrl!.replace(/\?token=.*$/, ""));
     assert.is(refused.status, 403);
     assert.match(await refused.text(), /needs the token/);
-    // load cannot attach to it: it says so, brings up its own environment beside it, and leaves this one be.
-    const load = seedstack(["load", "--stack", "autoscaled", "--speedup", "30", "--users", "1", "--duration", "1"]);
+    // up keeps its console's URL, token included, in its running record, readable by its owner only.
+    const record = recordFile(findPackageRoot(), "autoscaled", "up");
+    assert.is(statSync(record).mode & 0o777, 0o600);
+    assert.is(readRunningRecord(record)?.console, consoleUrl);
+    // load attaches to it: the up's process sends the load, its console counts it, the report has it.
+    const dir = mkdtempSync(join(tmpdir(), "seedstack-cli-"));
+    dirs.push(dir);
+    const load = seedstack(["load", "--stack", "autoscaled", "--users", "2", "--duration", "3", "--json", join(dir, "load.json")]);
     assert.is(await load.exited(), 0, load.output());
-    assert.match(load.output(), /note: `seedstack up` keeps autoscaled running; load cannot attach to it and brings up an environment of its own\. To load that one, use the Load test on its console/);
-    await assertNothingLeft(load.output());
+    assert.match(load.output(), new RegExp(`load: attached to \`seedstack up\` of autoscaled \\(pid ${up.child.pid}\\) through its console http://127\\.0\\.0\\.1:\\d+; the up keeps running`));
+    assert.match(load.output(), /^ +\d+ s {2}users +2 {2}req\/s +\d+ {2}fail +0 {2}p50 .* {2}desired 1 \[InService/m, "the live line per second, with the group");
+    const report = JSON.parse(readFileSync(join(dir, "load.json"), "utf8")) as { ok: boolean; load: LoadReport };
+    assert.ok(report.ok && report.load.requests > 0 && report.load.failures === 0, JSON.stringify(report.load));
+    assert.equal(report.load.attached, { pid: up.child.pid, console: new URL(consoleUrl!).origin });
+    assert.is(report.load.scaling?.policy, "cpu-target-tracking: ASGAverageCPUUtilization at 50%");
+    assert.not.match(readFileSync(join(dir, "load.json"), "utf8"), new URL(consoleUrl!).searchParams.get("token")!, "the report holds no console token");
+    const state = async () => (await (await fetch(consoleUrl!.replace("/?", "/api/state?"))).json()) as ConsoleSnapshot;
+    const shown = (await state()).load;
+    assert.equal([shown.running, shown.result?.startedAt, shown.result?.requests], [false, report.load.startedAt, report.load.requests], "the up's console shows this load");
+    // Ctrl-C stops the load on the console, not the up.
+    const long = seedstack(["load", "--stack", "autoscaled", "--users", "1", "--duration", "120"]);
+    try {
+      await long.waitForOutput(/^ +\d+ s {2}users +1 {2}req\/s/m, "a line per second");
+      assert.is((await state()).load.running, true);
+      long.child.kill("SIGINT");
+      assert.is(await long.exited(30_000), 130, long.output());
+    } finally {
+      long.child.kill("SIGKILL");
+    }
+    assert.match(long.output(), /load stopped on the up's console; `seedstack up` of autoscaled keeps running/);
+    assert.is((await state()).load.running, false, "the load stopped with the Ctrl-C");
+    assert.ok((await state()).targets.some((t) => t.state === "healthy"), "the up still serves");
     const smoke = seedstack(["smoke", "--stack", "autoscaled"]);
     assert.is(await smoke.exited(), 0, smoke.output());
     assert.match(smoke.output(), /stickiness: the AWSALB cookie keeps a client on one instance/);

@@ -16,13 +16,18 @@ import type { CommandDefinition, CommandDeps } from "./command.js";
 import { sweepCommand } from "./sweep-command.js";
 import { cliTerraformEngine, environmentOptions, recordsOf, terraformDirOf } from "./terraform-setup.js";
 import type { ProcessTracker } from "../../local-postgres/process-tracker.js";
+import type { RunningRecord } from "../local/running-record.js";
 import { downLocal, withRunningRecord } from "./local-record.js";
 import { withConsole } from "../console/console-on-up.js";
 import { loadCommand } from "../load/load-command.js";
 
-/** The lifecycle for `command`; on the local engine with a running record (local-record.ts) from before synth to after down. */
-const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions>, command = "run"): Promise<RunReport> => {
-  const run = (ctx: RunContext, track?: ProcessTracker) => runLifecycleWith(deps, overrides, ctx, track);
+/**
+ * The lifecycle for `command`; on the local engine with a running record (local-record.ts) from
+ * before synth to after down. `overrides` may be made from the record (undefined: terraform).
+ */
+const lifecycle = (deps: CommandDeps, overrides: Partial<LifecycleOptions> | ((record?: RunningRecord) => Partial<LifecycleOptions>), command = "run"): Promise<RunReport> => {
+  const of = (record?: RunningRecord) => (typeof overrides === "function" ? overrides(record) : overrides);
+  const run = (ctx: RunContext, track?: RunningRecord) => runLifecycleWith(deps, of(track), ctx, track);
   return deps.options.engine === "terraform" ? run(deps.ctx) : withRunningRecord({ projectDir: deps.projectDir, stack: deps.options.stack, ctx: deps.ctx, render: deps.render }, command, run);
 };
 
@@ -56,7 +61,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     name: "up",
     summary: "synth and bring the stack up; locally it stays up (printing its URL) until Ctrl-C or `seedstack down`; with --engine terraform it is left up on AWS",
     handler: (deps) =>
-      deps.options.engine === "terraform" ? lifecycle(deps, { smoke: false, drills: [], keep: true }) : lifecycle(deps, {
+      deps.options.engine === "terraform" ? lifecycle(deps, { smoke: false, drills: [], keep: true }) : lifecycle(deps, (record) => ({
         smoke: false,
         drills: [],
         keep: true,
@@ -72,8 +77,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
             rmSync(pem, { force: true });
             removeState();
           };
-        }),
-      }, "up"),
+        // `seedstack load` finds the console (and its token) in the record, readable by its owner only.
+        }, (url) => record?.console(url)),
+      }), "up"),
   },
   {
     name: "smoke",

@@ -25,4 +25,10 @@ test("each command keeps its own options", () => {
   assert.is(parseOptions(["--stack", "autoscaled", "--speedup", "10"], "up").stack, "autoscaled");
 });
 
+test("load attaches to a running up unless --own is given; --own belongs to load", () => {
+  assert.is(parseOptions(["--users", "3"], "load").own, false);
+  assert.is(parseOptions(["--own"], "load").own, true);
+  assert.is(usageError(["--own"], "up"), "--own is an option of `seedstack load`, not of up");
+});
+
 test.run();

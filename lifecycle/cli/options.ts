@@ -42,6 +42,8 @@ export interface CliOptions {
   readonly load?: { readonly users?: number; readonly rps?: number; readonly durationSeconds: number; readonly rampSeconds: number };
   /** load: synthesize with SEEDSTACK_TARGET_CPU set to this (the autoscaled topology's CPU target, percent). */
   readonly targetCpu?: number;
+  /** load: bring up an environment of its own even when a `seedstack up` of the stack runs. @default false (attach to that up) */
+  readonly own: boolean;
 }
 
 /** Each option: its flag, its value, and what it does (the --help text). */
@@ -67,7 +69,8 @@ export const OPTION_HELP: ReadonlyArray<readonly [string, string]> = [
   ["--repo <owner/name>", "sweep: the repository of those pull requests (default: $GITHUB_REPOSITORY)"],
   ["--users <n> | --rps <n>", "load: concurrent users without think time (default 10), or a request rate"],
   ["--duration <s>", "load: seconds of load (default 60); --ramp <s>: seconds to reach it (default 0)"],
-  ["--target-cpu <n>", "load: synthesize with SEEDSTACK_TARGET_CPU=n, the autoscaled group's CPU target (1-100; 1 scales on this machine, 50 does not: docs/console.md). load always brings up its own environment; to load one `up` keeps, use its console's Load test"],
+  ["--target-cpu <n>", "load, its own environment: synthesize with SEEDSTACK_TARGET_CPU=n, the autoscaled group's CPU target (1-100; 1 scales on this machine, 50 does not: docs/console.md)"],
+  ["--own", "load: bring up an environment of its own and take it down after, even when `seedstack up` runs the stack (default: attach to that up through its console, load it, leave it running)"],
   ["--speedup <n>", "run the stack's clock n times faster (tests); default 1: the stack's own health-check timing"],
   ["-h, --help", "this help"],
 ];
@@ -81,6 +84,7 @@ const COMMAND_ONLY: Readonly<Record<string, string>> = {
   duration: "load",
   ramp: "load",
   "target-cpu": "load",
+  own: "load",
   apply: "sweep",
   "github-token": "sweep",
   repo: "sweep",
@@ -120,6 +124,7 @@ export function parseOptions(argv: readonly string[], command?: string): CliOpti
         duration: { type: "string" },
         ramp: { type: "string" },
         "target-cpu": { type: "string" },
+        own: { type: "boolean" },
       },
     }));
   } catch (err) {
@@ -180,6 +185,7 @@ export function parseOptions(argv: readonly string[], command?: string): CliOpti
     help: values.help === true,
     ...(load ? { load } : {}),
     ...(targetCpu !== undefined ? { targetCpu } : {}),
+    own: values.own === true,
   };
 }
 

@@ -56,7 +56,6 @@ export async function startConsole(env: LocalEnvironment, ctx: RunContext, optio
     const group = env.autoScaling();
     const charts: Record<string, ReturnType<PerSecond["seconds"]>> = {};
     for (const [id, s] of perTarget) charts[id] = s.seconds(now).slice(-180);
-    const { members: _members, ...groupView } = group ?? { members: [] };
     return {
       now,
       stack: env.stack.name,
@@ -65,9 +64,9 @@ export async function startConsole(env: LocalEnvironment, ctx: RunContext, optio
       map: resourceMap(env.stack, env),
       targets: targetRows(env, hung, group ? group.cpu : cpu),
       charts,
-      ...(group ? { group: groupView as NonNullable<ConsoleSnapshot["group"]> } : {}),
+      ...(group ? { group } : {}),
       drill: { running: drill.running, ...(drill.mode ? { mode: drill.mode } : {}), log: drill.log.slice(-40), ...(drill.result ? { result: drill.result } : {}), ...(drill.error ? { error: drill.error } : {}) },
-      load: { running: load?.running() ?? false, users: Math.round((load?.current() ?? 0) * 10) / 10, seconds: (load?.seconds() ?? lastLoad?.seconds ?? []).slice(-300), ...(lastLoad ? { result: lastLoad } : {}) },
+      load: { running: load?.running() ?? false, ...(load ? { startedAt: load.startedAt } : {}), users: Math.round((load?.current() ?? 0) * 10) / 10, seconds: (load?.seconds() ?? lastLoad?.seconds ?? []).slice(-300), ...(lastLoad ? { result: lastLoad } : {}) },
     };
   };
 
@@ -146,12 +145,13 @@ export async function startConsole(env: LocalEnvironment, ctx: RunContext, optio
       void mine.done.then((r) => {
         if (load === mine) lastLoad = r;
       });
-      return { ok: true, message: `load started: ${users !== undefined ? `${users} users` : `${rps} requests/s`}` };
+      // startedAt names this load: a client that started it knows its result from a later one's.
+      return { ok: true, message: `load started: ${users !== undefined ? `${users} users` : `${rps} requests/s`}`, startedAt: mine.startedAt };
     },
     "load-stop": async () => {
       if (!load?.running()) return { ok: true, message: "no load test is running" };
       lastLoad = await load.stop();
-      return { ok: true, message: `load stopped after ${lastLoad.requests} requests` };
+      return { ok: true, message: `load stopped after ${lastLoad.requests} requests`, result: lastLoad };
     },
   };
 

@@ -54,15 +54,17 @@ export interface ConsoleSnapshot {
   readonly map: {
     readonly loadBalancer: { readonly name: string; readonly securityGroups: readonly string[] };
     readonly listeners: ReadonlyArray<{ readonly protocol: string; readonly port: number; readonly url: string; readonly rule: string }>;
-    readonly targetGroup: { readonly name: string; readonly port: number; readonly healthCheck: string; readonly stickiness?: string };
+    readonly targetGroup: { readonly name: string; readonly port: number; readonly healthCheck: string; readonly stickiness?: string; readonly deregistrationDelaySeconds: number };
     readonly database?: { readonly engine: string; readonly port: number; readonly securityGroups: readonly string[] };
     readonly hops: readonly HopRow[];
   };
   readonly targets: readonly TargetRow[];
   readonly charts: Readonly<Record<string, readonly SecondStats[]>>;
-  readonly group?: Omit<GroupView, "members">;
+  /** The Auto Scaling group, its members (id, pid, launch time, lifecycle state) included. */
+  readonly group?: GroupView;
   readonly drill: { readonly running: boolean; readonly mode?: string; readonly log: readonly string[]; readonly result?: DrillResult; readonly error?: string };
-  readonly load: { readonly running: boolean; readonly users: number; readonly seconds: readonly LoadSecond[]; readonly result?: LoadResult };
+  /** The load test: the last one started (startedAt names it), its seconds, its result once over. */
+  readonly load: { readonly running: boolean; readonly startedAt?: string; readonly users: number; readonly seconds: readonly LoadSecond[]; readonly result?: LoadResult };
 }
 
 const verdictDetail = (v: HopVerdict, groupName: (a: Address) => string): string =>
@@ -91,6 +93,7 @@ export function resourceMap(stack: Stack, env: LocalEnvironment): ConsoleSnapsho
       name: stack.targetGroup.name,
       port: stack.targetGroup.port,
       healthCheck: `GET ${hc.path} on ${hc.port === "traffic-port" ? "the traffic port" : `port ${hc.port}`}, matcher ${hc.matcher}, every ${hc.intervalSeconds} s, timeout ${hc.timeoutSeconds} s, healthy ${hc.healthyThreshold} / unhealthy ${hc.unhealthyThreshold}`,
+      deregistrationDelaySeconds: stack.targetGroup.deregistrationDelaySeconds,
       ...(stack.targetGroup.stickiness ? { stickiness: `load balancer cookie, ${stack.targetGroup.stickiness.durationSeconds} s` } : {}),
     },
     ...(stack.database ? { database: { engine: stack.database.engine, port: stack.database.port, securityGroups: stack.database.securityGroups.map(groupName) } } : {}),

@@ -59,6 +59,8 @@ export interface LoadResult {
 /** A running load test. */
 export interface RunningLoad {
   readonly options: LoadOptions;
+  /** When it started (ISO 8601), as its result's startedAt. */
+  readonly startedAt: string;
   /** Users (or rate) in effect now. */
   current(): number;
   running(): boolean;
@@ -215,6 +217,7 @@ export function startLoad(options: LoadOptions, onSecond?: (s: LoadSecond) => vo
 
   return {
     options,
+    startedAt: new Date(started).toISOString(),
     current,
     running: () => !stopping,
     seconds,

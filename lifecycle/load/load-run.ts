@@ -4,14 +4,42 @@
  * report: the load's totals and seconds, and every scaling activity with its time next to the
  * earliest time AWS's rules allow (target-tracking.ts). Before the load starts, it says when the
  * group cannot scale out under it, and why (scaling-outlook.ts).
+ *
+ * The environment is a LoadSource: one this process runs (localSource), or the one a `seedstack up`
+ * runs, driven through its console (attached-source.ts).
  */
 import type { LocalEnvironment } from "../local/local-environment.js";
+import type { GroupView } from "../local/scaling-group.js";
 import { timeActivities, type TimedActivity } from "./activity-timing.js";
 import { startLoad, type LoadOptions, type LoadResult, type LoadSecond } from "./load-generator.js";
 import { scalingOutlook } from "./scaling-outlook.js";
 
+/** What the load test runs against. */
+export interface LoadSource {
+  /** The Auto Scaling group now; undefined for a stack without one. */
+  autoScaling(): GroupView | undefined;
+  /** How long a deregistered target drains, ms on this run's clock (the scale-in wait allows for it). */
+  readonly drainMs: number;
+  /** Start the load; `onSecond` gets each second as it closes. */
+  start(options: LoadSettings, onSecond: (s: LoadSecond) => void): Promise<{ readonly done: Promise<LoadResult>; stop(): Promise<LoadResult> }>;
+}
+
+/** What `seedstack load` asks for: users or a rate, the duration, the ramp. */
+export type LoadSettings = Omit<LoadOptions, "baseUrl" | "certificatePem">;
+
+/** An environment this process runs: the load is sent from here. */
+export function localSource(env: LocalEnvironment): LoadSource {
+  return {
+    autoScaling: () => env.autoScaling(),
+    drainMs: env.stack.targetGroup.deregistrationDelaySeconds * (1000 / env.speedup),
+    start: async (options, onSecond) => startLoad({ ...options, baseUrl: env.url, ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}) }, onSecond),
+  };
+}
+
 /** The `load` section of the report. */
 export interface LoadReport extends LoadResult {
+  /** The `seedstack up` the load attached to (its pid, its console without the token); absent: an environment of its own. */
+  readonly attached?: { readonly pid: number; readonly console: string };
   /** Why the group could not scale out under this load, said before it started (absent: nothing stood in the way). */
   readonly warnings?: readonly string[];
   readonly scaling?: {
@@ -33,7 +61,7 @@ export interface LoadReport extends LoadResult {
 }
 
 /** Run the load against `env`, print a line per second, wait for scale-in, report. */
-export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, "baseUrl" | "certificatePem">, print: (line: string) => void, signal: AbortSignal): Promise<LoadReport> {
+export async function runLoad(env: LoadSource, options: LoadSettings, print: (line: string) => void, signal: AbortSignal): Promise<LoadReport> {
   const group0 = env.autoScaling();
   const warnings = group0 ? scalingOutlook(group0, options.durationSeconds, Date.now()) : [];
   for (const w of warnings) print(`⚠ ${w}`);
@@ -49,9 +77,11 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
   };
   const line = (s: LoadSecond) =>
     print(`  ${String(Math.round((s.at + 1000 - started) / 1000)).padStart(4)} s  users ${String(s.users).padStart(5)}  req/s ${String(s.requests).padStart(5)}  fail ${String(s.failures).padStart(4)}  p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}${groupLine()}`);
-  const load = startLoad({ ...options, baseUrl: env.url, ...(env.certificatePem ? { certificatePem: env.certificatePem } : {}) }, line);
+  const load = await env.start(options, line);
   const onAbort = () => void load.stop();
   signal.addEventListener("abort", onAbort, { once: true });
+  // An abort while the load was being started has fired already: stop it now.
+  if (signal.aborted) onAbort();
   const result: LoadResult & Pick<LoadReport, "warnings"> = { ...(await load.done), ...(warnings.length ? { warnings } : {}) };
   signal.removeEventListener("abort", onAbort);
   const stopped = Date.now();
@@ -61,7 +91,7 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
   if (!g?.policy || !group0) return result;
   // Scale-in needs the low alarm's datapoints after the last instance's warm-up, then a drain.
   const lastLaunch = Math.max(0, ...g.activities.filter((a) => a.kind === "launch").map((a) => Date.parse(a.startTime)));
-  const waitUntil = Math.max(stopped, lastLaunch + g.warmupMs) + (g.alarms.lowDatapoints + 3) * g.periodMs + env.stack.targetGroup.deregistrationDelaySeconds * (1000 / env.speedup) + 5_000;
+  const waitUntil = Math.max(stopped, lastLaunch + g.warmupMs) + (g.alarms.lowDatapoints + 3) * g.periodMs + env.drainMs + 5_000;
   if (g.desired > g.min) print(`waiting for the group to scale back in (the low alarm needs ${g.alarms.lowDatapoints} datapoints of ${(g.periodMs / 1000).toFixed(1)} s below ${(g.policy.targetValue * g.alarms.lowFactor).toFixed(1)}%)`);
   let lastPrint = 0;
   while (!signal.aborted && Date.now() < waitUntil) {
@@ -77,7 +107,7 @@ export async function runLoad(env: LocalEnvironment, options: Omit<LoadOptions, 
   return { ...result, scaling: scalingReport(end, group0.desired, desiredPeak, started) };
 }
 
-function scalingReport(g: NonNullable<ReturnType<LocalEnvironment["autoScaling"]>>, desiredAtStart: number, desiredPeak: number, started: number): NonNullable<LoadReport["scaling"]> {
+function scalingReport(g: GroupView, desiredAtStart: number, desiredPeak: number, started: number): NonNullable<LoadReport["scaling"]> {
   const p = g.policy!;
   return {
     group: g.name,

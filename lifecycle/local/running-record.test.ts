@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
@@ -69,6 +69,23 @@ test("a claim while the owner lives is refused with its details; release keeps a
   } finally {
     rmSync(first.file, { force: true });
   }
+});
+
+test("the console's URL (a secret: its token) is recorded in a file only its owner may read, also when a leftover temp file was wider", () => {
+  const file = recordFile(project, "secret", "up");
+  mkdirSync(join(file, ".."), { recursive: true });
+  // A temp file from an earlier process with the same pid, readable by all: the rewrite must not inherit its mode.
+  writeFileSync(`${file}.${process.pid}.tmp`, "{}", { mode: 0o644 });
+  const record = claimRunningRecord(project, "secret", "up");
+  try {
+    assert.is(statSync(file).mode & 0o777, 0o600);
+    record.console("http://127.0.0.1:4321/?token=abc");
+    assert.is(statSync(file).mode & 0o777, 0o600);
+    assert.is(readRunningRecord(file)?.console, "http://127.0.0.1:4321/?token=abc");
+  } finally {
+    assert.is(record.release(), true);
+  }
+  assert.is(existsSync(file), false);
 });
 
 test("a damaged record is a clear error naming the file; reaping never removes a folder that is not ours", () => {

@@ -42,6 +42,11 @@ export interface RunningRecordData {
   readonly startedAt: string;
   /** The load balancer's listeners, as they come up. */
   readonly urls: readonly string[];
+  /**
+   * `up`'s console, its per-run token included (`seedstack load` drives it): a secret, which is
+   * why the record is readable by its owner only (0600). Absent until the console listens.
+   */
+  readonly console?: string;
   readonly processes: readonly RecordedProcess[];
   readonly folders: readonly string[];
 }
@@ -51,6 +56,8 @@ export interface RunningRecord extends ProcessTracker {
   readonly file: string;
   /** A listener's URL, once it listens. */
   url(url: string): void;
+  /** The console's URL with its token, once it listens (only the owner may read the record). */
+  console(url: string): void;
   /**
    * The run is over: remove the record when everything in it is gone; when something could not be
    * stopped, it stays for `seedstack down`. Returns whether it was removed.
@@ -154,6 +161,8 @@ export function claimRunningRecord(projectDir: string, stack: string, command: s
   }
   const save = () => {
     const temp = `${file}.${process.pid}.tmp`;
+    // The mode applies only when the file is created: a leftover temp file must not lend it its own.
+    rmSync(temp, { force: true });
     writeFileSync(temp, JSON.stringify(data, null, 2), { mode: 0o600 });
     renameSync(temp, file);
   };
@@ -184,6 +193,9 @@ export function claimRunningRecord(projectDir: string, stack: string, command: s
     },
     url(url) {
       update((d) => ({ ...d, urls: [...d.urls, url] }));
+    },
+    console(url) {
+      update((d) => ({ ...d, console: url }));
     },
     release() {
       if (released) return !existsSync(file);
