@@ -73,7 +73,7 @@ async function interruptedAt(cli: Cli, phase: string, pattern: RegExp, ready?: (
     console.log(`    exited ${ms} ms after SIGINT`);
     assert.is(code, 130, cli.output());
     assert.ok(ms < 5_000, `exited within 5 s of the SIGINT, took ${ms} ms\n${cli.output()}`);
-    assert.match(cli.output(), /SIGINT: stopping and taking everything down/);
+    assert.match(cli.output(), /SIGINT: stopping and taking down what this command started/);
     // The signal's line comes after the phase began and before it ended (✔ or ✘), wherever it ended.
     const out = cli.output();
     const begun = out.search(new RegExp(`▶ ${phase}\\n`));

@@ -124,7 +124,7 @@ test("Ctrl-C in the middle of a run: exit 130, every process stopped, every port
     await cli.waitForOutput(/failure: i-0[0-9a-f]+ \(the app stops answering/, "the drill's failure mark");
     cli.child.kill("SIGINT");
     assert.is(await cli.exited(30_000), 130, cli.output());
-    assert.match(cli.output(), /SIGINT: stopping and taking everything down/);
+    assert.match(cli.output(), /SIGINT: stopping and taking down what this command started/);
     await assertNothingLeft(cli.output());
   } finally {
     cli.child.kill("SIGKILL");

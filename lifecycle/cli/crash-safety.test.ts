@@ -179,7 +179,7 @@ test("a second SIGINT while teardown stalls (PostgreSQL stopped) kills what is l
     const postmaster = descendantsOf(supervisor.pid)[0]!;
     process.kill(postmaster, "SIGSTOP"); // its fast shutdown can no longer happen: teardown stalls
     run.child.kill("SIGINT");
-    await run.waitForOutput(/SIGINT: stopping and taking everything down/, "the first signal's line", 10_000);
+    await run.waitForOutput(/SIGINT: stopping and taking down what this command started/, "the first signal's line", 10_000);
     run.child.kill("SIGINT");
     assert.is(await run.exited(10_000), 130, run.output());
     assert.match(run.output(), /SIGINT again: killing what is left \(seed servers, PostgreSQL\) and exiting now/);

@@ -16,7 +16,7 @@ export function abortOnSignals(controller: AbortController, say: (line: string) 
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const handler = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      say(`\n${signal}: stopping and taking everything down (press Ctrl-C again to force)`);
+      say(`\n${signal}: stopping and taking down what this command started (press Ctrl-C again to force)`);
       controller.abort(new Error(signal));
       return;
     }

@@ -46,6 +46,7 @@ export async function attachedSource(client: ConsoleClient): Promise<AttachedSou
   return {
     snapshot: () => latest,
     autoScaling: () => latest.group,
+    attached: true,
     get drainMs() {
       return latest.map.targetGroup.deregistrationDelaySeconds * (1000 / latest.speedup);
     },

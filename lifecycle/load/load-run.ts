@@ -20,6 +20,8 @@ export interface LoadSource {
   autoScaling(): GroupView | undefined;
   /** How long a deregistered target drains, ms on this run's clock (the scale-in wait allows for it). */
   readonly drainMs: number;
+  /** The environment is a running `up`'s (its stack is synthesized already: advice names `load --own`). @default false */
+  readonly attached?: boolean;
   /** Start the load; `onSecond` gets each second as it closes. */
   start(options: LoadSettings, onSecond: (s: LoadSecond) => void): Promise<{ readonly done: Promise<LoadResult>; stop(): Promise<LoadResult> }>;
 }
@@ -63,7 +65,7 @@ export interface LoadReport extends LoadResult {
 /** Run the load against `env`, print a line per second, wait for scale-in, report. */
 export async function runLoad(env: LoadSource, options: LoadSettings, print: (line: string) => void, signal: AbortSignal): Promise<LoadReport> {
   const group0 = env.autoScaling();
-  const warnings = group0 ? scalingOutlook(group0, options.durationSeconds, Date.now()) : [];
+  const warnings = group0 ? scalingOutlook(group0, options.durationSeconds, Date.now(), env.attached ?? false) : [];
   for (const w of warnings) print(`⚠ ${w}`);
   const started = Date.now();
   let desiredPeak = group0?.desired ?? 0;

@@ -23,6 +23,9 @@ test("the stack's 50% on 2 vCPUs: out of reach of one thread, said with the sett
   assert.is(rest.length, 0);
   assert.match(warning!, /^the target of 50% CPU is out of reach: .* one busy thread on a t3\.micro's 2 vCPUs reads at most 50%, while the high alarm needs more than 50%\. The group will not scale out/);
   assert.ok(warning!.includes(`SEEDSTACK_TARGET_CPU=${LOCAL_TARGET_CPU} (or \`load --target-cpu ${LOCAL_TARGET_CPU}\`)`), warning);
+  // Attached to a running `up`, --target-cpu is refused (the stack is synthesized already): the advice names --own.
+  const [attached] = scalingOutlook(group(50), 60, NOW, true);
+  assert.ok(attached!.includes(`SEEDSTACK_TARGET_CPU=${LOCAL_TARGET_CPU}, or \`load --own --target-cpu ${LOCAL_TARGET_CPU}\` for an environment of its own`), attached);
 });
 
 test("one thread's reach follows the vCPUs: 50% is in reach of a 1-vCPU t2.micro, 34% is not of 3 vCPUs", () => {

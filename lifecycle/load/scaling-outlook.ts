@@ -32,11 +32,13 @@ export type GroupOutlookInput = Pick<GroupView, "policy" | "vcpus" | "instanceTy
  * The warnings for a load of `durationSeconds` starting at `now` against the group `g`; empty when
  * the group can scale out (or has no target tracking policy, so nothing to expect).
  */
-export function scalingOutlook(g: GroupOutlookInput, durationSeconds: number, now: number): string[] {
+export function scalingOutlook(g: GroupOutlookInput, durationSeconds: number, now: number, attached = false): string[] {
   const p = g.policy;
   if (!p || g.members.length === 0) return [];
   const warnings: string[] = [];
-  const fix = `To watch the group scale on this machine, synthesize the stack with a target it can reach: SEEDSTACK_TARGET_CPU=${LOCAL_TARGET_CPU} (or \`load --target-cpu ${LOCAL_TARGET_CPU}\`); docs/console.md says why.`;
+  // Attached to a running `up`, the stack is synthesized already: its target changes with a new `up`, or a load of its own.
+  const shortcut = attached ? `, or \`load --own --target-cpu ${LOCAL_TARGET_CPU}\` for an environment of its own` : ` (or \`load --target-cpu ${LOCAL_TARGET_CPU}\`)`;
+  const fix = `To watch the group scale on this machine, synthesize the stack with a target it can reach: SEEDSTACK_TARGET_CPU=${LOCAL_TARGET_CPU}${shortcut}; docs/console.md says why.`;
   const oneThread = 100 / g.vcpus;
   if (p.targetValue >= oneThread) {
     warnings.push(
