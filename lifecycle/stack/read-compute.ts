@@ -4,8 +4,7 @@
  * an instance no target group has (a bastion, a worker) is billed all the same.
  */
 import { displayName } from "./display-name.js";
-import { blockAt, integerAt, type Problems } from "./problems.js";
-import { instanceTypeOf } from "./read-scaling-policy.js";
+import { blockAt, integerAt, Problems } from "./problems.js";
 import { parseReference } from "./references.js";
 import { resourcesOfType, type ResourceSection } from "./resources-of-type.js";
 import type { Address, AutoScalingGroupSpec, Ec2InstanceSpec, ServerGroup } from "./stack.js";
@@ -41,20 +40,20 @@ export function readCompute(
   const autoScalingGroups = resourcesOfType(resources, "aws_autoscaling_group").map(([address, body]): AutoScalingGroupSpec => {
     const targetGroups = targetGroupsOf.get(address) ?? [];
     const attached = attachedGroups.get(address);
+    // For the cost, the launch template's type or "unknown" (unpriced, said), never the local engine's t3.micro guess.
+    const ignored = new Problems();
+    const instanceType = instanceTypeOfInstance(resources, address, body, ignored);
     // A group that serves a target group was read (and its problems named) by read-servers.ts.
-    if (attached) return { address, name: attached.name, instanceType: attached.instanceType ?? "t3.micro", min: attached.min, max: attached.max, desired: attached.desired, targetGroups };
-    const min = integerAt(body, "min_size", address, problems, { min: 0, max: 100 });
-    const max = integerAt(body, "max_size", address, problems, { min: 0, max: 100 });
-    const launchTemplate = blockAt(body.launch_template, `${address}.launch_template`, problems) ?? {};
-    return {
-      address,
-      name: displayName(body, address, problems),
-      instanceType: instanceTypeOf(resources, parseReference(launchTemplate.id ?? launchTemplate.name)?.address ?? ""),
-      min,
-      max,
-      desired: integerAt(body, "desired_capacity", address, problems, { min: 0, max: 100 }, min),
-      targetGroups,
+    if (attached) return { address, name: attached.name, instanceType, min: attached.min, max: attached.max, desired: attached.desired, targetGroups };
+    // One no target group has only feeds the cost: read leniently (a size given by a variable, or
+    // above what the local engine runs, must not make the whole stack unreadable); what cannot be
+    // read counts as its floor.
+    const sizeAt = (key: string, floor: number) => {
+      const n = integerAt(body, key, address, ignored, { min: 0, max: Number.MAX_SAFE_INTEGER }, floor);
+      return Number.isNaN(n) ? floor : n;
     };
+    const min = sizeAt("min_size", 0);
+    return { address, name: displayName(body, address, ignored), instanceType, min, max: sizeAt("max_size", min), desired: sizeAt("desired_capacity", min), targetGroups };
   });
   return { instances, autoScalingGroups };
 }

@@ -196,6 +196,14 @@ test("every EC2 instance and Auto Scaling group is listed once, attached to a ta
   assert.equal(stack.serverGroups.flatMap((g) => (g.kind === "instances" ? g.instances.map((i) => i.name) : [g.name])), ["seedstack-classic-web-0", "seedstack-classic-web-1"], "serving: only the attached ones");
 });
 
+test("a group no target group has only feeds the cost: sized by a variable or above 100 it does not make the stack unreadable; a type its template does not name is unknown, not a guess", async () => {
+  const json = await stackJson("classic");
+  json.resource.aws_launch_template = { batch: { image_id: "ami-0123456789abcdef0" } };
+  json.resource.aws_autoscaling_group = { batch: { name: "batch", min_size: "${var.min}", max_size: 500, desired_capacity: "${var.desired}", launch_template: { id: "${aws_launch_template.batch.id}" } } };
+  const stack = parseStack(json, "classic", "x.json");
+  assert.equal(stack.autoScalingGroups.map((a) => [a.name, a.instanceType, a.min, a.max, a.desired]), [["batch", "unknown", 0, 500, 0]]);
+});
+
 test("an instance attached twice to one target group and an Auto Scaling group serving one: each listed once, with its target group", async () => {
   const scaled = parseStack(await stackJson("autoscaled"), "autoscaled", "x.json");
   assert.equal(scaled.autoScalingGroups.map((a) => [a.name, a.instanceType, a.desired, a.targetGroups]), [["seedstack-scaled-asg", "t3.micro", 1, [scaled.targetGroup.address]]]);
