@@ -80,7 +80,9 @@ export async function runLoad(env: LoadSource, options: LoadSettings, print: (li
   const line = (s: LoadSecond) =>
     print(`  ${String(Math.round((s.at + 1000 - started) / 1000)).padStart(4)} s  users ${String(s.users).padStart(5)}  req/s ${String(s.requests).padStart(5)}  fail ${String(s.failures).padStart(4)}  p50 ${fmt(s.p50)}  p95 ${fmt(s.p95)}${groupLine()}`);
   const load = await env.start(options, line);
-  const onAbort = () => void load.stop();
+  // A stop that fails (an attached up's console gone) must not become an unhandled rejection:
+  // `done` carries that failure (the watcher sees the console go) and the command reports it.
+  const onAbort = () => void load.stop().catch(() => undefined);
   signal.addEventListener("abort", onAbort, { once: true });
   // An abort while the load was being started has fired already: stop it now.
   if (signal.aborted) onAbort();
