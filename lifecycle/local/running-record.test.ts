@@ -6,7 +6,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LifecycleError } from "../errors.js";
@@ -86,6 +86,36 @@ test("the console's URL (a secret: its token) is recorded in a file only its own
     assert.is(record.release(), true);
   }
   assert.is(existsSync(file), false);
+});
+
+test("the records' folder is made this user's own: one open to others is closed; a symlink or another user's folder is refused, naming it", () => {
+  const saved = process.env.TMPDIR;
+  const tmp = mkdtempSync(join(tmpdir(), "seedstack-record-dir-"));
+  process.env.TMPDIR = tmp;
+  const dir = join(tmp, "seedstack-local");
+  try {
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    const record = claimRunningRecord(project, "own", "up");
+    assert.is(statSync(dir).mode & 0o777, 0o700, "closed to others");
+    record.release();
+    rmSync(dir, { recursive: true, force: true });
+    const elsewhere = mkdtempSync(join(tmpdir(), "seedstack-planted-"));
+    symlinkSync(elsewhere, dir);
+    assert.throws(() => claimRunningRecord(project, "own", "up"), (e: Error) => e instanceof LifecycleError && e.message.includes(`${dir} is where seedstack keeps its running records`) && e.message.includes("not a folder"));
+    rmSync(dir);
+    rmSync(elsewhere, { recursive: true });
+    if (process.getuid?.() === 0) {
+      // As root the test can make it another user's (nobody).
+      mkdirSync(dir, { mode: 0o700 });
+      chownSync(dir, 65534, 65534);
+      assert.throws(() => claimRunningRecord(project, "own", "up"), (e: Error) => e instanceof LifecycleError && e.message.includes("a folder of uid 65534, not yours"));
+    }
+  } finally {
+    process.env.TMPDIR = saved;
+    if (saved === undefined) delete process.env.TMPDIR;
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test("a damaged record is a clear error naming the file; reaping never removes a folder that is not ours", () => {

@@ -15,7 +15,7 @@
  * they can run beside an `up` and still be reaped after a SIGKILL.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { LifecycleError } from "../errors.js";
@@ -76,6 +76,25 @@ export interface ReapResult {
 }
 
 const DIR = () => join(tmpdir(), "seedstack-local");
+
+/**
+ * The records' folder, made this user's own before a record is written there: a record holds the
+ * console's token, and the folder sits in a temp dir others may write to. Created 0700; one that is
+ * not a folder (a symlink planted by someone) or another user's is refused; one of ours open to
+ * others is closed.
+ */
+function ownRecordDir(): string {
+  const dir = DIR();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) {
+    const what = st.isDirectory() ? `a folder of uid ${st.uid}, not yours (${uid})` : "not a folder (a symbolic link?)";
+    throw new LifecycleError("ERR_RECORD_UNREADABLE", `${dir} is where seedstack keeps its running records (they hold the console's token), but it is ${what}: remove it, or set TMPDIR to a folder of your own`);
+  }
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  return dir;
+}
 
 /** The records of a project's stack live here; `up`'s is `<project>-<stack>.running.json`. */
 function recordPrefix(projectDir: string, stack: string): string {
@@ -139,8 +158,8 @@ export function describeRecord(data: RunningRecordData): string {
  * same moment cannot both win.
  */
 export function claimRunningRecord(projectDir: string, stack: string, command: string, onReaped: (data: RunningRecordData, result: ReapResult) => void = () => undefined): RunningRecord {
+  ownRecordDir();
   const file = recordFile(projectDir, stack, command);
-  mkdirSync(dirname(file), { recursive: true });
   let data: RunningRecordData = { version: 1, stack, command, owner: identify(process.pid), startedAt: new Date().toISOString(), urls: [], processes: [], folders: [] };
   for (let attempt = 0; ; attempt++) {
     try {
@@ -163,7 +182,8 @@ export function claimRunningRecord(projectDir: string, stack: string, command: s
     const temp = `${file}.${process.pid}.tmp`;
     // The mode applies only when the file is created: a leftover temp file must not lend it its own.
     rmSync(temp, { force: true });
-    writeFileSync(temp, JSON.stringify(data, null, 2), { mode: 0o600 });
+    // Exclusive: a file someone put there in between (a symlink to theirs) is not written through.
+    writeFileSync(temp, JSON.stringify(data, null, 2), { mode: 0o600, flag: "wx" });
     renameSync(temp, file);
   };
   let released = false;
