@@ -74,6 +74,8 @@ export async function attachedSource(client: ConsoleClient): Promise<AttachedSou
           listeners.delete(watch);
           return fail(new LifecycleError("ERR_NO_ENVIRONMENT", `the up's console stopped answering during the load: ${s.message}`));
         }
+        // A read answered before our start was handled carries the load before ours (or none): not news.
+        if (s.load.startedAt !== startedAt && (s.load.startedAt === undefined || Date.parse(s.load.startedAt) < Date.parse(startedAt))) return;
         if (s.load.startedAt !== startedAt) {
           listeners.delete(watch);
           return fail(new LifecycleError("ERR_USAGE", `another load test (started ${s.load.startedAt ?? "?"}) replaced this one on the up's console before its result could be read`));
